@@ -1,0 +1,38 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** Everything needed to rebuild a divergence (`divergenceFromJSON` is the inverse of `toJSON`). */
+export interface DivergenceJSON {
+  /** Registry name, e.g. `'BregmanDivergence'`, `'SquaredEuclideanDivergence'`. */
+  readonly type: string;
+  /** Constructor options and nested parts (a Bregman divergence holds its generator's `ConvexFunctionJSON`). */
+  readonly config: Record<string, unknown>;
+}
+
+/**
+ * A divergence between embeddings, the "distance object" every loss, miner and metric takes.
+ *
+ * Conventions, the same everywhere in the project:
+ * - **smaller is closer, always**;
+ * - **`pairwise(A, B)[i, j] = D(A_i, B_j)`**: the first argument is always the left slot of D. Bregman divergences
+ *   are asymmetric, so callers choose which set goes first (a retrieval with the query in the right slot is
+ *   `pairwise(R, Q)` transposed);
+ * - returned tensors belong to the caller, and are differentiable with respect to the inputs and to
+ *   `trainableVariables`.
+ */
+export interface Divergence {
+  /** Registry name, as in `toJSON().type`. */
+  readonly type: string;
+  /** True when D(x, y) = D(y, x) for all x, y (then argument order does not matter). */
+  readonly symmetric: boolean;
+  /** Embedding dimension the divergence requires, or `null` when any width works (Euclidean, cosine). */
+  readonly dim: number | null;
+  /** D(A_i, B_j) for all pairs: [na, nb]. */
+  pairwise(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D;
+  /** D(A_i, B_i) for aligned rows: [n]. */
+  paired(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor1D;
+  /** Variables an optimiser should update with the embedding network (empty for fixed divergences). */
+  readonly trainableVariables: tf.Variable[];
+  toJSON(): DivergenceJSON;
+  /** Frees variables owned by the divergence. */
+  dispose(): void;
+}

@@ -1,0 +1,1 @@
+export type { Divergence, DivergenceJSON } from './divergence';

@@ -1,0 +1,57 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** A tensor's data in JSON: shape and values (float32 written as JS numbers). */
+export interface SerializedTensor {
+  readonly shape: number[];
+  readonly values: number[];
+}
+
+/**
+ * Everything needed to rebuild a convex function: its registered type name, its constructor options and, for
+ * learnable ones, the current values of its variables. `convexFunctionFromJSON` is the inverse.
+ */
+export interface ConvexFunctionJSON {
+  /** Registry name, e.g. `'SquaredNorm'`, `'IcnnConvexFunction'`. */
+  readonly type: string;
+  /** Constructor options (JSON-serialisable). */
+  readonly config: Record<string, unknown>;
+  /** Variable values by variable name (empty for fixed generators whose parameters live in `config`). */
+  readonly weights: Record<string, SerializedTensor>;
+}
+
+/** φ(X) and ∇φ(X) for a batch X: [n, d]. */
+export interface ValueAndGrad {
+  /** φ(x_i) for each row: [n]. */
+  readonly value: tf.Tensor1D;
+  /** ∇φ(x_i) for each row: [n, d]. */
+  readonly grad: tf.Tensor2D;
+}
+
+export interface ValueAndGradOptions {
+  /**
+   * Check shape, finiteness and domain of the input (reads data back from the backend). Default true at the API
+   * boundary; training loops pass false.
+   */
+  readonly validate?: boolean;
+}
+
+/**
+ * A convex function φ: ℝ^d → ℝ, evaluated on a batch. The contract every package relies on:
+ * - `valueAndGrad(X)` returns φ(X): [n] and ∇φ(X): [n, d] from one call, as tensors the caller owns (dispose
+ *   them, or call inside `tf.tidy`), differentiable once more with respect to X and to `trainableVariables`
+ *   (training a Bregman divergence needs ∂/∂θ of ∇φ);
+ * - φ is convex in x for every value of its variables (learnable generators keep it so by construction);
+ * - `toJSON()` round-trips through `convexFunctionFromJSON`.
+ */
+export interface ConvexFunction {
+  /** Registry name of the generator, as in `toJSON().type`. */
+  readonly type: string;
+  /** Input dimension d. */
+  readonly dim: number;
+  valueAndGrad(x: tf.Tensor2D, options?: ValueAndGradOptions): ValueAndGrad;
+  /** The variables an optimiser should update (empty for fixed generators). */
+  readonly trainableVariables: tf.Variable[];
+  toJSON(): ConvexFunctionJSON;
+  /** Frees the variables. */
+  dispose(): void;
+}

@@ -1,0 +1,7 @@
+export type {
+  ConvexFunction,
+  ConvexFunctionJSON,
+  SerializedTensor,
+  ValueAndGrad,
+  ValueAndGradOptions,
+} from './convex-function';

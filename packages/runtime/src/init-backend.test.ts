@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { missingGradients } from './gradients';
+import { describeBackend, initBackend } from './init-backend';
+
+// The test setup already started the default backend; restore it after tests that switch.
+const initial = tf.getBackend();
+afterAll(async () => {
+  await tf.setBackend(initial);
+});
+
+async function tfjsNodeLoads(): Promise<boolean> {
+  const name = '@tensorflow/tfjs-node';
+  try {
+    await import(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('initBackend', () => {
+  it('starts the best available backend, registers gradients, and patches wasm', async () => {
+    const lines: string[] = [];
+    const info = await initBackend({ env: {}, log: (l) => lines.push(l) });
+    const expected = (await tfjsNodeLoads()) ? 'tensorflow' : 'wasm';
+    expect(info.backend).toBe(expected);
+    expect(tf.getBackend()).toBe(expected);
+    expect(missingGradients()).toEqual([]);
+    if (expected === 'wasm') {
+      expect(info.simd).toBe(true);
+      expect(info.threads).toBe(1);
+      expect(info.patchedKernels).toContain('Conv2DBackpropFilter');
+      expect(info.attempts[0]).toMatchObject({ backend: 'tensorflow', error: expect.stringContaining('') });
+    }
+    expect(lines.join('\n')).toMatch(new RegExp(`tfjs backend ${expected} \\(tfjs 4\\.22\\.0; chosen by default`));
+    expect(describeBackend(info)).toBe(lines[0]);
+  });
+
+  it('obeys BREGMAN_BACKEND=cpu', async () => {
+    const info = await initBackend({ env: { BREGMAN_BACKEND: 'cpu' }, quiet: true });
+    expect(info).toMatchObject({ backend: 'cpu', source: 'BREGMAN_BACKEND', simd: null });
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it('gives a clear error when the forced tensorflow backend is not installed', async () => {
+    if (await tfjsNodeLoads()) {
+      const info = await initBackend({ force: 'tensorflow', env: {}, quiet: true });
+      expect(info.backend).toBe('tensorflow');
+      return;
+    }
+    await expect(initBackend({ force: 'tensorflow', env: {}, quiet: true })).rejects.toThrow(
+      /initBackend: the backend "tensorflow" was demanded by force but cannot be used here/,
+    );
+  });
+
+  it('rejects a misspelt BREGMAN_BACKEND before touching any backend', async () => {
+    expect(() => initBackend({ env: { BREGMAN_BACKEND: 'wsam' } })).toThrow(/expected BREGMAN_BACKEND to be one of/);
+  });
+});

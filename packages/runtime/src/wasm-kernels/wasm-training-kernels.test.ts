@@ -1,0 +1,166 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SeededRandom } from '@empirical-bregman/common';
+import { initBackend } from '../init-backend';
+
+// Every replacement kernel is compared with the cpu backend's stock kernels: forward values and gradients.
+
+const rng = new SeededRandom(2024);
+
+/** Runs `f` on the cpu and on the wasm backend with the same inputs; returns both results as arrays. */
+async function onBoth(
+  inputs: { shape: number[]; values: Float32Array }[],
+  f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+) {
+  const run = async (backend: string) => {
+    await tf.setBackend(backend);
+    const outs = tf.tidy(() => {
+      const xs = inputs.map((i) => tf.tensor(i.values, i.shape));
+      const r = f(...xs);
+      return Array.isArray(r) ? r : [r];
+    });
+    const data = await Promise.all(outs.map(async (o) => ({ shape: o.shape, values: await o.data() })));
+    tf.dispose(outs);
+    return data;
+  };
+  const cpu = await run('cpu');
+  const wasm = await run('wasm');
+  return { cpu, wasm };
+}
+
+function expectClose(a: { shape: number[]; values: ArrayLike<number> }[], b: typeof a, tol = 1e-4) {
+  expect(b.length).toBe(a.length);
+  for (let k = 0; k < a.length; k++) {
+    expect(b[k]!.shape).toEqual(a[k]!.shape);
+    let maxErr = 0;
+    let scale = 1;
+    for (let i = 0; i < a[k]!.values.length; i++) {
+      maxErr = Math.max(maxErr, Math.abs(a[k]!.values[i]! - b[k]!.values[i]!));
+      scale = Math.max(scale, Math.abs(a[k]!.values[i]!));
+    }
+    expect(maxErr / scale).toBeLessThan(tol);
+  }
+}
+
+function input(shape: number[]) {
+  return { shape, values: rng.normalArray(shape.reduce((a, b) => a * b, 1)) };
+}
+
+beforeAll(async () => {
+  await import('@tensorflow/tfjs-backend-cpu');
+  await initBackend({ force: 'wasm', env: {}, quiet: true });
+});
+afterAll(async () => {
+  await tf.setBackend('wasm');
+});
+
+describe('BatchMatMul with transposes on wasm', () => {
+  for (const [transposeA, transposeB] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const) {
+    it(`matches cpu with transposeA=${transposeA}, transposeB=${transposeB} (2-D, batched, broadcast), values and gradients`, async () => {
+      const cases: [number[], number[]][] = [
+        [transposeA ? [7, 5] : [5, 7], transposeB ? [3, 7] : [7, 3]],
+        [transposeA ? [4, 9, 6] : [4, 6, 9], transposeB ? [4, 2, 9] : [4, 9, 2]],
+        [transposeA ? [1, 1] : [1, 1], transposeB ? [6, 1] : [1, 6]],
+      ];
+      for (const [sa, sb] of cases) {
+        const { cpu, wasm } = await onBoth([input(sa), input(sb)], (a, b) => {
+          const y = tf.matMul(a!, b!, transposeA, transposeB);
+          const grads = tf.grads((x: tf.Tensor, w: tf.Tensor) =>
+            tf.sum(tf.square(tf.matMul(x, w, transposeA, transposeB))),
+          )([a!, b!]);
+          return [y, ...grads];
+        });
+        expectClose(cpu, wasm);
+      }
+      // A broadcast batch dimension: forward only (tfjs 4.22 has no gradient for broadcast batches on any backend).
+      const { cpu, wasm } = await onBoth(
+        [input(transposeA ? [3, 8, 5] : [3, 5, 8]), input(transposeB ? [1, 4, 8] : [1, 8, 4])],
+        (a, b) => tf.matMul(a!, b!, transposeA, transposeB),
+      );
+      expectClose(cpu, wasm);
+    });
+  }
+
+  it('matches cpu for the fused matMul (bias + relu) with transposes, values and gradients', async () => {
+    const { cpu, wasm } = await onBoth([input([9, 6]), input([4, 9]), input([4])], (a, b, bias) => {
+      const f = (x: tf.Tensor, w: tf.Tensor, c: tf.Tensor) =>
+        tf.fused.matMul({
+          a: x as tf.Tensor2D,
+          b: w as tf.Tensor2D,
+          transposeA: true,
+          transposeB: true,
+          bias: c,
+          activation: 'relu',
+        });
+      return [
+        f(a!, b!, bias!),
+        ...tf.grads((x: tf.Tensor, w: tf.Tensor, c: tf.Tensor) => tf.sum(f(x, w, c)))([a!, b!, bias!]),
+      ];
+    });
+    expectClose(cpu, wasm);
+  });
+});
+
+describe('Conv2D gradients on wasm', () => {
+  const configs: { name: string; x: number[]; w: number[]; pad: 'valid' | 'same' }[] = [
+    { name: '3x3 same', x: [2, 7, 6, 3], w: [3, 3, 3, 4], pad: 'same' },
+    { name: '3x3 valid', x: [3, 8, 5, 2], w: [3, 3, 2, 5], pad: 'valid' },
+    { name: '2x2 same (asymmetric padding)', x: [2, 5, 6, 1], w: [2, 2, 1, 3], pad: 'same' },
+    { name: '5x3 same', x: [1, 9, 7, 4], w: [5, 3, 4, 2], pad: 'same' },
+    { name: '1x1 valid', x: [4, 3, 3, 6], w: [1, 1, 6, 2], pad: 'valid' },
+  ];
+  for (const c of configs) {
+    it(`filter and input gradients match cpu for ${c.name}`, async () => {
+      const [b, h, wd] = c.x as [number, number, number];
+      const [kh, kw, , o] = c.w as [number, number, number, number];
+      const outShape = c.pad === 'same' ? [b, h, wd, o] : [b, h - kh + 1, wd - kw + 1, o];
+      const { cpu, wasm } = await onBoth([input(c.x), input(c.w), input(outShape)], (x, w, dy) => {
+        const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, c.pad);
+        return [f(x!, w!), ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, b), dy!)))([x!, w!])];
+      });
+      expectClose(cpu, wasm);
+    });
+  }
+
+  it('falls back to the stock input gradient for stride 2, and names the limit for the filter gradient', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.randomNormal([1, 8, 8, 2]) as tf.Tensor4D;
+    const w = tf.randomNormal([3, 3, 2, 2]) as tf.Tensor4D;
+    const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, w, 2, 'same')))(x);
+    expect(dx.shape).toEqual([1, 8, 8, 2]);
+    expect(() => tf.grad((b: tf.Tensor) => tf.sum(tf.conv2d(x, b as tf.Tensor4D, 2, 'same')))(w)).toThrow(
+      /Conv2DBackpropFilter \(wasm, @empirical-bregman\/runtime\): expected a stride-1 NHWC convolution, got strides \[2, 2\]/,
+    );
+    tf.dispose([x, w, dx]);
+  });
+});
+
+describe('UnsortedSegmentSum on wasm', () => {
+  it('adds rows that share a segment, like cpu', async () => {
+    const ids = [3, 0, 3, 1, 3, 0, 4];
+    const { cpu, wasm } = await onBoth([input([7, 5])], (x) => tf.unsortedSegmentSum(x!, tf.tensor1d(ids, 'int32'), 6));
+    expectClose(cpu, wasm, 1e-6);
+    // Segment 2 and 5 receive nothing and must be exactly zero.
+    expect(Array.from(wasm[0]!.values.slice(10, 15))).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('gives tf.gather a gradient, also with repeated indices and 3-D data', async () => {
+    const idx = [2, 2, 0, 5, 2, 1];
+    const { cpu, wasm } = await onBoth([input([6, 3, 4])], (x) =>
+      tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.gather(a, tf.tensor1d(idx, 'int32')))))(x!),
+    );
+    expectClose(cpu, wasm, 1e-6);
+  });
+
+  it('rejects a segment id outside [0, numSegments)', async () => {
+    await tf.setBackend('wasm');
+    expect(() => tf.unsortedSegmentSum(tf.ones([3, 2]), tf.tensor1d([0, 5, 1], 'int32'), 3)).toThrow(
+      /expected segment ids below numSegments = 3, got 5 at position 1/,
+    );
+  });
+});

@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { RuntimeError } from '../runtime-error';
+import { makeTransposingMatMul } from './batch-mat-mul-transposed';
+import { conv2dBackpropFilter } from './conv2d-backprop-filter';
+import { makeConv2dBackpropInput } from './conv2d-backprop-input';
+import type { KernelFunc } from './kernel-types';
+import { unsortedSegmentSum } from './unsorted-segment-sum';
+
+/** The wasm kernels this package replaces or adds, in the order they are registered. */
+export const WASM_TRAINING_KERNELS = [
+  'BatchMatMul',
+  '_FusedMatMul',
+  'Conv2DBackpropInput',
+  'Conv2DBackpropFilter',
+  'UnsortedSegmentSum',
+] as const;
+
+/** Stock kernel configs, saved before the first replacement (`undefined`: wasm has none). */
+let stock: Map<string, tf.KernelConfig | undefined> | undefined;
+
+function replacementFor(
+  name: (typeof WASM_TRAINING_KERNELS)[number],
+  original: tf.KernelConfig | undefined,
+): KernelFunc {
+  const originalFunc = original?.kernelFunc as unknown as KernelFunc | undefined;
+  switch (name) {
+    case 'BatchMatMul':
+    case '_FusedMatMul':
+      if (!originalFunc) throw new RuntimeError('wasm kernels', 'UNAVAILABLE', `expected a stock wasm ${name}`);
+      return makeTransposingMatMul(originalFunc);
+    case 'Conv2DBackpropInput':
+      if (!originalFunc) throw new RuntimeError('wasm kernels', 'UNAVAILABLE', `expected a stock wasm ${name}`);
+      return makeConv2dBackpropInput(originalFunc);
+    case 'Conv2DBackpropFilter':
+      return conv2dBackpropFilter;
+    case 'UnsortedSegmentSum':
+      return unsortedSegmentSum;
+  }
+}
+
+/**
+ * Registers the training kernels on the wasm backend (idempotent); or, with `enabled = false`, restores the stock
+ * kernels (the perf benchmark compares both). Call after the wasm backend is registered; `initBackend` does.
+ * Returns the names of the kernels that are replaced now.
+ */
+export function setWasmTrainingKernels(enabled: boolean): string[] {
+  if (!stock) {
+    stock = new Map();
+    for (const name of WASM_TRAINING_KERNELS) stock.set(name, tf.getKernel(name, 'wasm'));
+  }
+  for (const name of WASM_TRAINING_KERNELS) {
+    const original = stock.get(name);
+    if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+    if (enabled) {
+      tf.registerKernel({
+        kernelName: name,
+        backendName: 'wasm',
+        // The stock kernel's setup (binding its wasm function) still has to run if the backend initialises later.
+        setupFunc: original?.setupFunc,
+        kernelFunc: replacementFor(name, original) as unknown as tf.KernelFunc,
+      });
+    } else if (original) {
+      tf.registerKernel(original);
+    }
+  }
+  return enabled ? [...WASM_TRAINING_KERNELS] : [];
+}
