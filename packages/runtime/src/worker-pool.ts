@@ -213,7 +213,10 @@ export class WorkerPool {
 
 function startWorker(entry: string, data: WorkerStartData): Promise<Slot> {
   return new Promise<Slot>((resolve, reject) => {
-    const worker = new Worker(entry, { workerData: data });
+    // Workers inherit the parent's Node flags; those that only make sense for an inline main script
+    // (`node --input-type=module -e …`) make a worker fail to start, so drop them.
+    const execArgv = process.execArgv.filter((a) => !/^--input-type/.test(a));
+    const worker = new Worker(entry, { workerData: data, execArgv });
     const onMessage = (message: WorkerMessage) => {
       if (message.type === 'ready') {
         cleanup();

@@ -1,0 +1,83 @@
+// Packaging is real: pack every publishable workspace package with `pnpm pack`, install each tarball into an empty
+// temporary project together with only the tarballs of the workspace packages it depends on (and its third-party
+// dependencies from the registry), then import it there as ESM and require it as CJS. A package that leaks a
+// workspace-only path, ships no dist, or forgets a dependency fails here.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+const only = process.argv.slice(2);
+const packages = readdirSync(join(root, 'packages'))
+  .map((dir) => ({ dir: join(root, 'packages', dir), manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) }))
+  .filter((p) => !p.manifest.private);
+const byName = new Map(packages.map((p) => [p.manifest.name, p]));
+
+// Beyond importing: a call that needs the package's shipped files (wasm binaries, worker program) where it has them.
+const smoke = {
+  '@empirical-bregman/runtime':
+    "const info = await m.initBackend({ force: 'wasm', quiet: true }); if (info.backend !== 'wasm') throw new Error(info.backend);" +
+    "const pool = await m.WorkerPool.create({ size: 1, backend: { force: 'cpu' } }); await pool.close();",
+};
+
+const work = mkdtempSync(join(tmpdir(), 'eb-pack-'));
+const tarballs = new Map();
+let failures = 0;
+let checked = 0;
+try {
+  for (const p of packages) {
+    const out = execFileSync('pnpm', ['pack', '--pack-destination', work], { cwd: p.dir, encoding: 'utf8' });
+    const file = out.trim().split('\n').filter((l) => l.endsWith('.tgz')).pop();
+    tarballs.set(p.manifest.name, file.startsWith('/') ? file : join(work, file));
+  }
+
+  const workspaceDeps = (name, seen = new Set()) => {
+    const m = byName.get(name)?.manifest;
+    if (!m) return seen;
+    for (const dep of Object.keys({ ...m.dependencies, ...m.peerDependencies })) {
+      if (byName.has(dep) && !seen.has(dep)) {
+        seen.add(dep);
+        workspaceDeps(dep, seen);
+      }
+    }
+    return seen;
+  };
+
+  for (const p of packages.filter((q) => only.length === 0 || only.includes(q.manifest.name))) {
+    const name = p.manifest.name;
+    checked++;
+    const project = mkdtempSync(join(work, 'consumer-'));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '0.0.0' }));
+    const local = [name, ...workspaceDeps(name)].map((n) => tarballs.get(n));
+    // Peers are the consumer's to install (tfjs-core), exactly as a user would.
+    const peers = Object.entries(p.manifest.peerDependencies ?? {}).map(([n, v]) => `${n}@${v}`);
+    const started = Date.now();
+    try {
+      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--omit=optional', '--loglevel=error', ...local, ...peers], {
+        cwd: project,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        encoding: 'utf8',
+      });
+      const esm = `import * as m from '${name}'; const keys = Object.keys(m); if (keys.length === 0) throw new Error('no exports'); ${smoke[name] ?? ''} console.log(keys.length);`;
+      const cjs = `const m = require('${name}'); const keys = Object.keys(m); if (keys.length === 0) throw new Error('no exports'); console.log(keys.length);`;
+      const nEsm = execFileSync('node', ['--input-type=module', '-e', esm], { cwd: project, encoding: 'utf8' }).trim();
+      const nCjs = execFileSync('node', ['-e', cjs], { cwd: project, encoding: 'utf8' }).trim();
+      if (nEsm !== nCjs) throw new Error(`ESM exports ${nEsm} names but CJS exports ${nCjs}`);
+      const installed = readFileSync(join(project, 'node_modules', ...name.split('/'), 'package.json'), 'utf8');
+      if (installed.includes('workspace:')) throw new Error('the packed package.json still says workspace:');
+      console.log(`ok   ${name}: ${nEsm} exports via ESM and CJS (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    } catch (error) {
+      const detail = (error.stderr || error.stdout || error.message || '').toString().trim().split('\n').slice(-6).join('\n     ');
+      failures++;
+      console.log(`FAIL ${name}: ${detail}`);
+    }
+  }
+} finally {
+  if (!process.env.KEEP_PACK_CHECK) rmSync(work, { recursive: true, force: true });
+}
+if (failures > 0) {
+  console.log(`pack-check: ${failures} of ${checked} packages failed`);
+  process.exit(1);
+}
+console.log(`pack-check: ${checked} packages install and import from their tarballs (ESM and CJS)`);

@@ -1,0 +1,38 @@
+// Timing helpers shared by the perf suites: warm-up, then the median of N runs (robust on a noisy shared machine).
+import { cpus } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Runs `fn` `warmup` times, then `runs` times, and returns the median and spread in milliseconds. */
+export async function timeMedian(fn, { runs = 20, warmup = 3 } = {}) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return { medianMs: times[Math.floor(times.length / 2)], minMs: times[0], maxMs: times[times.length - 1], runs };
+}
+
+export function machine(info) {
+  const cpu = cpus();
+  return {
+    backend: info.backend,
+    tfjsVersion: tf.version_core,
+    simd: info.simd,
+    threads: info.threads,
+    cpuModel: cpu[0]?.model ?? 'unknown',
+    cores: cpu.length,
+    node: process.version,
+  };
+}
+
+export function printTable(title, rows, columns) {
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? '').length)));
+  const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  console.log(`\n${title}`);
+  console.log(line(columns));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(columns.map((c) => r[c] ?? '')));
+}
