@@ -22,7 +22,8 @@ async function tfjsNodeLoads(): Promise<boolean> {
 describe('initBackend', () => {
   it('starts the best available backend, registers gradients, and patches wasm', async () => {
     const lines: string[] = [];
-    const info = await initBackend({ env: {}, log: (l) => lines.push(l) });
+    // `prefer` differs from the test setup's call, so this starts afresh (equal options return the cached start).
+    const info = await initBackend({ env: {}, prefer: ['tensorflow', 'wasm'], log: (l) => lines.push(l) });
     const expected = (await tfjsNodeLoads()) ? 'tensorflow' : 'wasm';
     expect(info.backend).toBe(expected);
     expect(tf.getBackend()).toBe(expected);
@@ -33,8 +34,12 @@ describe('initBackend', () => {
       expect(info.patchedKernels).toContain('Conv2DBackpropFilter');
       expect(info.attempts[0]).toMatchObject({ backend: 'tensorflow', error: expect.stringContaining('') });
     }
-    expect(lines.join('\n')).toMatch(new RegExp(`tfjs backend ${expected} \\(tfjs 4\\.22\\.0; chosen by default`));
+    expect(lines.join('\n')).toMatch(new RegExp(`tfjs backend ${expected} \\(tfjs 4\\.22\\.0; chosen by prefer`));
     expect(describeBackend(info)).toBe(lines[0]);
+    expect(lines).toHaveLength(1);
+    // Equal options: the same start, not logged twice.
+    expect(await initBackend({ env: {}, prefer: ['tensorflow', 'wasm'], log: (l) => lines.push(l) })).toBe(info);
+    expect(lines).toHaveLength(1);
   });
 
   it('obeys BREGMAN_BACKEND=cpu', async () => {
