@@ -27,7 +27,15 @@ const order = new SeededRandom(7).permutation(labels.length);
 const nTest = 2000;
 const pick = (idx) => ({
   x: tf.tensor2d(Array.from(idx, (i) => images[i])),
-  y: tf.oneHot(tf.tensor1d(Array.from(idx, (i) => labels[i]), 'int32'), 10).toFloat(),
+  y: tf
+    .oneHot(
+      tf.tensor1d(
+        Array.from(idx, (i) => labels[i]),
+        'int32',
+      ),
+      10,
+    )
+    .toFloat(),
   labels: Int32Array.from(idx, (i) => labels[i]),
 });
 const test = pick(order.subarray(0, nTest));
@@ -36,8 +44,17 @@ console.log(`MNIST digits from the mnist package: ${train.labels.length} train, 
 
 const model = tfl.sequential({
   layers: [
-    tfl.layers.dense({ inputShape: [784], units: 128, activation: 'relu', kernelInitializer: tfl.initializers.heNormal({ seed: 1 }) }),
-    tfl.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) }),
+    tfl.layers.dense({
+      inputShape: [784],
+      units: 128,
+      activation: 'relu',
+      kernelInitializer: tfl.initializers.heNormal({ seed: 1 }),
+    }),
+    tfl.layers.dense({
+      units: 10,
+      activation: 'softmax',
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
+    }),
   ],
 });
 model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
@@ -55,4 +72,6 @@ await model.fit(train.x, train.y, {
 const predicted = tf.tidy(() => model.predict(test.x).argMax(1).dataSync());
 let correct = 0;
 for (let i = 0; i < nTest; i++) if (predicted[i] === test.labels[i]) correct++;
-console.log(`test accuracy ${(correct / nTest).toFixed(4)} after ${((Date.now() - started) / 1000).toFixed(1)} s on ${info.backend}`);
+console.log(
+  `test accuracy ${(correct / nTest).toFixed(4)} after ${((Date.now() - started) / 1000).toFixed(1)} s on ${info.backend}`,
+);

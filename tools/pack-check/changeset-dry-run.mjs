@@ -27,8 +27,13 @@ try {
     const front = readFileSync(join(copy, '.changeset', f), 'utf8').split('---')[1] ?? '';
     for (const m of front.matchAll(/"([^"]+)":\s*(major|minor|patch)/g)) bumped.add(m[1]);
   }
-  const before = new Map(manifests.filter((f) => f.endsWith('.json')).map((f) => [f, JSON.parse(readFileSync(join(copy, f), 'utf8'))]));
-  execFileSync(process.execPath, [join(root, 'node_modules/@changesets/cli/bin.js'), 'version'], { cwd: copy, stdio: 'inherit' });
+  const before = new Map(
+    manifests.filter((f) => f.endsWith('.json')).map((f) => [f, JSON.parse(readFileSync(join(copy, f), 'utf8'))]),
+  );
+  execFileSync(process.execPath, [join(root, 'node_modules/@changesets/cli/bin.js'), 'version'], {
+    cwd: copy,
+    stdio: 'inherit',
+  });
   let problems = 0;
   for (const [file, old] of before) {
     if (!bumped.has(old.name)) continue;
@@ -41,7 +46,9 @@ try {
       console.log(`ok   ${old.name}: ${old.version} -> ${now.version}`);
     }
   }
-  console.log(`changeset dry run: ${pending.length} pending changesets, ${bumped.size} packages to release, ${problems} problems`);
+  console.log(
+    `changeset dry run: ${pending.length} pending changesets, ${bumped.size} packages to release, ${problems} problems`,
+  );
   if (problems > 0) process.exit(1);
 } finally {
   rmSync(copy, { recursive: true, force: true });

@@ -8,9 +8,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
-const only = process.argv.slice(2);
+const keep = process.argv.includes('--keep'); // keep the temporary projects to inspect them
+const only = process.argv.slice(2).filter((a) => a !== '--keep');
 const packages = readdirSync(join(root, 'packages'))
-  .map((dir) => ({ dir: join(root, 'packages', dir), manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) }))
+  .map((dir) => ({
+    dir: join(root, 'packages', dir),
+    manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')),
+  }))
   .filter((p) => !p.manifest.private);
 const byName = new Map(packages.map((p) => [p.manifest.name, p]));
 
@@ -28,7 +32,11 @@ let checked = 0;
 try {
   for (const p of packages) {
     const out = execFileSync('pnpm', ['pack', '--pack-destination', work], { cwd: p.dir, encoding: 'utf8' });
-    const file = out.trim().split('\n').filter((l) => l.endsWith('.tgz')).pop();
+    const file = out
+      .trim()
+      .split('\n')
+      .filter((l) => l.endsWith('.tgz'))
+      .pop();
     tarballs.set(p.manifest.name, file.startsWith('/') ? file : join(work, file));
   }
 
@@ -54,11 +62,15 @@ try {
     const peers = Object.entries(p.manifest.peerDependencies ?? {}).map(([n, v]) => `${n}@${v}`);
     const started = Date.now();
     try {
-      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--omit=optional', '--loglevel=error', ...local, ...peers], {
-        cwd: project,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        encoding: 'utf8',
-      });
+      execFileSync(
+        'npm',
+        ['install', '--no-audit', '--no-fund', '--omit=optional', '--loglevel=error', ...local, ...peers],
+        {
+          cwd: project,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          encoding: 'utf8',
+        },
+      );
       const esm = `import * as m from '${name}'; const keys = Object.keys(m); if (keys.length === 0) throw new Error('no exports'); ${smoke[name] ?? ''} console.log(keys.length);`;
       const cjs = `const m = require('${name}'); const keys = Object.keys(m); if (keys.length === 0) throw new Error('no exports'); console.log(keys.length);`;
       const nEsm = execFileSync('node', ['--input-type=module', '-e', esm], { cwd: project, encoding: 'utf8' }).trim();
@@ -68,13 +80,19 @@ try {
       if (installed.includes('workspace:')) throw new Error('the packed package.json still says workspace:');
       console.log(`ok   ${name}: ${nEsm} exports via ESM and CJS (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     } catch (error) {
-      const detail = (error.stderr || error.stdout || error.message || '').toString().trim().split('\n').slice(-6).join('\n     ');
+      const detail = (error.stderr || error.stdout || error.message || '')
+        .toString()
+        .trim()
+        .split('\n')
+        .slice(-6)
+        .join('\n     ');
       failures++;
       console.log(`FAIL ${name}: ${detail}`);
     }
   }
 } finally {
-  if (!process.env.KEEP_PACK_CHECK) rmSync(work, { recursive: true, force: true });
+  if (keep) console.log(`pack-check: kept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
 }
 if (failures > 0) {
   console.log(`pack-check: ${failures} of ${checked} packages failed`);

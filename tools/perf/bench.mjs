@@ -19,7 +19,9 @@ const fmt = (v, digits = 2) => (v === null || v === undefined ? '' : typeof v ==
 if (json) {
   console.log(JSON.stringify({ machine: env, command: `pnpm bench:perf ${args.join(' ')}`.trim(), runtime }, null, 2));
 } else {
-  console.log(`backend ${env.backend} (SIMD ${env.simd}, ${env.threads} thread), tfjs ${env.tfjsVersion}, ${env.cpuModel} × ${env.cores}, node ${env.node}`);
+  console.log(
+    `backend ${env.backend} (SIMD ${env.simd}, ${env.threads} thread), tfjs ${env.tfjsVersion}, ${env.cpuModel} × ${env.cores}, node ${env.node}`,
+  );
   printTable(
     `runtime: stock wasm kernels vs @empirical-bregman/runtime's (median of ${runs} runs after warm-up)`,
     runtime.map((r) => ({

@@ -5,7 +5,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { timeMedian } from './harness.mjs';
 
 const rng = new SeededRandom(1);
-const normal = (shape, std = 1) => tf.tensor(rng.normalArray(shape.reduce((a, b) => a * b, 1), 0, std), shape);
+const normal = (shape, std = 1) =>
+  tf.tensor(
+    rng.normalArray(
+      shape.reduce((a, b) => a * b, 1),
+      0,
+      std,
+    ),
+    shape,
+  );
 
 /**
  * wasm kernels run synchronously, so the op has finished when it returns; reading the result back would add a copy
@@ -33,10 +41,22 @@ function matMulWorkloads() {
 function mlpStep() {
   // 784-256-128 MLP, softmax cross-entropy on 10 classes, Adam, batch 256.
   const x = normal([256, 784]);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: 256 }, (_, i) => i % 10), 'int32'), 10).toFloat();
-  const vars = [normal([784, 256], 0.05), normal([256]), normal([256, 128], 0.05), normal([128]), normal([128, 10], 0.05)].map((t) =>
-    tf.variable(t),
-  );
+  const y = tf
+    .oneHot(
+      tf.tensor1d(
+        Array.from({ length: 256 }, (_, i) => i % 10),
+        'int32',
+      ),
+      10,
+    )
+    .toFloat();
+  const vars = [
+    normal([784, 256], 0.05),
+    normal([256]),
+    normal([256, 128], 0.05),
+    normal([128]),
+    normal([128, 10], 0.05),
+  ].map((t) => tf.variable(t));
   const optimizer = tf.train.adam(1e-3);
   const loss = () =>
     tf.losses.softmaxCrossEntropy(
@@ -57,15 +77,29 @@ function mlpStep() {
 function cnnStep() {
   // 28×28×1 → conv32(3×3, same) → pool → conv64(3×3, same) → pool → dense 128 → 10, Adam, batch 64.
   const x = normal([64, 28, 28, 1]);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 10), 'int32'), 10).toFloat();
-  const vars = [normal([3, 3, 1, 32], 0.3), normal([3, 3, 32, 64], 0.05), normal([7 * 7 * 64, 128], 0.02), normal([128, 10], 0.05)].map(
-    (t) => tf.variable(t),
-  );
+  const y = tf
+    .oneHot(
+      tf.tensor1d(
+        Array.from({ length: 64 }, (_, i) => i % 10),
+        'int32',
+      ),
+      10,
+    )
+    .toFloat();
+  const vars = [
+    normal([3, 3, 1, 32], 0.3),
+    normal([3, 3, 32, 64], 0.05),
+    normal([7 * 7 * 64, 128], 0.02),
+    normal([128, 10], 0.05),
+  ].map((t) => tf.variable(t));
   const optimizer = tf.train.adam(1e-3);
   const loss = () => {
     let h = tf.maxPool(tf.relu(tf.conv2d(x, vars[0], 1, 'same')), 2, 2, 'valid');
     h = tf.maxPool(tf.relu(tf.conv2d(h, vars[1], 1, 'same')), 2, 2, 'valid');
-    return tf.losses.softmaxCrossEntropy(y, tf.matMul(tf.relu(tf.matMul(h.reshape([64, 7 * 7 * 64]), vars[2])), vars[3]));
+    return tf.losses.softmaxCrossEntropy(
+      y,
+      tf.matMul(tf.relu(tf.matMul(h.reshape([64, 7 * 7 * 64]), vars[2])), vars[3]),
+    );
   };
   return {
     tensors: [x, y, ...vars],
@@ -98,7 +132,8 @@ async function compare(name, run, runs) {
 
 /** Returns rows: workload, stock ms, patched ms, stock/patched ratio (stock = null when it cannot run). */
 export async function runRuntimeSuite({ runs = 20 } = {}) {
-  if (tf.getBackend() !== 'wasm') return [{ workload: 'runtime kernels', skipped: `backend is ${tf.getBackend()}, not wasm` }];
+  if (tf.getBackend() !== 'wasm')
+    return [{ workload: 'runtime kernels', skipped: `backend is ${tf.getBackend()}, not wasm` }];
   const rows = [];
   const mm = matMulWorkloads();
   for (const c of mm.cases) rows.push(await compare(c.name, c.run, runs));
