@@ -1,1 +1,26 @@
 export type { Divergence, DivergenceJSON } from './divergence';
+export { BregmanCoreError } from './bregman-core-error';
+export { BregmanDivergence } from './bregman-divergence';
+export type { BregmanDivergenceOptions } from './bregman-divergence';
+export { JeffreysBregman } from './jeffreys-bregman';
+export { SquaredEuclideanDivergence } from './squared-euclidean-divergence';
+export { EuclideanDivergence } from './euclidean-divergence';
+export { CosineDivergence } from './cosine-divergence';
+export type { NegativityTolerance } from './negativity-check';
+export { divergenceFromJSON, registerDivergence, registeredDivergences } from './divergence-from-json';
+export type { DivergenceFactory } from './divergence-from-json';
+export { rightCentroid } from './right-centroid';
+export { leftCentroid } from './left-centroid';
+export type { LeftCentroidOptions, LeftCentroidResult } from './left-centroid';
+export { inverseGradient } from './inverse-gradient';
+export type { InverseGradientOptions, InverseGradientResult } from './inverse-gradient';
+export { bregmanKMeans } from './bregman-k-means';
+export type { BregmanKMeansOptions, BregmanKMeansResult } from './bregman-k-means';
+export { BregmanMipsReduction } from './bregman-mips-reduction';
+export type { BregmanMipsReductionOptions, MipsQueries, QuerySlot } from './bregman-mips-reduction';
+export {
+  innerProductFromSquaredDistance,
+  mipsToNearestNeighbour,
+  nearestNeighbourQueries,
+} from './mips-to-nearest-neighbour';
+export type { NearestNeighbourDatabase } from './mips-to-nearest-neighbour';

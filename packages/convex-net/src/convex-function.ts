@@ -36,6 +36,22 @@ export interface ValueAndGradOptions {
 }
 
 /**
+ * The convex conjugate φ*(y) = sup_x ⟨x, y⟩ − φ(x) of a generator, in closed form, with ∇φ* = (∇φ)⁻¹.
+ * Bregman divergences use it for left-sided centroids: argmin_c Σᵢ D_φ(c, xᵢ) = ∇φ*((1/n) Σᵢ ∇φ(xᵢ))
+ * (Banerjee et al. 2005, "Clustering with Bregman divergences"; Nielsen & Nock 2009, "Sided and symmetrized
+ * Bregman centroids"), and the dual divergence D_φ(x, y) = D_φ*(∇φ(y), ∇φ(x)).
+ */
+export interface ConvexConjugate {
+  /** Input dimension d (the same as the generator's). */
+  readonly dim: number;
+  /**
+   * φ*(Y): [n] and ∇φ*(Y): [n, d] for Y: [n, d] in the conjugate's domain (e.g. Y < 0 for Burg's entropy). The
+   * tensors belong to the caller. `validate` (default true) checks shape, finiteness and domain.
+   */
+  valueAndGrad(y: tf.Tensor2D, options?: ValueAndGradOptions): ValueAndGrad;
+}
+
+/**
  * A convex function φ: ℝ^d → ℝ, evaluated on a batch. The contract every package relies on:
  * - `valueAndGrad(X)` returns φ(X): [n] and ∇φ(X): [n, d] from one call, as tensors the caller owns (dispose
  *   them, or call inside `tf.tidy`), differentiable once more with respect to X and to `trainableVariables`
@@ -52,6 +68,12 @@ export interface ConvexFunction {
   /** The variables an optimiser should update (empty for fixed generators). */
   readonly trainableVariables: tf.Variable[];
   toJSON(): ConvexFunctionJSON;
+  /**
+   * Optional: the closed-form convex conjugate φ* with ∇φ*, present on fixed generators that have one
+   * (`SquaredNorm`, `WeightedSquaredNorm`, positive-definite `Quadratic`, the entropies, `ExponentialSum`,
+   * `SoftplusSum`); `undefined` otherwise.
+   */
+  readonly conjugate?: ConvexConjugate;
   /** Frees the variables. */
   dispose(): void;
 }

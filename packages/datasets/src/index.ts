@@ -1,1 +1,59 @@
-export {};
+export { DatasetError } from './dataset-error';
+export type { LabelledData, Batch } from './labelled-data';
+export { validateLabelledData, subsetData, gatherBatch, classCounts, sampleSize } from './labelled-data';
+
+// Catalogue and loading by name.
+export type { DatasetName, DatasetInfo, DatasetSource } from './dataset-catalogue';
+export type { DatasetOptionsMap, DatasetListing, FileDatasetOptions } from './load-dataset';
+export { listDatasets, loadDataset, isDatasetName, DEFAULT_DATASET } from './load-dataset';
+export type { FetchOptions } from './fetch-dataset';
+export { fetchDataset } from './fetch-dataset';
+export type { DownloadableName, PublishedFile } from './published-files';
+export { PUBLISHED_FILES } from './published-files';
+export { dataDirectory } from './data-directory';
+
+// Sources.
+export type { MnistDigitsOptions } from './load-mnist-digits';
+export { loadMnistDigits } from './load-mnist-digits';
+export type { UciName } from './load-uci';
+export { loadUci } from './load-uci';
+export type { LabelledCsvOptions } from './parse-labelled-csv';
+export { parseLabelledCsv } from './parse-labelled-csv';
+export type { IdxArray, IdxDtype } from './read-idx';
+export { parseIdx, readIdxFile } from './read-idx';
+export type { IdxDatasetOptions } from './load-idx-dataset';
+export { loadIdxDataset } from './load-idx-dataset';
+export type { IdxFileSet } from './find-idx-files';
+export { findIdxFiles, DEBIAN_FASHION_MNIST_DIR } from './find-idx-files';
+export type { CifarOptions } from './cifar-binary';
+export { parseCifarBinary, loadCifar } from './cifar-binary';
+export { extractTar } from './extract-tar';
+export type { DownloadOptions, DownloadProgress } from './download-file';
+export { downloadFile, sha256File } from './download-file';
+
+// Synthetic tasks.
+export type { GaussianMixtureOptions, GaussianMixtureData } from './make-gaussian-mixture';
+export { makeGaussianMixture } from './make-gaussian-mixture';
+export type { ConcentricCirclesOptions, ConcentricCirclesData } from './make-concentric-circles';
+export { makeConcentricCircles } from './make-concentric-circles';
+export type { DivergencePairs, DivergencePairsOptions, TargetDivergence } from './make-divergence-pairs';
+export { makeDivergencePairs } from './make-divergence-pairs';
+
+// Preprocessing.
+export { Standardizer } from './standardizer';
+
+// Protocol: splits, sampler, streaming.
+export type { ClassDisjointSplit } from './class-disjoint-split';
+export { classDisjointSplit, distinctClasses } from './class-disjoint-split';
+export type { ClassDisjointFold, ClassDisjointFoldsOptions } from './class-disjoint-folds';
+export { classDisjointFolds } from './class-disjoint-folds';
+export type { StratifiedSplit, StratifiedSplitOptions } from './stratified-split';
+export { stratifiedSplit } from './stratified-split';
+export type { MPerClassSamplerOptions, MPerClassSamplerState } from './m-per-class-sampler';
+export { MPerClassSampler } from './m-per-class-sampler';
+export type { RandomShiftOptions } from './random-shift';
+export { randomShift } from './random-shift';
+export type { BatchStreamOptions, BatchStreamState } from './batch-stream';
+export { BatchStream } from './batch-stream';
+export type { BatchToTensorsOptions, TensorBatch } from './batch-to-tensors';
+export { batchToTensors } from './batch-to-tensors';

@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { SeededRandom } from '@empirical-bregman/common';
+import { describe, expect, it } from 'vitest';
+import { BregmanCoreError } from './bregman-core-error';
+import { CosineDivergence } from './cosine-divergence';
+import { EuclideanDivergence } from './euclidean-divergence';
+import { SquaredEuclideanDivergence } from './squared-euclidean-divergence';
+import { randomMatrix, toMatrix, worstRatio } from './test-helpers';
+
+const sq = (x: number[], y: number[]) => x.reduce((s, v, k) => s + (v - y[k]) ** 2, 0);
+const cos = (x: number[], y: number[]) => {
+  const dot = x.reduce((s, v, k) => s + v * y[k], 0);
+  const nx = Math.sqrt(x.reduce((s, v) => s + v * v, 0));
+  const ny = Math.sqrt(y.reduce((s, v) => s + v * v, 0));
+  return 1 - dot / (nx * ny);
+};
+
+const cases = [
+  { name: 'SquaredEuclideanDivergence', make: () => new SquaredEuclideanDivergence(), ref: sq },
+  {
+    name: 'EuclideanDivergence',
+    make: () => new EuclideanDivergence(),
+    ref: (x: number[], y: number[]) => Math.sqrt(sq(x, y)),
+  },
+  { name: 'CosineDivergence', make: () => new CosineDivergence(), ref: cos },
+];
+
+describe('fixed divergences', () => {
+  for (const c of cases) {
+    it(`${c.name}: pairwise and paired equal the formula, any width, symmetric, no leak`, () => {
+      const rng = new SeededRandom(c.name);
+      const a = randomMatrix(5, 7, () => rng.normal());
+      const b = randomMatrix(3, 7, () => rng.normal());
+      const div = c.make();
+      expect(div.dim).toBeNull();
+      expect(div.symmetric).toBe(true);
+      const ta = tf.tensor2d(a);
+      const tb = tf.tensor2d(b);
+      const before = tf.memory().numTensors;
+      const got = div.pairwise(ta, tb);
+      expect(
+        worstRatio(
+          toMatrix(got),
+          a.map((x) => b.map((y) => c.ref(x, y))),
+          null,
+          1e-5,
+          1e-5,
+        ),
+      ).toBeLessThanOrEqual(1);
+      const pa = tf.slice(ta, [0, 0], [3, 7]) as tf.Tensor2D;
+      const paired = div.paired(pa, tb);
+      const expected = b.map((y, i) => [c.ref(a[i], y)]);
+      expect(
+        worstRatio(
+          (paired.arraySync() as number[]).map((v) => [v]),
+          expected,
+          null,
+          1e-5,
+          1e-5,
+        ),
+      ).toBeLessThanOrEqual(1);
+      tf.dispose([got, pa, paired]);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(div.toJSON()).toEqual({ type: c.name, config: {} });
+      expect(() => div.pairwise(ta, tf.zeros([2, 6]) as tf.Tensor2D)).toThrowError(BregmanCoreError);
+      tf.dispose([ta, tb]);
+    });
+  }
+
+  it('EuclideanDivergence has value 0 and a finite (zero) gradient at coincident points', () => {
+    const x = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
+    const div = new EuclideanDivergence();
+    const g = tf.grad((v: tf.Tensor) => tf.sum(div.pairwise(v as tf.Tensor2D, v as tf.Tensor2D)))(x);
+    const d = toMatrix(div.pairwise(x, x));
+    expect(d[0][0]).toBe(0);
+    expect(d[0][1]).toBeCloseTo(Math.sqrt(8), 5);
+    // Off-diagonal gradient of Σ_ij ‖x_i − x_j‖ w.r.t. x_0: 2 (x_0 − x_1)/‖x_0 − x_1‖ = 2·(−1, −1)/√2.
+    const gv = toMatrix(g);
+    expect(gv[0][0]).toBeCloseTo(-Math.SQRT2, 4);
+    expect(gv[0][1]).toBeCloseTo(-Math.SQRT2, 4);
+    for (const row of gv) for (const v of row) expect(Number.isFinite(v)).toBe(true);
+  });
+
+  it('CosineDivergence is scale invariant and in [0, 2]', () => {
+    const div = new CosineDivergence();
+    const d = toMatrix(
+      div.pairwise(
+        tf.tensor2d([[1, 0]]),
+        tf.tensor2d([
+          [5, 0],
+          [0, 2],
+          [-3, 0],
+        ]),
+      ),
+    );
+    expect(d[0][0]).toBeCloseTo(0, 6);
+    expect(d[0][1]).toBeCloseTo(1, 6);
+    expect(d[0][2]).toBeCloseTo(2, 6);
+  });
+});
