@@ -69,6 +69,44 @@ export const REQUIRED_GRADIENTS: readonly string[] = [
   'Unpack',
 ];
 
+/**
+ * Kernels whose output is boolean or an index: no gradient flows through them, but tfjs 4.22 registers none, so a
+ * comparison anywhere between a variable and the loss (a mask built from D, say) makes `tf.grad` throw. We register
+ * the mathematically right gradient: zero for every input.
+ */
+const BINARY_INPUTS = ['a', 'b'];
+const UNARY_INPUT = ['x'];
+const ZERO_GRADIENT_INPUTS: Readonly<Record<string, readonly string[]>> = {
+  Greater: BINARY_INPUTS,
+  GreaterEqual: BINARY_INPUTS,
+  Less: BINARY_INPUTS,
+  LessEqual: BINARY_INPUTS,
+  Equal: BINARY_INPUTS,
+  NotEqual: BINARY_INPUTS,
+  LogicalAnd: BINARY_INPUTS,
+  LogicalOr: BINARY_INPUTS,
+  LogicalNot: UNARY_INPUT,
+  IsNan: UNARY_INPUT,
+  IsInf: UNARY_INPUT,
+  IsFinite: UNARY_INPUT,
+  ArgMax: UNARY_INPUT,
+  ArgMin: UNARY_INPUT,
+};
+export const ZERO_GRADIENT_KERNELS: readonly string[] = Object.keys(ZERO_GRADIENT_INPUTS);
+
+function registerZeroGradients(): void {
+  for (const [kernelName, inputs] of Object.entries(ZERO_GRADIENT_INPUTS)) {
+    if (tf.getGradient(kernelName)) continue;
+    tf.registerGradient({
+      kernelName,
+      inputsToSave: [...inputs],
+      // tfjs asks for a gradient function per input; each returns float32 zeros of that input's shape.
+      gradFunc: (_dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) =>
+        Object.fromEntries(inputs.map((name, i) => [name, () => tf.zeros(saved[i]!.shape, 'float32')])),
+    });
+  }
+}
+
 /** Kernels among `kernelNames` that have no gradient registered. */
 export function missingGradients(kernelNames: readonly string[] = REQUIRED_GRADIENTS): string[] {
   return kernelNames.filter((name) => tf.getGradient(name) === undefined);
@@ -80,13 +118,15 @@ export function missingGradients(kernelNames: readonly string[] = REQUIRED_GRADI
  * (an ESM import of core's `register_all_gradients` does not resolve in Node), so we load it for that side effect.
  */
 export async function ensureGradientsRegistered(): Promise<void> {
-  if (missingGradients().length === 0) return;
-  await import('@tensorflow/tfjs-layers');
+  if (missingGradients().length > 0) await import('@tensorflow/tfjs-layers');
+  registerZeroGradients();
   assertGradientsRegistered();
 }
 
 /** Throws a {@link RuntimeError} naming every required kernel that has no gradient. */
-export function assertGradientsRegistered(kernelNames: readonly string[] = REQUIRED_GRADIENTS): void {
+export function assertGradientsRegistered(
+  kernelNames: readonly string[] = [...REQUIRED_GRADIENTS, ...ZERO_GRADIENT_KERNELS],
+): void {
   const missing = missingGradients(kernelNames);
   if (missing.length > 0) {
     throw new RuntimeError(

@@ -24,7 +24,7 @@ function imageBatch(n: number): { x: tf.Tensor4D; y: tf.Tensor2D; labels: number
   }
   return {
     x: tf.tensor4d(pixels, [n, 12, 12, 1]),
-    y: tf.oneHot(tf.tensor1d(labels, 'int32'), 4).toFloat() as tf.Tensor2D,
+    y: tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), 4), 'float32') as tf.Tensor2D,
     labels,
   };
 }
@@ -37,7 +37,7 @@ beforeAll(async () => {
 describe('training on wasm with the runtime kernels', () => {
   it('trains an MLP with plain ops and leaves no tensor behind over 100 steps', () => {
     const data = imageBatch(64);
-    const flat = data.x.reshape([64, 144]);
+    const flat = tf.reshape(data.x, [64, 144]) as tf.Tensor2D;
     const w1 = tf.variable(tf.randomNormal([144, 32], 0, 0.1, 'float32', 1));
     const b1 = tf.variable(tf.zeros([32]));
     const w2 = tf.variable(tf.randomNormal([32, 4], 0, 0.1, 'float32', 2));
@@ -46,9 +46,9 @@ describe('training on wasm with the runtime kernels', () => {
       tf.losses.softmaxCrossEntropy(data.y, tf.matMul(tf.relu(tf.add(tf.matMul(flat, w1), b1)), w2)) as tf.Scalar;
     const first = tf.tidy(() => loss().dataSync()[0]!);
     // Adam creates its slots on the first step; count tensors after it.
-    tf.dispose(optimizer.minimize(loss, true));
+    tf.dispose(optimizer.minimize(loss, true) ?? undefined);
     const before = tf.memory().numTensors;
-    for (let step = 0; step < 100; step++) tf.dispose(optimizer.minimize(loss, true));
+    for (let step = 0; step < 100; step++) tf.dispose(optimizer.minimize(loss, true) ?? undefined);
     expect(tf.memory().numTensors).toBe(before);
     const last = tf.tidy(() => loss().dataSync()[0]!);
     expect(last).toBeLessThan(first * 0.2);
@@ -66,10 +66,10 @@ describe('training on wasm with the runtime kernels', () => {
       tf.tidy(() => {
         let h = tf.maxPool(tf.relu(tf.conv2d(data.x, k1 as tf.Tensor4D, 1, 'same')), 2, 2, 'valid');
         h = tf.maxPool(tf.relu(tf.conv2d(h, k2 as tf.Tensor4D, 1, 'same')), 2, 2, 'valid');
-        return tf.losses.softmaxCrossEntropy(data.y, tf.matMul(h.reshape([32, 72]), w)) as tf.Scalar;
+        return tf.losses.softmaxCrossEntropy(data.y, tf.matMul(tf.reshape(h, [32, 72]), w)) as tf.Scalar;
       });
     const first = tf.tidy(() => loss().dataSync()[0]!);
-    for (let step = 0; step < 40; step++) tf.dispose(optimizer.minimize(loss, true));
+    for (let step = 0; step < 40; step++) tf.dispose(optimizer.minimize(loss, true) ?? undefined);
     const last = tf.tidy(() => loss().dataSync()[0]!);
     expect(last).toBeLessThan(first * 0.5);
     tf.dispose([data.x, data.y, k1, k2, w]);
