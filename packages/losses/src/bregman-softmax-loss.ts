@@ -65,8 +65,10 @@ export class BregmanSoftmaxLoss extends MetricLoss {
     this.target = target;
     this.temperature = checkNumber('BregmanSoftmaxLoss', 'temperature', options.temperature, 0.1, 'positive');
     if (target === 'proxies') {
-      this.proxies = createProxies('BregmanSoftmaxLoss', options as ProxyOptions, this.divergence.dim);
-      this.logPriors = options.learnPriors === true ? tf.variable(tf.zeros([this.proxies.shape[0]]), true) : null;
+      const proxies = createProxies('BregmanSoftmaxLoss', options as ProxyOptions, this.divergence.dim);
+      this.proxies = proxies;
+      this.logPriors =
+        options.learnPriors === true ? tf.tidy(() => tf.variable(tf.zeros([proxies.shape[0]!]), true)) : null;
     } else {
       if (options.learnPriors === true) {
         throw new LossesError(

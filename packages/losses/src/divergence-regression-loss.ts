@@ -57,7 +57,7 @@ export class DivergenceRegressionLoss {
     }
     this.penalty = penalty;
     this.reducer = options.reducer ?? new MeanReducer();
-    this.statsVariable = tf.variable(tf.zeros([4]), false);
+    this.statsVariable = tf.tidy(() => tf.variable(tf.zeros([4]), false));
   }
 
   /**

@@ -48,7 +48,7 @@ export class MarginLoss extends MetricLoss {
     this.learnBeta = options.learnBeta ?? true;
     this.perClass = options.numClasses !== undefined;
     const size = this.perClass ? checkPositiveInteger('MarginLoss', 'numClasses', options.numClasses) : 1;
-    this.beta = tf.variable(tf.fill([size], beta), this.learnBeta);
+    this.beta = tf.tidy(() => tf.variable(tf.fill([size], beta), this.learnBeta));
   }
 
   override get trainableVariables(): tf.Variable[] {

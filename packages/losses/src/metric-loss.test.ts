@@ -274,3 +274,19 @@ describe('boundary and bookkeeping', () => {
     emb.dispose();
   });
 });
+
+describe('loss lifetime', () => {
+  it('constructing and disposing any loss leaves numTensors unchanged (variables are built without leaking their initial values)', () => {
+    const before = tf.memory().numTensors;
+    const losses: MetricLoss[] = [
+      new TripletMarginLoss({ divergence: sq }),
+      new ContrastiveLoss({ divergence: sq }),
+      new MarginLoss({ divergence: sq, numClasses: 3 }),
+      new ProxyAnchorLoss({ divergence: sq, numClasses: 3, embeddingDim: 2, seed: 1 }),
+      new ProxyNCALoss({ divergence: sq, numClasses: 3, embeddingDim: 2, seed: 1 }),
+      new BregmanSoftmaxLoss({ divergence: sq, target: 'proxies', numClasses: 3, embeddingDim: 2, learnPriors: true }),
+    ];
+    for (const loss of losses) loss.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

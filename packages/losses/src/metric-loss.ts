@@ -193,7 +193,8 @@ export abstract class MetricLoss {
     this.reducer = reducer;
     this.scale = checkScale(component, options?.scale);
     this.anchorSlot = checkAnchorSlot(component, options?.anchorSlot);
-    this.statsVariable = tf.variable(tf.zeros([8]), false);
+    // tf.variable copies its initial value: build it in a tidy so the zeros do not leak.
+    this.statsVariable = tf.tidy(() => tf.variable(tf.zeros([8]), false));
   }
 
   /** Per-element loss terms of a batch (called inside a tidy). */

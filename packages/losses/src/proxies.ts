@@ -35,11 +35,11 @@ export function createProxies(component: string, options: ProxyOptions, divergen
     if (rows.some((r: readonly number[]) => r.some((v: number) => !Number.isFinite(v)))) {
       throw new LossesError(component, 'NON_FINITE', 'expected finite initialProxies, got NaN or ±Infinity');
     }
-    return tf.variable(tf.tensor2d(rows as number[][], [numClasses, dim]), true);
+    return tf.tidy(() => tf.variable(tf.tensor2d(rows as number[][], [numClasses, dim]), true));
   }
   const rng = new SeededRandom(options.seed ?? 0);
   const values = new Float32Array(numClasses * dim);
   const std = 1 / Math.sqrt(dim);
   for (let i = 0; i < values.length; i++) values[i] = rng.normal() * std;
-  return tf.variable(tf.tensor2d(values, [numClasses, dim]), true);
+  return tf.tidy(() => tf.variable(tf.tensor2d(values, [numClasses, dim]), true));
 }
