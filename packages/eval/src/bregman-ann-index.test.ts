@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { BregmanDivergence } from '@empirical-bregman/bregman-core';
+import { SeededRandom } from '@empirical-bregman/common';
+import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { annRecall, neighbourRecall } from './ann-recall';
+import { BregmanAnnIndex } from './bregman-ann-index';
+import { EvaluationError } from './evaluation-error';
+import { exactKnn } from './exact-knn';
+
+/** n items around `clusters` Gaussian centres in d dimensions. */
+function clustered(rng: SeededRandom, n: number, d: number, clusters: number, spread = 0.5): Float32Array {
+  const centres = rng.normalArray(clusters * d, 0, 2);
+  const out = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const c = rng.int(clusters);
+    for (let t = 0; t < d; t++) out[i * d + t] = centres[c * d + t] + rng.normal(0, spread);
+  }
+  return out;
+}
+
+describe('BregmanAnnIndex (usearch HNSW through the MIPS → NN reduction)', () => {
+  const d = 16;
+  const n = 20_000;
+  const nq = 400;
+  const rng = new SeededRandom('ann');
+  const all = clustered(rng, n + nq, d, 25);
+  let items: tf.Tensor2D;
+  let queries: tf.Tensor2D;
+  let divergence: BregmanDivergence;
+  const dir = mkdtempSync(join(tmpdir(), 'eval-ann-'));
+
+  beforeAll(() => {
+    items = tf.tensor2d(all.subarray(0, n * d), [n, d]);
+    queries = tf.tensor2d(all.subarray(n * d), [nq, d]);
+    divergence = new BregmanDivergence(new IcnnConvexFunction({ dim: d, hiddenSizes: [32, 32], seed: 7 }));
+  });
+  afterAll(() => {
+    tf.dispose([items, queries]);
+    divergence.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const queryIn of ['left', 'right'] as const) {
+    it(`random ICNN divergence, 20,000 clustered items, query ${queryIn}: some width reaches recall@10 ≥ 0.95`, async () => {
+      const before = tf.memory().numTensors;
+      const exact = await exactKnn(divergence, queries, items, { k: 10, queryIn });
+      const index = await BregmanAnnIndex.build(divergence, items, { queryIn, threads: 1 });
+      expect(index.size).toBe(n);
+      const sweep = await annRecall(index, queries, exact, { k: 10, widths: [16, 64, 256], threads: 1 });
+      console.log(
+        `ANN (${queryIn}) recall@10 / QPS by width: ${sweep.map((p) => `${p.width}: ${p.recallAtK.toFixed(3)} / ${p.queriesPerSecond.toFixed(0)}`).join(', ')} (informational)`,
+      );
+      expect(Math.max(...sweep.map((p) => p.recallAtK))).toBeGreaterThanOrEqual(0.95);
+      // Wider beams never find fewer true neighbours here by much: recall grows with width.
+      expect(sweep[2].recallAtK).toBeGreaterThanOrEqual(sweep[0].recallAtK);
+      // Reported distances are the exact D of the returned items, sorted.
+      const found = await index.search(queries, 10, { width: 256 });
+      for (let i = 0; i < nq; i += 37) {
+        for (let r = 1; r < 10; r++)
+          expect(found.distances[i * 10 + r]).toBeGreaterThanOrEqual(found.distances[i * 10 + r - 1]);
+        if (found.indices[i * 10] === exact.indices[i * 10]) {
+          expect(found.distances[i * 10]).toBeCloseTo(exact.distances[i * 10], 3);
+        }
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  it('save and load give the same answers', async () => {
+    const subset = tf.slice(items, [0, 0], [2000, d]);
+    const index = await BregmanAnnIndex.build(divergence, subset, { queryIn: 'right', connectivity: 8 });
+    subset.dispose();
+    const path = join(dir, 'items.usearch');
+    index.save(path);
+    const loaded = BregmanAnnIndex.load(path);
+    const again = BregmanAnnIndex.load(path, { divergence });
+    const a = await index.search(queries, 5, { width: 32 });
+    const b = await loaded.search(queries, 5, { width: 32 });
+    const c = await again.search(queries, 5, { width: 32 });
+    expect(Array.from(b.indices)).toEqual(Array.from(a.indices));
+    expect(Array.from(c.indices)).toEqual(Array.from(a.indices));
+    expect(neighbourRecall(b, a, 5)).toBe(1);
+    expect(loaded.queryIn).toBe('right');
+    (loaded.divergence as BregmanDivergence).dispose();
+    expect(() => BregmanAnnIndex.load(join(dir, 'missing.usearch'))).toThrow(/expected the file/);
+  });
+
+  it('rejects non-Bregman divergences and bad k', async () => {
+    const small = tf.tensor2d([[0, 1]]);
+    await expect(BregmanAnnIndex.build({ dim: 2 } as unknown as BregmanDivergence, small)).rejects.toThrow(
+      EvaluationError,
+    );
+    small.dispose();
+    const subset = tf.slice(items, [0, 0], [20, d]);
+    const index = await BregmanAnnIndex.build(divergence, subset, {});
+    subset.dispose();
+    await expect(index.search(queries, 21)).rejects.toThrow(/k/);
+    await expect(index.search(tf.zeros([1, 3]) as tf.Tensor2D, 1)).rejects.toThrow(/width 16/);
+  });
+});
+
+describe('neighbourRecall', () => {
+  it('counts overlaps of the top-k sets', () => {
+    const exact = { numQueries: 2, k: 2, indices: new Int32Array([0, 1, 2, 3]), distances: new Float32Array(4) };
+    const approx = { numQueries: 2, k: 2, indices: new Int32Array([1, 5, 3, 2]), distances: new Float32Array(4) };
+    expect(neighbourRecall(approx, exact, 2)).toBeCloseTo(3 / 4, 12);
+    expect(neighbourRecall(approx, exact, 1)).toBeCloseTo(0, 12);
+  });
+});

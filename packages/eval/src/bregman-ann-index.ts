@@ -1,0 +1,374 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  BregmanDivergence,
+  BregmanMipsReduction,
+  divergenceFromJSON,
+  mipsToNearestNeighbour,
+  nearestNeighbourQueries,
+} from '@empirical-bregman/bregman-core';
+import { describeValue } from '@empirical-bregman/common';
+import usearch from 'usearch';
+import { checkInteger } from './check-labels';
+import { EvaluationError } from './evaluation-error';
+import { type QuerySlot, checkEmbeddings } from './exact-knn';
+import type { Neighbours } from './neighbours';
+
+export interface BregmanAnnIndexOptions {
+  /** The query's slot in D (default `'left'`: items ranked by D(query, item)). */
+  readonly queryIn?: QuerySlot;
+  /** HNSW graph degree M (default 16). */
+  readonly connectivity?: number;
+  /** Beam width while building (default 128). */
+  readonly expansionAdd?: number;
+  /** Items per block when computing the database vectors (default 8192). */
+  readonly blockSize?: number;
+  /**
+   * Threads usearch may use to build (default 0: all cores); searches then use at most as many. With 1 the graph,
+   * hence the results, are reproducible.
+   */
+  readonly threads?: number;
+}
+
+export interface AnnSearchOptions {
+  /**
+   * Search beam width (HNSW's ef, usearch's `expansion_search`): larger is slower and more exact. The index is
+   * searched for max(width, k) candidates, which is the same beam; default 64.
+   */
+  readonly width?: number;
+  /** Threads usearch may use (default 0: all cores, capped at the build's `threads`). */
+  readonly threads?: number;
+}
+
+/** What `save` writes next to the usearch file (`<path>.json`). */
+interface IndexSidecar {
+  readonly format: 'empirical-bregman/bregman-ann-index';
+  readonly version: 1;
+  readonly queryIn: QuerySlot;
+  readonly dim: number;
+  readonly size: number;
+  readonly maxNorm: number;
+  readonly connectivity: number;
+  readonly divergence: ReturnType<BregmanDivergence['toJSON']>;
+}
+
+/**
+ * Approximate k-NN under a Bregman divergence on a real graph index (usearch HNSW), through the exact reduction of
+ * Bregman search to maximum inner-product search (bregman-core's `BregmanMipsReduction`, Cayton 2008) and the
+ * MIPS → nearest-neighbour transform (`mipsToNearestNeighbour`, Bachrach et al. 2014): item y becomes
+ * ṽ = [v(y); √(M² − ‖v(y)‖²)], query q becomes q̃ = [u(q); 0], and ‖q̃ − ṽ‖² = ‖u‖² + M² − 2⟨u, v⟩ = const − 2·score,
+ * so squared-L2 nearest neighbours in the (d + 2)-dimensional space are exactly the Bregman nearest neighbours.
+ * (HNSW over the raw inner product finds almost nothing: recall@10 ≈ 0.001 measured in this project.)
+ *
+ * The k candidates the graph returns are re-scored with the exact D (`divergence.paired`) and sorted by (D, index),
+ * so the reported distances are exact and comparable with `exactKnn`.
+ *
+ * ```ts
+ * const index = await BregmanAnnIndex.build(divergence, items, { queryIn: 'left' });
+ * const nn = await index.search(queries, 10, { width: 128 });
+ * index.save('/tmp/items.usearch');  // + .json and .items beside it
+ * const again = BregmanAnnIndex.load('/tmp/items.usearch');
+ * ```
+ */
+export class BregmanAnnIndex {
+  private constructor(
+    /** The divergence (not owned: never disposed by the index). */
+    readonly divergence: BregmanDivergence,
+    readonly queryIn: QuerySlot,
+    private readonly index: InstanceType<typeof usearch.Index>,
+    /** M of the MIPS → NN transform. */
+    readonly maxNorm: number,
+    readonly connectivity: number,
+    /** The items, [size, d] float32 row-major, kept to re-score candidates exactly. */
+    private readonly items: Float32Array,
+    /** Threads usearch reserved state for when adding (0: all cores); searches may not use more. */
+    private readonly reservedThreads: number,
+  ) {}
+
+  /** Number of indexed items. */
+  get size(): number {
+    return this.index.size();
+  }
+
+  /**
+   * Indexes the items (keys are their row numbers).
+   *
+   * @param divergence a `BregmanDivergence` (its generator φ builds the reduction).
+   * @param items [n, d], not disposed.
+   */
+  static async build(
+    divergence: BregmanDivergence,
+    items: tf.Tensor2D,
+    options: BregmanAnnIndexOptions = {},
+  ): Promise<BregmanAnnIndex> {
+    const component = 'BregmanAnnIndex.build';
+    if (!(divergence instanceof BregmanDivergence)) {
+      throw new EvaluationError(
+        component,
+        'INVALID_ARGUMENT',
+        `expected a BregmanDivergence (the MIPS reduction needs its generator), got ${describeValue(divergence)}`,
+      );
+    }
+    checkEmbeddings(component, 'items', items);
+    const [n, d] = items.shape;
+    if (d !== divergence.dim) {
+      throw new EvaluationError(
+        component,
+        'INVALID_SHAPE',
+        `expected items of width ${divergence.dim}, got width ${d}`,
+      );
+    }
+    const queryIn = options.queryIn ?? 'left';
+    if (queryIn !== 'left' && queryIn !== 'right') {
+      throw new EvaluationError(
+        component,
+        'INVALID_ARGUMENT',
+        `expected queryIn 'left' or 'right', got ${describeValue(queryIn)}`,
+      );
+    }
+    const connectivity = checkInteger(component, 'connectivity', options.connectivity ?? 16, 2);
+    const expansionAdd = checkInteger(component, 'expansionAdd', options.expansionAdd ?? 128, 1);
+    const blockSize = checkInteger(component, 'blockSize', options.blockSize ?? 8192, 1);
+    const threads = checkInteger(component, 'threads', options.threads ?? 0, 0);
+
+    const reduction = new BregmanMipsReduction(divergence.generator, { querySlot: queryIn });
+    const parts: tf.Tensor2D[] = [];
+    let vectors: Float32Array;
+    let maxNorm: number;
+    try {
+      for (let start = 0; start < n; start += blockSize) {
+        const size = Math.min(blockSize, n - start);
+        parts.push(tf.tidy(() => reduction.databaseVectors(tf.slice(items, [start, 0], [size, d]))));
+      }
+      const database = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
+      if (database !== parts[0]) parts.push(database);
+      const transformed = mipsToNearestNeighbour(database);
+      try {
+        vectors = (await transformed.vectors.data()) as Float32Array;
+      } finally {
+        transformed.vectors.dispose();
+      }
+      maxNorm = transformed.maxNorm;
+    } finally {
+      tf.dispose(parts);
+    }
+    const index = new usearch.Index({
+      dimensions: d + 2,
+      metric: usearch.MetricKind.L2sq,
+      quantization: usearch.ScalarKind.F32,
+      connectivity,
+      expansion_add: expansionAdd,
+      expansion_search: 1,
+      multi: false,
+    });
+    const keys = new BigUint64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = BigInt(i);
+    index.add(keys, vectors, threads);
+    const data = (await items.data()) as Float32Array;
+    return new BregmanAnnIndex(divergence, queryIn, index, maxNorm, connectivity, Float32Array.from(data), threads);
+  }
+
+  /**
+   * Approximate k nearest items of each query under D (in this index's slot), nearest first, with exact D values.
+   *
+   * @param queries [nq, d], not disposed.
+   * @param k neighbours per query, ≤ size.
+   */
+  async search(queries: tf.Tensor2D, k: number, options: AnnSearchOptions = {}): Promise<Neighbours> {
+    const component = 'BregmanAnnIndex.search';
+    checkEmbeddings(component, 'queries', queries);
+    const [nq, d] = queries.shape;
+    if (d !== this.divergence.dim) {
+      throw new EvaluationError(
+        component,
+        'INVALID_SHAPE',
+        `expected queries of width ${this.divergence.dim}, got width ${d}`,
+      );
+    }
+    checkInteger(component, 'k', k, 1, this.size);
+    const width = checkInteger(component, 'width', options.width ?? 64, 1);
+    const requested = checkInteger(component, 'threads', options.threads ?? 0, 0);
+    // usearch keeps per-thread search state sized when the items were added: never ask for more threads than that.
+    const threads =
+      this.reservedThreads === 0 ? requested : Math.min(requested || this.reservedThreads, this.reservedThreads);
+    const count = Math.max(width, k);
+
+    const reduction = new BregmanMipsReduction(this.divergence.generator, { querySlot: this.queryIn });
+    const transformed = tf.tidy(() => {
+      const { vectors, offsets } = reduction.queryVectors(queries);
+      offsets.dispose();
+      return nearestNeighbourQueries(vectors);
+    });
+    let qv: Float32Array;
+    try {
+      qv = (await transformed.data()) as Float32Array;
+    } finally {
+      transformed.dispose();
+    }
+    const found = this.index.search(qv, count, threads);
+    const indices = new Int32Array(nq * k);
+    const size = BigInt(this.size);
+    for (let i = 0; i < nq; i++) {
+      for (let r = 0; r < k; r++) {
+        const key = found.keys[i * count + r];
+        // usearch pads missing results with the max key; a graph with n ≥ k items always fills k.
+        indices[i * k + r] = key < size ? Number(key) : -1;
+      }
+    }
+    const distances = await this.rescore(queries, indices, k);
+    // Sort each query's candidates by (D, index).
+    const order = Array.from({ length: k }, (_, r) => r);
+    const rowI = new Int32Array(k);
+    const rowD = new Float32Array(k);
+    for (let i = 0; i < nq; i++) {
+      const base = i * k;
+      order.sort((a, b) => distances[base + a] - distances[base + b] || indices[base + a] - indices[base + b]);
+      for (let r = 0; r < k; r++) {
+        rowI[r] = indices[base + order[r]];
+        rowD[r] = distances[base + order[r]];
+      }
+      indices.set(rowI, base);
+      distances.set(rowD, base);
+      for (let r = 0; r < k; r++) order[r] = r;
+    }
+    return { numQueries: nq, k, indices, distances };
+  }
+
+  /** Exact D of each (query, candidate) pair; +∞ for a missing candidate. */
+  private async rescore(queries: tf.Tensor2D, indices: Int32Array, k: number): Promise<Float32Array> {
+    const d = queries.shape[1];
+    const nq = queries.shape[0];
+    const out = new Float32Array(nq * k);
+    const blockQueries = Math.max(1, Math.floor(65_536 / k));
+    for (let q0 = 0; q0 < nq; q0 += blockQueries) {
+      const bq = Math.min(blockQueries, nq - q0);
+      const rows = new Float32Array(bq * k * d);
+      const queryRows = new Int32Array(bq * k);
+      for (let t = 0; t < bq * k; t++) {
+        const j = Math.max(0, indices[q0 * k + t]);
+        rows.set(this.items.subarray(j * d, j * d + d), t * d);
+        queryRows[t] = q0 + Math.floor(t / k);
+      }
+      const values = tf.tidy(() => {
+        const candidates = tf.tensor2d(rows, [bq * k, d]);
+        const q = tf.gather(queries, tf.tensor1d(queryRows, 'int32'));
+        return this.queryIn === 'left' ? this.divergence.paired(q, candidates) : this.divergence.paired(candidates, q);
+      });
+      try {
+        out.set((await values.data()) as Float32Array, q0 * k);
+      } finally {
+        values.dispose();
+      }
+    }
+    for (let t = 0; t < out.length; t++) if (indices[t] < 0) out[t] = Number.POSITIVE_INFINITY;
+    return out;
+  }
+
+  /**
+   * Writes the usearch index to `path`, what is needed to use it again (slot, M, the divergence as JSON with its
+   * weights) to `<path>.json` and the items (float32, for exact re-scoring) to `<path>.items`.
+   */
+  save(path: string): void {
+    if (typeof path !== 'string' || path.length === 0) {
+      throw new EvaluationError(
+        'BregmanAnnIndex.save',
+        'INVALID_ARGUMENT',
+        `expected a file path, got ${describeValue(path)}`,
+      );
+    }
+    try {
+      this.index.save(path);
+    } catch (error) {
+      throw new EvaluationError('BregmanAnnIndex.save', 'IO', `expected to write ${path}, got ${String(error)}`, {
+        cause: error,
+      });
+    }
+    const sidecar: IndexSidecar = {
+      format: 'empirical-bregman/bregman-ann-index',
+      version: 1,
+      queryIn: this.queryIn,
+      dim: this.divergence.dim,
+      size: this.size,
+      maxNorm: this.maxNorm,
+      connectivity: this.connectivity,
+      divergence: this.divergence.toJSON(),
+    };
+    const items = new Uint8Array(this.items.buffer, this.items.byteOffset, this.items.byteLength);
+    writeAtomically(`${path}.items`, items);
+    writeAtomically(`${path}.json`, JSON.stringify(sidecar));
+  }
+
+  /**
+   * Reads an index written by {@link save}. The divergence is rebuilt from the saved JSON unless one is given
+   * (it must be the one the index was built with).
+   */
+  static load(path: string, options: { divergence?: BregmanDivergence } = {}): BregmanAnnIndex {
+    const component = 'BregmanAnnIndex.load';
+    for (const file of [path, `${path}.json`, `${path}.items`]) {
+      if (!existsSync(file)) throw new EvaluationError(component, 'NOT_FOUND', `expected the file ${file}, got none`);
+    }
+    let sidecar: IndexSidecar;
+    try {
+      sidecar = JSON.parse(readFileSync(`${path}.json`, 'utf8'));
+    } catch (error) {
+      throw new EvaluationError(component, 'BAD_FORMAT', `expected JSON in ${path}.json, got ${String(error)}`, {
+        cause: error,
+      });
+    }
+    if (sidecar?.format !== 'empirical-bregman/bregman-ann-index' || sidecar.version !== 1) {
+      throw new EvaluationError(
+        component,
+        'BAD_FORMAT',
+        `expected a bregman-ann-index version 1 sidecar, got ${describeValue(sidecar?.format)}`,
+      );
+    }
+    const divergence = options.divergence ?? divergenceFromJSON(sidecar.divergence);
+    if (!(divergence instanceof BregmanDivergence) || divergence.dim !== sidecar.dim) {
+      throw new EvaluationError(
+        component,
+        'INVALID_ARGUMENT',
+        `expected a BregmanDivergence of dim ${sidecar.dim}, got ${describeValue(divergence)}`,
+      );
+    }
+    const index = new usearch.Index({
+      dimensions: sidecar.dim + 2,
+      metric: usearch.MetricKind.L2sq,
+      quantization: usearch.ScalarKind.F32,
+      connectivity: sidecar.connectivity,
+      expansion_add: 1,
+      expansion_search: 1,
+      multi: false,
+    });
+    try {
+      index.load(path);
+    } catch (error) {
+      throw new EvaluationError(component, 'IO', `expected a usearch index in ${path}, got ${String(error)}`, {
+        cause: error,
+      });
+    }
+    const bytes = readFileSync(`${path}.items`);
+    const items = new Float32Array(bytes.byteLength / 4);
+    new Uint8Array(items.buffer).set(bytes);
+    if (index.size() !== sidecar.size || items.length !== sidecar.size * sidecar.dim) {
+      throw new EvaluationError(
+        component,
+        'BAD_FORMAT',
+        `expected ${sidecar.size} items in ${path}, got ${index.size()} (index) and ${items.length / sidecar.dim} (${path}.items)`,
+      );
+    }
+    return new BregmanAnnIndex(divergence, sidecar.queryIn, index, sidecar.maxNorm, sidecar.connectivity, items, 0);
+  }
+}
+
+/** Writes to a temporary file, then renames it over `path` (no half-written file on a crash). */
+function writeAtomically(path: string, data: string | Uint8Array): void {
+  const temp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temp, data);
+    renameSync(temp, path);
+  } catch (error) {
+    throw new EvaluationError('BregmanAnnIndex.save', 'IO', `expected to write ${path}, got ${String(error)}`, {
+      cause: error,
+    });
+  }
+}

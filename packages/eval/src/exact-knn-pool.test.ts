@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { BregmanDivergence } from '@empirical-bregman/bregman-core';
+import { SeededRandom } from '@empirical-bregman/common';
+import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
+import { WorkerPool } from '@empirical-bregman/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exactKnn } from './exact-knn';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const packages = resolve(here, '../..');
+
+/**
+ * Workers import a JS module; from sources there is none, so bundle the task with esbuild (tsup's own) the way the
+ * build does, keeping tfjs-core external so the worker's initialised backend is the one the task uses.
+ */
+async function buildTaskModule(): Promise<string> {
+  const require = createRequire(createRequire(import.meta.url).resolve('tsup'));
+  const esbuild = require('esbuild') as { build(options: Record<string, unknown>): Promise<unknown> };
+  const outDir = resolve(here, '../node_modules/.cache/eval-test');
+  mkdirSync(outDir, { recursive: true });
+  const outfile = resolve(outDir, 'exact-knn-task.mjs');
+  await esbuild.build({
+    entryPoints: [resolve(here, 'exact-knn-task.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['@tensorflow/tfjs-core'],
+    alias: Object.fromEntries(
+      ['bregman-core', 'convex-net', 'common'].map((p) => [
+        `@empirical-bregman/${p}`,
+        resolve(packages, p, 'src/index.ts'),
+      ]),
+    ),
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+describe('exactKnn on a worker pool', () => {
+  let pool: WorkerPool;
+  let taskModule: string;
+  beforeAll(async () => {
+    taskModule = await buildTaskModule();
+    pool = await WorkerPool.create({ size: 2 });
+  });
+  afterAll(async () => {
+    await pool.close();
+  });
+
+  it('gives the same neighbours as the single-process search (ICNN divergence, both slots, self excluded)', async () => {
+    const rng = new SeededRandom('pool');
+    const d = 6;
+    const n = 300;
+    const x = tf.tensor2d(rng.normalArray(n * d), [n, d]);
+    const q = tf.slice(x, [0, 0], [57, d]);
+    const divergence = new BregmanDivergence(new IcnnConvexFunction({ dim: d, hiddenSizes: [8, 8], seed: 2 }));
+    const before = tf.memory().numTensors;
+    for (const queryIn of ['left', 'right'] as const) {
+      const options = { k: 7, queryIn, excludeSelf: true, queryBlockSize: 16, referenceBlockSize: 50 };
+      const local = await exactKnn(divergence, q, x, options);
+      let shares = 0;
+      const pooled = await exactKnn(divergence, q, x, {
+        ...options,
+        pool,
+        taskModule,
+        onBlock: () => {
+          shares++;
+        },
+      });
+      expect(shares).toBe(4);
+      expect(Array.from(pooled.indices)).toEqual(Array.from(local.indices));
+      for (let t = 0; t < local.distances.length; t++) {
+        expect(pooled.distances[t]).toBeCloseTo(local.distances[t], 4);
+      }
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, q]);
+    divergence.dispose();
+  });
+});

@@ -1,0 +1,118 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { SquaredEuclideanDivergence } from '@empirical-bregman/bregman-core';
+import { SeededRandom } from '@empirical-bregman/common';
+import { describe, expect, it } from 'vitest';
+import { EvaluationError } from './evaluation-error';
+import { exactKnn } from './exact-knn';
+import { ShiftedSquaredDistance, integerMatrix, naiveKnn } from './test-divergences';
+
+const squared = (x: Float32Array, y: Float32Array) => {
+  let s = 0;
+  for (let t = 0; t < x.length; t++) s += (x[t] - y[t]) ** 2;
+  return s;
+};
+
+describe('exactKnn equals a naive full-matrix kNN', () => {
+  const rng = new SeededRandom('exact-knn');
+  const d = 5;
+  const nq = 37;
+  const nr = 83;
+  const q = integerMatrix(rng, nq, d);
+  const r = integerMatrix(rng, nr, d);
+
+  for (const queryIn of ['left', 'right'] as const) {
+    for (const [qb, rb] of [
+      [1, 1],
+      [7, 10],
+      [16, 83],
+      [64, 4096],
+    ]) {
+      it(`asymmetric D, query in the ${queryIn} slot, blocks ${qb} × ${rb} (integer data: exact ties by index)`, async () => {
+        const before = tf.memory().numTensors;
+        const Q = tf.tensor2d(q, [nq, d]);
+        const R = tf.tensor2d(r, [nr, d]);
+        const nn = await exactKnn(new ShiftedSquaredDistance(), Q, R, {
+          k: 9,
+          queryIn,
+          queryBlockSize: qb,
+          referenceBlockSize: rb,
+        });
+        tf.dispose([Q, R]);
+        expect(tf.memory().numTensors).toBe(before);
+        const ref = naiveKnn(q, r, d, 9, ShiftedSquaredDistance.value, queryIn);
+        expect(Array.from(nn.indices)).toEqual(Array.from(ref.indices));
+        expect(Array.from(nn.distances)).toEqual(Array.from(ref.distances));
+      });
+    }
+  }
+
+  it('the two slots give different neighbours for an asymmetric D', async () => {
+    const Q = tf.tensor2d(q, [nq, d]);
+    const R = tf.tensor2d(r, [nr, d]);
+    const left = await exactKnn(new ShiftedSquaredDistance(), Q, R, { k: 5, queryIn: 'left' });
+    const right = await exactKnn(new ShiftedSquaredDistance(), Q, R, { k: 5, queryIn: 'right' });
+    tf.dispose([Q, R]);
+    expect(Array.from(left.indices)).not.toEqual(Array.from(right.indices));
+  });
+
+  it('excludes the self-match by index when the references are the queries', async () => {
+    const X = tf.tensor2d(r, [nr, d]);
+    const nn = await exactKnn(new SquaredEuclideanDivergence(), X, X, {
+      k: 6,
+      excludeSelf: true,
+      queryBlockSize: 10,
+      referenceBlockSize: 9,
+    });
+    X.dispose();
+    const ref = naiveKnn(r, r, d, 6, squared, 'left', true);
+    expect(Array.from(nn.indices)).toEqual(Array.from(ref.indices));
+    for (let i = 0; i < nr; i++) expect(Array.from(nn.indices.subarray(i * 6, i * 6 + 6))).not.toContain(i);
+  });
+
+  it('orders exact ties by reference index', async () => {
+    // Query 0 is equidistant (D = 1) from references 3, 1, 2 and at distance 0 from reference 4.
+    const Q = tf.tensor2d([[0, 0]]);
+    const R = tf.tensor2d([
+      [5, 5],
+      [0, 1],
+      [1, 0],
+      [-1, 0],
+      [0, 0],
+    ]);
+    const nn = await exactKnn(new SquaredEuclideanDivergence(), Q, R, { k: 4, referenceBlockSize: 2 });
+    tf.dispose([Q, R]);
+    expect(Array.from(nn.indices)).toEqual([4, 1, 2, 3]);
+    expect(Array.from(nn.distances)).toEqual([0, 1, 1, 1]);
+  });
+});
+
+describe('exactKnn errors', () => {
+  const Q = () => tf.tensor2d([[0, 0]]);
+  const R = () =>
+    tf.tensor2d([
+      [1, 0],
+      [0, 1],
+    ]);
+  const div = new SquaredEuclideanDivergence();
+  it('rejects k larger than the reference set, mismatched widths, empty inputs', async () => {
+    const before = tf.memory().numTensors;
+    const q = Q();
+    const r = R();
+    await expect(exactKnn(div, q, r, { k: 3 })).rejects.toThrow(/k/);
+    await expect(exactKnn(div, r, r, { k: 2, excludeSelf: true })).rejects.toThrow(EvaluationError);
+    const wide = tf.zeros([2, 3]) as tf.Tensor2D;
+    await expect(exactKnn(div, q, wide, { k: 1 })).rejects.toThrow(/one width/);
+    const empty = tf.zeros([0, 2]) as tf.Tensor2D;
+    await expect(exactKnn(div, empty, r, { k: 1 })).rejects.toThrow(/non-empty/);
+    await expect(exactKnn(div, q, r, { k: 1, queryIn: 'middle' as 'left' })).rejects.toThrow(/queryIn/);
+    tf.dispose([q, r, wide, empty]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('rejects NaN divergences', async () => {
+    const q = tf.tensor2d([[Number.NaN, 0]]);
+    const r = R();
+    await expect(exactKnn(div, q, r, { k: 1 })).rejects.toThrow(/NaN/);
+    tf.dispose([q, r]);
+  });
+});
