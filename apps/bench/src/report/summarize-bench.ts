@@ -1,0 +1,97 @@
+import { type MeanInterval, meanConfidenceInterval } from './mean-confidence-interval';
+import { formatNumber, metricLabel, orderMetricNames } from './metric-names';
+import type { BenchRun } from './report-data';
+import { isReferenceModel, type ReportTable } from './report-table';
+
+/** One row of a benchmark comparison: every seed of one (dataset, protocol, model, divergence, queryIn). */
+export interface BenchSummaryRow {
+  readonly model: string;
+  readonly divergence: string;
+  readonly queryIn?: 'left' | 'right';
+  readonly seeds: readonly number[];
+  /** Per metric: mean and 95% Student-t confidence interval over the seeds. */
+  readonly metrics: Readonly<Record<string, MeanInterval>>;
+}
+
+/** The comparison of one dataset under one protocol. */
+export interface BenchSummary {
+  readonly dataset: string;
+  readonly protocol: string;
+  readonly metricNames: readonly string[];
+  readonly rows: readonly BenchSummaryRow[];
+}
+
+/**
+ * Groups benchmark runs by (dataset, protocol), then by (model, divergence, queryIn), and gives each metric's mean
+ * ± 95% confidence interval over seeds (t-distribution with n − 1 degrees of freedom, see
+ * {@link meanConfidenceInterval}). The model is part of the key so that the raw-input reference row under
+ * 'euclidean' stays apart from the trained 'euclidean' head. Groups keep the order of first appearance.
+ */
+export function summarizeBench(runs: readonly BenchRun[], level = 0.95): BenchSummary[] {
+  const tables = new Map<string, BenchRun[]>();
+  for (const run of runs) {
+    const key = JSON.stringify([run.dataset, run.protocol]);
+    const list = tables.get(key);
+    if (list) list.push(run);
+    else tables.set(key, [run]);
+  }
+  return [...tables.values()].map((tableRuns) => {
+    const groups = new Map<string, BenchRun[]>();
+    for (const run of tableRuns) {
+      const key = JSON.stringify([run.model, run.divergence, run.queryIn ?? null]);
+      const list = groups.get(key);
+      if (list) list.push(run);
+      else groups.set(key, [run]);
+    }
+    const metricNames = orderMetricNames(tableRuns.flatMap((r) => Object.keys(r.metrics)));
+    const rows = [...groups.values()].map((group): BenchSummaryRow => {
+      const metrics: Record<string, MeanInterval> = {};
+      for (const name of metricNames) {
+        const values = group.map((r) => r.metrics[name]).filter((v): v is number => typeof v === 'number');
+        if (values.length > 0) metrics[name] = meanConfidenceInterval(values, level);
+      }
+      const first = group[0];
+      return {
+        model: first.model,
+        divergence: first.divergence,
+        ...(first.queryIn !== undefined ? { queryIn: first.queryIn } : {}),
+        seeds: group.map((r) => r.seed),
+        metrics,
+      };
+    });
+    return { dataset: tableRuns[0].dataset, protocol: tableRuns[0].protocol, metricNames, rows };
+  });
+}
+
+/** 'mean ± half-width' (or just the mean for one seed), with '(n=k)' when fewer seeds than the row has gave it. */
+export function formatInterval(interval: MeanInterval | undefined, rowSeeds: number): string {
+  if (!interval || interval.n === 0) return '—';
+  const base =
+    interval.halfWidth === null
+      ? formatNumber(interval.mean)
+      : `${formatNumber(interval.mean)} ± ${formatNumber(interval.halfWidth)}`;
+  return interval.n < rowSeeds ? `${base} (n=${interval.n})` : base;
+}
+
+/** A benchmark summary as a table: Model, Divergence, Query (if any), n, then one mean ± CI column per metric. */
+export function buildBenchTable(summary: BenchSummary): ReportTable {
+  const withQuery = summary.rows.some((r) => r.queryIn !== undefined);
+  return {
+    caption: `${summary.dataset} · ${summary.protocol}`,
+    columns: [
+      { label: 'Model', align: 'left' },
+      { label: 'Divergence', align: 'left' },
+      ...(withQuery ? [{ label: 'Query', align: 'left' as const }] : []),
+      { label: 'n', align: 'right' },
+      ...summary.metricNames.map((m) => ({ label: metricLabel(m), align: 'right' as const })),
+    ],
+    rows: summary.rows.map((r) => [
+      r.model,
+      r.divergence,
+      ...(withQuery ? [r.queryIn ?? ''] : []),
+      String(r.seeds.length),
+      ...summary.metricNames.map((m) => formatInterval(r.metrics[m], r.seeds.length)),
+    ]),
+    reference: summary.rows.map((r) => isReferenceModel(r.model)),
+  };
+}
