@@ -1,0 +1,174 @@
+import { listDatasets } from '@empirical-bregman/datasets';
+import { BenchError } from '../bench-error';
+import {
+  DATASET_NAMES,
+  DIVERGENCE_HEADS,
+  type DivergenceHead,
+  type Protocol,
+  type RunConfig,
+  validateRunConfig,
+} from '../config/run-config';
+import { suggestion } from '../config/schema';
+
+export const SUITES = ['quick', 'standard'] as const;
+export type SuiteName = (typeof SUITES)[number];
+
+/** One cell of a benchmark grid. */
+export interface GridItem {
+  readonly config: RunConfig;
+  /** Folder name of the run inside the bench folder. */
+  readonly name: string;
+}
+
+export interface BenchPlan {
+  readonly items: GridItem[];
+  readonly skipped: { what: string; reason: string; command?: string }[];
+}
+
+export interface BenchSelection {
+  readonly suite: SuiteName;
+  readonly seeds?: number;
+  readonly datasets?: readonly string[];
+  readonly divergences?: readonly string[];
+  readonly protocols?: readonly string[];
+  /** Extra settings applied to every run (validated like a config file). */
+  readonly overrides?: Record<string, unknown>;
+}
+
+interface SuiteSpec {
+  readonly datasets: readonly {
+    name: (typeof DATASET_NAMES)[number];
+    protocols: readonly Protocol[];
+    settings?: Record<string, unknown>;
+  }[];
+  readonly divergences: readonly DivergenceHead[];
+  readonly seeds: number;
+  readonly settings: Record<string, unknown>;
+}
+
+/**
+ * The suites. `quick` is what `pnpm start` runs: the embedded MNIST digits, both protocols, the fixed and learned
+ * divergences, one seed, sized to finish in minutes on wasm. `standard` adds real and tabular data and 5 seeds.
+ * Every run also reports the raw-input Euclidean and cosine rows and its untrained network.
+ */
+const SUITE_SPECS: Record<SuiteName, SuiteSpec> = {
+  quick: {
+    datasets: [{ name: 'mnist-digits', protocols: ['closed-set', 'class-disjoint'] }],
+    divergences: ['euclidean', 'cosine', 'mahalanobis', 'max-affine', 'icnn'],
+    seeds: 1,
+    settings: { epochs: 8, patience: 3, maxEvalSamples: 2000, hidden: [256], embeddingDim: 64 },
+  },
+  standard: {
+    datasets: [
+      { name: 'mnist-digits', protocols: ['closed-set', 'class-disjoint'] },
+      { name: 'fashion-mnist', protocols: ['closed-set', 'class-disjoint'], settings: { maxTrainSamples: 20_000 } },
+      {
+        name: 'uci-digits',
+        protocols: ['closed-set', 'class-disjoint'],
+        settings: { hidden: [128], embeddingDim: 32 },
+      },
+      {
+        name: 'wine',
+        protocols: ['closed-set'],
+        settings: { hidden: [32], embeddingDim: 8, batchSize: 30, epochs: 30 },
+      },
+      {
+        name: 'breast-cancer',
+        protocols: ['closed-set'],
+        settings: { hidden: [64], embeddingDim: 16, batchSize: 40, epochs: 30 },
+      },
+      { name: 'kmnist', protocols: ['closed-set', 'class-disjoint'], settings: { maxTrainSamples: 20_000 } },
+      { name: 'cifar10', protocols: ['closed-set', 'class-disjoint'], settings: { maxTrainSamples: 20_000 } },
+    ],
+    divergences: ['euclidean', 'cosine', 'mahalanobis', 'max-affine', 'icnn', 'kl', 'itakura-saito'],
+    seeds: 5,
+    settings: { epochs: 15, patience: 4, maxEvalSamples: 5000 },
+  },
+};
+
+function pick<T extends string>(
+  what: string,
+  requested: readonly string[] | undefined,
+  allowed: readonly T[],
+): readonly T[] {
+  if (!requested || requested.length === 0) return allowed;
+  for (const r of requested) {
+    if (!(allowed as readonly string[]).includes(r)) {
+      throw new BenchError(
+        'bench',
+        'INVALID_ARGUMENT',
+        `--${what} must name values among ${allowed.join(', ')}; got ${JSON.stringify(r)}${suggestion(r, allowed)}`,
+      );
+    }
+  }
+  return requested as readonly T[];
+}
+
+/** The grid of a suite after the user's filters, each cell a validated run config; missing data → skipped. */
+export function planBench(selection: BenchSelection): BenchPlan {
+  const spec = SUITE_SPECS[selection.suite];
+  if (!spec)
+    throw new BenchError(
+      'bench',
+      'INVALID_ARGUMENT',
+      `--suite must be one of ${SUITES.join(', ')}; got ${JSON.stringify(selection.suite)}`,
+    );
+  const seeds = selection.seeds ?? spec.seeds;
+  if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100)
+    throw new BenchError('bench', 'INVALID_ARGUMENT', `--seeds must be an integer in [1, 100]; got ${seeds}`);
+  const datasets = pick('datasets', selection.datasets, DATASET_NAMES);
+  const divergences = pick('divergences', selection.divergences, DIVERGENCE_HEADS);
+  const protocols = pick('protocols', selection.protocols, ['closed-set', 'class-disjoint'] as const);
+  const available = new Map(listDatasets().map((d) => [d.name as string, d.available]));
+  const items: GridItem[] = [];
+  const skipped: BenchPlan['skipped'] = [];
+  const entries = selection.datasets
+    ? datasets.map(
+        (name) =>
+          spec.datasets.find((d) => d.name === name) ?? {
+            name,
+            protocols: ['closed-set', 'class-disjoint'] as Protocol[],
+          },
+      )
+    : spec.datasets;
+  for (const entry of entries) {
+    if (available.get(entry.name) === false) {
+      skipped.push({
+        what: entry.name,
+        reason: 'data not present on this machine',
+        command: `bregman data fetch ${entry.name}`,
+      });
+      continue;
+    }
+    for (const protocol of entry.protocols) {
+      if (!protocols.includes(protocol)) continue;
+      for (const divergence of spec.divergences) {
+        if (!divergences.includes(divergence)) continue;
+        for (let seed = 1; seed <= seeds; seed++) {
+          const name = `${entry.name}-${protocol}-${divergence}-s${seed}`;
+          const config = validateRunConfig(
+            {
+              ...spec.settings,
+              ...entry.settings,
+              ...selection.overrides,
+              dataset: entry.name,
+              protocol,
+              divergence,
+              seed,
+              name,
+            },
+            `bench ${selection.suite} (${name})`,
+          );
+          items.push({ config, name });
+        }
+      }
+    }
+  }
+  if (items.length === 0)
+    throw new BenchError(
+      'bench',
+      'INVALID_ARGUMENT',
+      'expected at least one run in the grid, got none after the filters',
+    );
+  return { items, skipped };
+}

@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import { type BackendInfo, initBackend } from '@empirical-bregman/runtime';
+import type { RunConfig } from '../config/run-config';
+import type { ResultRow } from '../report/report-data';
+import { createProgress } from '../run/progress';
+import { writeJson } from '../run/run-folder';
+import { trainRun } from '../run/train-run';
+import { writeRunOutputs } from '../run/write-outputs';
+
+export interface GridItemPayload {
+  readonly config: RunConfig;
+  readonly dir: string;
+  readonly resume?: boolean;
+}
+
+export interface GridItemResult {
+  readonly dir: string;
+  readonly rows: ResultRow[];
+  readonly backend: string;
+  readonly seconds: number;
+  readonly bestEpoch: number;
+}
+
+/**
+ * Runs one grid cell into its folder (config.json, checkpoints, results, report), quietly. Used in-process and as
+ * the worker task of the parallel bench (each worker has its own backend).
+ */
+export async function runGridItem(payload: GridItemPayload, backend?: BackendInfo): Promise<GridItemResult> {
+  const started = Date.now();
+  const info = backend ?? (await initBackend({ quiet: true }));
+  writeJson(join(payload.dir, 'config.json'), payload.config);
+  const outcome = await trainRun(payload.config, {
+    dir: payload.dir,
+    backend: info,
+    progress: createProgress({ quiet: true }),
+    resume: payload.resume,
+  });
+  await writeRunOutputs(payload.dir, outcome.report);
+  return {
+    dir: payload.dir,
+    rows: [...outcome.report.results],
+    backend: info.backend,
+    seconds: (Date.now() - started) / 1000,
+    bestEpoch: outcome.bestEpoch,
+  };
+}

@@ -1,0 +1,110 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from './cli';
+
+const root = mkdtempSync(join(tmpdir(), 'eb-cli-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s) });
+  return { code, stdout, stderr };
+}
+
+describe('bregman CLI: bad input is one clear line, exit code 2, nothing written', () => {
+  const out = join(root, 'runs');
+  const cases: [string, string[], RegExp][] = [
+    ['an unknown option', ['train', '--epoch', '3'], /unknown option '--epoch'.*Did you mean --epochs\?/],
+    [
+      'an unknown divergence',
+      ['train', '--divergence', 'icn', '--out-dir', out],
+      /argument 'icn' is invalid|"divergence" must be one of/,
+    ],
+    [
+      'an unknown dataset',
+      ['train', '--dataset', 'mnsit', '--out-dir', out],
+      /argument 'mnsit' is invalid|"dataset" must be one of/,
+    ],
+    [
+      'an unknown loss',
+      ['train', '--loss', 'tripplet', '--out-dir', out],
+      /argument 'tripplet' is invalid|"loss" must be one of .*did you mean "triplet"\?/,
+    ],
+    ['a non-number', ['train', '--epochs', 'many', '--out-dir', out], /--epochs expects a number, got "many"/],
+    ['an out-of-range value', ['train', '--embedding-dim', '1', '--out-dir', out], /"embeddingDim" must be ≥ 2; got 1/],
+    [
+      'an unknown suite',
+      ['bench', '--suite', 'fast', '--out', out],
+      /argument 'fast' is invalid\. Allowed choices are quick, standard/,
+    ],
+    [
+      'an unknown bench divergence',
+      ['bench', '--divergences', 'icnn,foo', '--out', out],
+      /--divergences must name values among .*got "foo"/,
+    ],
+    [
+      'a missing run folder',
+      ['report', join(root, 'nope')],
+      /report: expected a finished run or bench folder with results.json at .*nope, got no such folder/,
+    ],
+    [
+      'a missing run folder to resume',
+      ['train', '--resume', join(root, 'nope')],
+      /train --resume: expected a run folder with config.json at .*nope, got no such folder/,
+    ],
+    [
+      'an unknown dataset to fetch',
+      ['data', 'fetch', 'mnsit'],
+      /expected a downloadable dataset among .*got "mnsit"; did you mean "mnist"\?/,
+    ],
+    [
+      'a class-disjoint split of a 3-class set',
+      ['train', '--dataset', 'iris', '--protocol', 'class-disjoint', '--out-dir', out],
+      /closed-set only/i,
+    ],
+    [
+      'impossible sampler settings',
+      ['train', '--dataset', 'iris', '--protocol', 'closed-set', '--samples-per-class', '60', '--out-dir', out],
+      /MPerClassSampler.*60/,
+    ],
+  ];
+  for (const [what, argv, message] of cases) {
+    it(`rejects ${what}`, async () => {
+      const { code, stderr } = await cli(...argv);
+      expect(code).toBe(2);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(/^bregman: /);
+      expect(stderr).toMatch(message);
+      expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+    });
+  }
+
+  it('rejects a config file with a typo, naming the key and suggesting the right one', async () => {
+    const file = join(root, 'run.yaml');
+    writeFileSync(file, 'divergence: icnn\nembedingDim: 32\n');
+    const { code, stderr } = await cli('train', '--config', file, '--out-dir', out);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/unknown key "embedingDim"; did you mean "embeddingDim"\?/);
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  });
+
+  it('prints help and version with exit code 0', async () => {
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Commands:[\s\S]*train[\s\S]*bench[\s\S]*report[\s\S]*data/);
+    const trainHelp = await cli('train', '--help');
+    expect(trainHelp.stdout).toMatch(/--embedding-dim <value>\s+embedding dimension \(default: 64\)/);
+    const version = await cli('--version');
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('lists the datasets with their availability', async () => {
+    const { code, stdout } = await cli('data', 'list');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\| mnist-digits \| yes \| embedded \|/);
+  });
+});

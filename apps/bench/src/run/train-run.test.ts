@@ -1,0 +1,82 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend } from '@empirical-bregman/runtime';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { validateRunConfig } from '../config/run-config';
+import { createProgress } from './progress';
+import { SimulatedCrash, trainRun } from './train-run';
+
+const root = mkdtempSync(join(tmpdir(), 'eb-train-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+// A small but real run: MNIST digits from the mnist package, class-disjoint, ICNN divergence (asymmetric).
+const tiny = validateRunConfig({
+  dataset: 'mnist-digits',
+  protocol: 'class-disjoint',
+  divergence: 'icnn',
+  hidden: [64],
+  embeddingDim: 16,
+  icnnHidden: [32],
+  batchSize: 30,
+  epochs: 3,
+  stepsPerEpoch: 6,
+  patience: 0,
+  maxTrainSamples: 600,
+  maxEvalSamples: 300,
+  seed: 5,
+});
+
+async function run(dir: string, extra: { resume?: boolean; stopAfterSteps?: number } = {}) {
+  const backend = await initBackend({ quiet: true });
+  return trainRun(tiny, { dir, backend, progress: createProgress({ quiet: true }), ...extra });
+}
+
+describe('trainRun', () => {
+  it('trains, checkpoints every epoch, and keeps the tensor count flat', async () => {
+    const dir = join(root, 'plain');
+    const before = tf.memory().numTensors;
+    const outcome = await run(dir);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(outcome.epochsRun).toBe(3);
+    // numTensors after each epoch: must not grow.
+    expect(new Set(outcome.tensorsPerEpoch).size).toBe(1);
+    const losses = outcome.report.curves.filter((c) => c.metric === 'loss').map((c) => c.value);
+    expect(losses).toHaveLength(3);
+    const rows = outcome.report.results;
+    expect(rows.map((r) => `${r.model}/${r.divergence}/${r.queryIn ?? '-'}`)).toEqual([
+      'raw input/euclidean/-',
+      'raw input/cosine/-',
+      'untrained network/icnn/left',
+      'untrained network/icnn/right',
+      'trained/icnn/left',
+      'trained/icnn/right',
+    ]);
+    for (const r of rows) {
+      for (const key of ['precisionAt1', 'mapAtR', 'rPrecision', 'recallAt1', 'nmi', 'ami']) {
+        expect(r.metrics[key], `${r.model} ${key}`).toBeGreaterThanOrEqual(0);
+        expect(r.metrics[key], `${r.model} ${key}`).toBeLessThanOrEqual(1);
+      }
+    }
+    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.epoch)).toEqual([0, 1, 2, 3]);
+    expect(readdirSync(dir)).toEqual(
+      expect.arrayContaining(['checkpoint.bin', 'best-weights.bin', 'metrics.jsonl', 'model']),
+    );
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('resumes after a crash mid-epoch and ends with exactly the metrics of an uninterrupted run', async () => {
+    const reference = await run(join(root, 'reference'));
+    const dir = join(root, 'crashed');
+    // Crash in the middle of epoch 2 (6 steps per epoch): the checkpoint after epoch 1 survives.
+    await expect(run(dir, { stopAfterSteps: 9 })).rejects.toBeInstanceOf(SimulatedCrash);
+    const resumed = await run(dir, { resume: true });
+    expect(resumed.report.results).toEqual(reference.report.results);
+    expect(resumed.report.curves).toEqual(reference.report.curves);
+  });
+});
