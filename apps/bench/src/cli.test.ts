@@ -10,7 +10,14 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 async function cli(...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s) });
+  const code = await main(argv, {
+    stdout: (s) => {
+      stdout += s;
+    },
+    stderr: (s) => {
+      stderr += s;
+    },
+  });
   return { code, stdout, stderr };
 }
 

@@ -64,7 +64,13 @@ function settingsFromFlags(opts: Record<string, unknown>): Record<string, unknow
   return out;
 }
 
-export function buildProgram(out: { stdout: (s: string) => void; stderr: (s: string) => void }): Command {
+/** Where the CLI writes (the process's streams, or a test's buffers). */
+export interface CliOutput {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+export function buildProgram(out: CliOutput): Command {
   const program = new Command('bregman')
     .description('Deep metric learning with learned Bregman divergences: train, benchmark, evaluate, report.')
     .version(VERSION, '-V, --version')
@@ -173,7 +179,14 @@ export function buildProgram(out: { stdout: (s: string) => void; stderr: (s: str
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage or input error). */
 export async function main(
   argv: readonly string[],
-  out = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) },
+  out: CliOutput = {
+    stdout: (s: string) => {
+      process.stdout.write(s);
+    },
+    stderr: (s: string) => {
+      process.stderr.write(s);
+    },
+  },
 ): Promise<number> {
   const program = buildProgram(out);
   try {
