@@ -28,8 +28,6 @@ export function packageTests(options: PackageTestOptions = {}) {
     resolve: { alias: workspaceAliases() },
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-      // TEMPORARY while packages are being filled: an empty package passes. Removed once every package has tests.
-      passWithNoTests: true,
       setupFiles: options.tensors ? [resolve(root, 'tools/config/vitest.tensor-setup.ts')] : [],
       testTimeout: 120_000,
       hookTimeout: 120_000,

@@ -40,6 +40,8 @@ interface SuiteSpec {
     name: (typeof DATASET_NAMES)[number];
     protocols: readonly Protocol[];
     settings?: Record<string, unknown>;
+    /** Settings for one protocol only (e.g. the CNN trunk for class-disjoint MNIST). */
+    protocolSettings?: Partial<Record<Protocol, Record<string, unknown>>>;
   }[];
   readonly divergences: readonly DivergenceHead[];
   readonly seeds: number;
@@ -53,10 +55,19 @@ interface SuiteSpec {
  */
 const SUITE_SPECS: Record<SuiteName, SuiteSpec> = {
   quick: {
-    datasets: [{ name: 'mnist-digits', protocols: ['closed-set', 'class-disjoint'] }],
+    datasets: [
+      {
+        name: 'mnist-digits',
+        protocols: ['closed-set', 'class-disjoint'],
+        // Measured here: an MLP trained on digits 0–4 ranks the unseen digits 5–9 worse than raw pixels (MAP@R 0.26
+        // vs 0.36); a small CNN transfers (0.42). Held-out *classes* for validation would leave 3 training classes,
+        // too few to transfer (0.19), so class-disjoint MNIST validates on held-out samples of the 5.
+        protocolSettings: { 'class-disjoint': { trunk: 'cnn', validation: 'samples', epochs: 3 } },
+      },
+    ],
     divergences: ['euclidean', 'cosine', 'mahalanobis', 'max-affine', 'icnn'],
     seeds: 1,
-    settings: { epochs: 8, patience: 3, maxEvalSamples: 2000, hidden: [256], embeddingDim: 64 },
+    settings: { epochs: 5, patience: 3, maxEvalSamples: 1500, hidden: [256], embeddingDim: 64 },
   },
   standard: {
     datasets: [
@@ -150,6 +161,7 @@ export function planBench(selection: BenchSelection): BenchPlan {
             {
               ...spec.settings,
               ...entry.settings,
+              ...('protocolSettings' in entry ? entry.protocolSettings?.[protocol] : undefined),
               ...selection.overrides,
               dataset: entry.name,
               protocol,

@@ -11,6 +11,7 @@ import type { BackendSummary, CurvePoint, MetricValues, ResultRow, RunReportData
 import { type StoredArray, readCheckpointFile, writeCheckpointFile } from './checkpoint-file';
 import { embedAll, rawFeatures, scoreEmbeddings } from './embeddings';
 import { buildDivergence, buildLoss, buildMiner, buildTrunk } from './model-parts';
+import { reportFigures } from './report-figures';
 import { type PreparedData, prepareData } from './prepare-data';
 import type { ProgressSink } from './progress';
 import { appendMetrics, writeJson } from './run-folder';
@@ -228,6 +229,13 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
     // Final evaluation with the best weights (early stopping), against the untrained rows computed at the start.
     restoreWeights(readCheckpointFile(join(dir, BEST_FILE)).arrays, trunk, divergence, loss.trainableVariables);
     const results = await finalResults(config, data, trunk, divergence, state);
+    const testEmbeddings = embedAll(trunk, data.test);
+    let figures: Awaited<ReturnType<typeof reportFigures>>;
+    try {
+      figures = await reportFigures(divergence, testEmbeddings, data.test, data.isImage, config.seed);
+    } finally {
+      testEmbeddings.dispose();
+    }
     await trunk.save(fileSystemIOHandler(join(dir, 'model')));
     writeJson(join(dir, 'model', 'divergence.json'), divergence.toJSON());
     const report: RunReportData = {
@@ -237,6 +245,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       config: { ...config },
       curves: state.curves,
       results,
+      ...figures,
       notes: [
         data.description,
         `best validation MAP@R ${state.bestValMapAtR.toFixed(4)} at epoch ${state.bestEpoch}${state.bestEpoch === 0 ? ' (training never beat the untrained network on validation: the untrained weights are kept)' : ''}`,
@@ -467,6 +476,9 @@ async function saveCheckpoint(
       // getWeights() makes a fresh scalar for the iteration count (the moments are the optimiser's own variables).
       if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
     }
+    for (const [key, v] of Object.entries(biasCorrection(optimizer))) {
+      arrays.push({ name: `${label}-bias/${key}`, shape: v.shape, values: Float32Array.from(v.dataSync()) });
+    }
   }
   writeCheckpointFile(path, { kind: 'checkpoint', state }, arrays);
 }
@@ -495,8 +507,27 @@ async function restore(
       await optimizer.setWeights(named);
       tf.dispose(named.map((n) => n.tensor));
     }
+    // After setWeights, Adam recomputes β^(t+1) with pow(); the uninterrupted run has it as a running product,
+    // which differs in the last float32 bits. Restore the saved products so a resumed run is bit-identical.
+    for (const [key, v] of Object.entries(biasCorrection(optimizer))) {
+      const saved = arrays.get(`${label}-bias/${key}`);
+      if (saved) tf.tidy(() => v.assign(tf.tensor(saved.values, saved.shape)));
+    }
   }
   return header.state;
+}
+
+/**
+ * Adam's running bias-correction products β₁^t and β₂^t (tfjs 4.22 keeps them in `accBeta1`/`accBeta2` and does
+ * not include them in getWeights()). Empty for optimisers without them.
+ */
+function biasCorrection(optimizer: tf.Optimizer): Record<string, tf.Variable> {
+  const out: Record<string, tf.Variable> = {};
+  for (const key of ['accBeta1', 'accBeta2']) {
+    const v = (optimizer as unknown as Record<string, unknown>)[key];
+    if (v instanceof tf.Variable) out[key] = v;
+  }
+  return out;
 }
 
 /** metrics.jsonl mirrors the checkpoint's curves (after a resume, the lines of an unfinished epoch are dropped). */

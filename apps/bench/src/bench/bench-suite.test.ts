@@ -1,0 +1,44 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planBench } from './bench-suite';
+
+describe('planBench', () => {
+  it('plans the quick suite: MNIST digits, both protocols, five divergences, one seed, CNN for class-disjoint', () => {
+    const plan = planBench({ suite: 'quick' });
+    expect(plan.items).toHaveLength(10);
+    expect(new Set(plan.items.map((i) => i.config.divergence))).toEqual(
+      new Set(['euclidean', 'cosine', 'mahalanobis', 'max-affine', 'icnn']),
+    );
+    for (const item of plan.items) {
+      expect(item.config.dataset).toBe('mnist-digits');
+      expect(item.config.trunk).toBe(item.config.protocol === 'class-disjoint' ? 'cnn' : 'auto');
+    }
+  });
+
+  it('filters by divergence, protocol and seeds, and validates every cell', () => {
+    const plan = planBench({ suite: 'quick', divergences: ['icnn'], protocols: ['closed-set'], seeds: 3 });
+    expect(plan.items.map((i) => i.name)).toEqual([
+      'mnist-digits-closed-set-icnn-s1',
+      'mnist-digits-closed-set-icnn-s2',
+      'mnist-digits-closed-set-icnn-s3',
+    ]);
+    expect(() => planBench({ suite: 'quick', overrides: { epochz: 2 } })).toThrow(
+      /unknown key "epochz"; did you mean "epochs"\?/,
+    );
+  });
+
+  it('skips datasets that are not on this machine, with the command that fetches them', () => {
+    // An empty cache directory: CIFAR-10 is then missing on any machine.
+    const saved = process.env.BREGMAN_DATA_DIR;
+    process.env.BREGMAN_DATA_DIR = mkdtempSync(join(tmpdir(), 'eb-empty-cache-'));
+    const plan = planBench({ suite: 'standard', datasets: ['cifar10', 'wine'], seeds: 1 });
+    if (saved === undefined) delete process.env.BREGMAN_DATA_DIR;
+    else process.env.BREGMAN_DATA_DIR = saved;
+    expect(plan.skipped).toEqual([
+      { what: 'cifar10', reason: 'data not present on this machine', command: 'bregman data fetch cifar10' },
+    ]);
+    expect(plan.items.every((i) => i.config.dataset === 'wine' && i.config.protocol === 'closed-set')).toBe(true);
+  });
+});
