@@ -1,10 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingGradients } from './gradients';
 import { describeBackend, initBackend } from './init-backend';
 
-// The test setup already started the default backend; restore it after tests that switch.
-const initial = tf.getBackend();
+// The test setup starts the default backend (in its beforeAll, which runs before this file's); restore it after
+// the tests that switch backends.
+let initial = '';
+beforeAll(() => {
+  initial = tf.getBackend();
+});
 afterAll(async () => {
   await tf.setBackend(initial);
 });
