@@ -21,6 +21,8 @@ export interface PreparedData {
   readonly isImage: boolean;
   /** Human-readable description of the split, for the report. */
   readonly description: string;
+  /** The preprocessing applied to every part (standardisation for tabular data), for new samples to embed. */
+  readonly preprocess: (features: Float32Array) => Float32Array;
 }
 
 function classesOf(data: LabelledData): number[] {
@@ -107,6 +109,7 @@ export async function prepareData(config: RunConfig): Promise<PreparedData> {
     test = cap(test, config.maxEvalSamples, 'test');
     description += `; validation and test capped at ${config.maxEvalSamples} random samples each`;
   }
+  let preprocess = (features: Float32Array): Float32Array => features;
   if (!isImage) {
     const standardizer = Standardizer.fit(train.features, sampleSize(train.sampleShape));
     const apply = (d: LabelledData): LabelledData => ({ ...d, features: standardizer.transform(d.features) });
@@ -114,6 +117,7 @@ export async function prepareData(config: RunConfig): Promise<PreparedData> {
     val = apply(val);
     test = apply(test);
     description += '; features standardised on the training part';
+    preprocess = (features) => standardizer.transform(features);
   }
   for (const [part, d] of [
     ['training', train],
@@ -128,5 +132,5 @@ export async function prepareData(config: RunConfig): Promise<PreparedData> {
       );
     }
   }
-  return { train, val, test, sampleShape: loaded.sampleShape, isImage, description };
+  return { train, val, test, sampleShape: loaded.sampleShape, isImage, description, preprocess };
 }

@@ -342,12 +342,13 @@ async function startState(
   };
 }
 
-async function finalResults(
+/** The test-set rows of a run: raw input (Euclidean, cosine), the untrained network (when known), the trained one. */
+export async function finalResults(
   config: RunConfig,
   data: PreparedData,
   trunk: tfl.LayersModel,
   divergence: Divergence,
-  state: RunState,
+  state: Pick<RunState, 'untrainedTest'>,
 ): Promise<ResultRow[]> {
   const rows: ResultRow[] = [];
   const raw = rawFeatures(data.test);

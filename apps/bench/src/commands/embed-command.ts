@@ -1,0 +1,72 @@
+import { writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { initBackend, writeFileAtomic } from '@empirical-bregman/runtime';
+import * as tf from '@tensorflow/tfjs-core';
+import { BenchError } from '../bench-error';
+import { encodeNpy } from '../io/npy';
+import { readSamples } from '../io/read-samples';
+import { prepareData } from '../run/prepare-data';
+import { loadRun } from './load-run';
+
+/** Embeds samples with the run's trained network (in batches of 500). Caller disposes the result. */
+export function embedFeatures(
+  trunk: import('@tensorflow/tfjs-layers').LayersModel,
+  features: Float32Array,
+  count: number,
+  sampleShape: number[],
+): tf.Tensor2D {
+  const size = sampleShape.reduce((a, b) => a * b, 1);
+  const parts: tf.Tensor[] = [];
+  for (let start = 0; start < count; start += 500) {
+    const end = Math.min(count, start + 500);
+    parts.push(
+      tf.tidy(
+        () =>
+          trunk.apply(tf.tensor(features.subarray(start * size, end * size), [end - start, ...sampleShape]), {
+            training: false,
+          }) as tf.Tensor,
+      ),
+    );
+  }
+  const out = tf.concat(parts, 0) as tf.Tensor2D;
+  tf.dispose(parts);
+  return out;
+}
+
+/** `bregman embed RUN_DIR --input FILE [--output FILE]`: writes embeddings as .npy or .json (by extension). */
+export async function embedCommand(
+  runDir: string,
+  input: string,
+  output: string | undefined,
+  options: { quiet?: boolean } = {},
+): Promise<string> {
+  const out = output ?? `${input.replace(/\.[^.]+$/, '')}.embeddings.json`;
+  if (!['.npy', '.json'].includes(extname(out).toLowerCase())) {
+    throw new BenchError('embed', 'INVALID_ARGUMENT', `expected --output to end in .npy or .json, got ${out}`);
+  }
+  await initBackend({ quiet: options.quiet });
+  const { config, trunk, divergence } = await loadRun(runDir, 'embed');
+  try {
+    // The run's preprocessing (standardisation for tabular data) is rebuilt from its training part.
+    const data = await prepareData(config);
+    const shape = [...data.sampleShape];
+    const { features, count } = readSamples(
+      input,
+      shape.reduce((a, b) => a * b, 1),
+    );
+    const embeddings = embedFeatures(trunk, data.preprocess(features), count, shape);
+    const values = (await embeddings.data()) as Float32Array;
+    const dim = embeddings.shape[1];
+    embeddings.dispose();
+    if (extname(out).toLowerCase() === '.npy') writeFileAtomic(out, encodeNpy(values, [count, dim]));
+    else
+      writeFileSync(
+        out,
+        `${JSON.stringify(Array.from({ length: count }, (_, i) => Array.from(values.subarray(i * dim, (i + 1) * dim))))}\n`,
+      );
+    return `wrote ${count} embeddings of dimension ${dim} to ${out}\n`;
+  } finally {
+    trunk.dispose();
+    divergence.dispose();
+  }
+}

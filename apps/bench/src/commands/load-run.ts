@@ -1,0 +1,28 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Divergence, type DivergenceJSON, divergenceFromJSON } from '@empirical-bregman/bregman-core';
+import { fileSystemIOHandler } from '@empirical-bregman/runtime';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { BenchError } from '../bench-error';
+import { type RunConfig, validateRunConfig } from '../config/run-config';
+import { readJson, requireRunFolder } from '../run/run-folder';
+
+/** A finished run's configuration, trained embedding network and divergence (the caller disposes them). */
+export async function loadRun(
+  runDir: string,
+  component: string,
+): Promise<{ dir: string; config: RunConfig; trunk: tfl.LayersModel; divergence: Divergence }> {
+  const dir = requireRunFolder(runDir, component);
+  const config = validateRunConfig(readJson(join(dir, 'config.json'), component), `${dir}/config.json`);
+  const modelDir = join(dir, 'model');
+  if (!existsSync(join(modelDir, 'model.json')) || !existsSync(join(modelDir, 'divergence.json'))) {
+    throw new BenchError(
+      component,
+      'NOT_FOUND',
+      `expected a saved model in ${modelDir} (model.json, divergence.json), got none: did the run finish? (resume it with bregman train --resume ${dir})`,
+    );
+  }
+  const trunk = await tfl.loadLayersModel(fileSystemIOHandler(modelDir));
+  const divergence = divergenceFromJSON(readJson<DivergenceJSON>(join(modelDir, 'divergence.json'), component));
+  return { dir, config, trunk, divergence };
+}
