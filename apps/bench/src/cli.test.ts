@@ -31,6 +31,12 @@ describe('bregman CLI: bad input is one clear line, exit code 2, nothing written
       /argument 'icn' is invalid|"divergence" must be one of/,
     ],
     [
+      'a missing run folder to evaluate',
+      ['eval', join(root, 'nope')],
+      /eval: expected a run folder with config.json at .*nope, got no such folder/,
+    ],
+    ['a query without input', ['query', join(root, 'nope')], /required option '--input <file>' not specified/],
+    [
       'an unknown dataset',
       ['train', '--dataset', 'mnsit', '--out-dir', out],
       /argument 'mnsit' is invalid|"dataset" must be one of/,
@@ -101,7 +107,9 @@ describe('bregman CLI: bad input is one clear line, exit code 2, nothing written
   it('prints help and version with exit code 0', async () => {
     const help = await cli('--help');
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/Commands:[\s\S]*train[\s\S]*bench[\s\S]*report[\s\S]*data/);
+    expect(help.stdout).toMatch(
+      /Commands:[\s\S]*train[\s\S]*bench[\s\S]*report[\s\S]*eval[\s\S]*embed[\s\S]*query[\s\S]*data/,
+    );
     const trainHelp = await cli('train', '--help');
     expect(trainHelp.stdout).toMatch(/--embedding-dim <value>\s+embedding dimension \(default: 64\)/);
     const version = await cli('--version');

@@ -159,6 +159,55 @@ export function buildProgram(out: CliOutput): Command {
       out.stdout(await reportCommand(runDir));
     });
 
+  program
+    .command('eval')
+    .description("re-evaluate a finished run's saved model on its test part (writes eval.json)")
+    .argument('<runDir>', 'a run folder')
+    .option('-q, --quiet', 'no backend line')
+    .exitOverride()
+    .action(async (runDir: string, opts: { quiet?: boolean }) => {
+      out.stdout(await evalCommand(runDir, { quiet: opts.quiet }));
+    });
+
+  program
+    .command('embed')
+    .description("embed new samples with a run's trained network; writes .npy or .json")
+    .argument('<runDir>', 'a finished run folder')
+    .requiredOption('--input <file>', "samples (.npy, .json rows or .csv), in the run dataset's sample shape")
+    .option('--output <file>', 'where to write the embeddings (.npy or .json; default <input>.embeddings.json)')
+    .option('-q, --quiet', 'no backend line')
+    .exitOverride()
+    .action(async (runDir: string, opts: { input: string; output?: string; quiet?: boolean }) => {
+      out.stdout(await embedCommand(runDir, opts.input, opts.output, { quiet: opts.quiet }));
+    });
+
+  program
+    .command('query')
+    .description("nearest neighbours of new samples among the run's test items under the learned divergence (JSON)")
+    .argument('<runDir>', 'a finished run folder')
+    .requiredOption('--input <file>', 'query samples (.npy, .json rows or .csv)')
+    .option(
+      '--k <n>',
+      'neighbours per query',
+      (t: string) => {
+        const n = Number(t);
+        if (!Number.isInteger(n) || n < 1)
+          throw new UsageError(`--k expects a positive integer, got ${JSON.stringify(t)}`);
+        return n;
+      },
+      10,
+    )
+    .addOption(
+      new Option('--query-in <slot>', 'slot of D the query takes: left ranks by D(q, r), right by D(r, q)')
+        .choices(['left', 'right'])
+        .default('left'),
+    )
+    .option('-q, --quiet', 'no backend line')
+    .exitOverride()
+    .action(async (runDir: string, opts: { input: string; k: number; queryIn: 'left' | 'right'; quiet?: boolean }) => {
+      out.stdout(await queryCommand(runDir, opts.input, { k: opts.k, queryIn: opts.queryIn, quiet: opts.quiet }));
+    });
+
   const data = program
     .command('data')
     .description('datasets: list what is available, fetch what is not')
