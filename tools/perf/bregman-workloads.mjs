@@ -1,0 +1,161 @@
+// Suite "bregman": the performance issue's workloads W1 (training step), W2 (pairwise divergence) and W3 (exact
+// retrieval), each next to the reference it is judged against, measured in the same run.
+import { BregmanDivergence, SquaredEuclideanDivergence } from '@empirical-bregman/bregman-core';
+import { SeededRandom } from '@empirical-bregman/common';
+import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
+import { exactKnn } from '@empirical-bregman/eval';
+import * as tf from '@tensorflow/tfjs-core';
+import { timeMedian } from './harness.mjs';
+
+const rng = new SeededRandom(3);
+const normal = (shape, std = 1) =>
+  tf.tensor(
+    rng.normalArray(
+      shape.reduce((a, b) => a * b, 1),
+      0,
+      std,
+    ),
+    shape,
+  );
+
+/** The W1 ICNN: φ on the 128-d embedding, 2 hidden layers of width 256, softplus, μ = 0.1. */
+function w1Divergence() {
+  return new BregmanDivergence(
+    new IcnnConvexFunction({ dim: 128, hiddenSizes: [256, 256], activation: 'softplus', mu: 0.1, seed: 1 }),
+  );
+}
+
+/**
+ * W1: batch 256 of 784-d inputs, MLP 784→512→128 (ReLU after the hidden layer), one pairwise D over the batch,
+ * contrastive loss over all pairs (positives D, negatives relu(1 − D)), mean; Adam 1e-3 on trunk and φ together.
+ */
+function trainingStep(divergence) {
+  const x = normal([256, 784]);
+  const labels = Int32Array.from({ length: 256 }, (_, i) => i % 16);
+  const same = tf.tidy(() => {
+    const l = tf.tensor1d(labels, 'int32');
+    return tf.cast(tf.equal(tf.reshape(l, [256, 1]), tf.reshape(l, [1, 256])), 'float32');
+  });
+  const w1 = tf.variable(normal([784, 512], 0.05));
+  const b1 = tf.variable(tf.zeros([512]));
+  const w2 = tf.variable(normal([512, 128], 0.05));
+  const vars = [w1, b1, w2, ...divergence.trainableVariables];
+  const optimizer = tf.train.adam(1e-3);
+  const loss = () => {
+    const e = tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2);
+    const d = divergence.pairwise(e, e);
+    const perPair = tf.add(tf.mul(same, d), tf.mul(tf.sub(1, same), tf.relu(tf.sub(1, d))));
+    return tf.mean(perPair);
+  };
+  return {
+    run: () => {
+      const l = optimizer.minimize(loss, true, vars);
+      l.dataSync();
+      l.dispose();
+    },
+    dispose: () => {
+      tf.dispose([x, same, w1, b1, w2]);
+      optimizer.dispose();
+    },
+  };
+}
+
+/** W2: forward D (1024 × 1024) plus the gradient of sum(D) with respect to Q, R and φ's variables. */
+function pairwiseStep(divergence) {
+  const qv = tf.variable(normal([1024, 128]));
+  const rv = tf.variable(normal([1024, 128]));
+  return {
+    run: () => {
+      // One backward pass for all three: Q and R as variables alongside φ's.
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(divergence.pairwise(qv, rv)),
+        [qv, rv, ...divergence.trainableVariables],
+      );
+      value.dataSync();
+      tf.dispose([value, ...Object.values(grads)]);
+    },
+    dispose: () => tf.dispose([qv, rv]),
+  };
+}
+
+/** W2-matmul: forward and backward of a plain [1024×128]·[128×1024] matMul. */
+function matMulStep() {
+  const q = normal([1024, 128]);
+  const r = normal([128, 1024]);
+  return {
+    run: () => {
+      const [ga, gb] = tf.grads((a, b) => tf.sum(tf.matMul(a, b)))([q, r]);
+      ga.dataSync();
+      tf.dispose([ga, gb]);
+    },
+    dispose: () => tf.dispose([q, r]),
+  };
+}
+
+function ratioRow(name, ms, referenceName, referenceMs, target) {
+  const ratio = ms / referenceMs;
+  return {
+    workload: name,
+    ms,
+    reference: referenceName,
+    referenceMs,
+    ratio,
+    target: `≤ ${target}×`,
+    met: ratio <= target,
+  };
+}
+
+export async function runBregmanSuite({ runs = 20, retrieval = true } = {}) {
+  const rows = [];
+  const divergence = w1Divergence();
+  const trunkOnly = new SquaredEuclideanDivergence();
+  const w1 = trainingStep(divergence);
+  const w1Trunk = trainingStep(trunkOnly);
+  const w1Ms = (await timeMedian(w1.run, { runs })).medianMs;
+  const w1TrunkMs = (await timeMedian(w1Trunk.run, { runs })).medianMs;
+  w1.dispose();
+  w1Trunk.dispose();
+  rows.push(ratioRow('W1 Bregman training step (ICNN head)', w1Ms, 'W1-trunk (squared Euclidean)', w1TrunkMs, 2.0));
+
+  const w2 = pairwiseStep(divergence);
+  const w2mm = matMulStep();
+  const w2Ms = (await timeMedian(w2.run, { runs })).medianMs;
+  const w2mmMs = (await timeMedian(w2mm.run, { runs })).medianMs;
+  w2.dispose();
+  w2mm.dispose();
+  rows.push(ratioRow('W2 pairwise D 1024×1024×128 fwd+bwd', w2Ms, 'W2-matmul fwd+bwd', w2mmMs, 5.0));
+
+  if (retrieval) {
+    // W3: 10,000 queries × 60,000 references × 128 dims, top-10 smallest D(q, r), through the eval package.
+    const queries = normal([10_000, 128]);
+    const references = normal([60_000, 128]);
+    let peakRss = process.memoryUsage().rss;
+    const timer = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 50);
+    const w3 = await timeMedian(() => exactKnn(divergence, queries, references, { k: 10, queryIn: 'left' }), {
+      runs: 3,
+      warmup: 0,
+    });
+    clearInterval(timer);
+    const flops = 2 * 10_000 * 60_000 * 128;
+    const a = normal([1024, 128]);
+    const b = normal([128, 4096]);
+    const mm = await timeMedian(() => tf.matMul(a, b).dispose(), { runs: 20 });
+    tf.dispose([queries, references, a, b]);
+    const effective = flops / (w3.medianMs / 1000) / 1e9;
+    const matMulGflops = (2 * 1024 * 128 * 4096) / (mm.medianMs / 1000) / 1e9;
+    rows.push({
+      workload: 'W3 exact top-10, 10k × 60k × 128 (ICNN, query left)',
+      ms: w3.medianMs,
+      reference: 'plain matMul GFLOP/s',
+      referenceMs: null,
+      ratio: effective / matMulGflops,
+      target: '≥ 0.5 of matMul GFLOP/s, RSS ≤ 1 GB',
+      met: effective / matMulGflops >= 0.5 && peakRss <= 1024 ** 3,
+      detail: `${effective.toFixed(1)} GFLOP/s effective vs ${matMulGflops.toFixed(1)} matMul; ${((10_000 * 60_000) / (w3.medianMs / 1000) / 1e6).toFixed(0)} M divergences/s; peak RSS ${(peakRss / 1024 ** 2).toFixed(0)} MB`,
+    });
+  }
+  divergence.dispose();
+  return rows;
+}
