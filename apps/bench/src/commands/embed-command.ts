@@ -1,37 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { initBackend, writeFileAtomic } from '@empirical-bregman/runtime';
-import * as tf from '@tensorflow/tfjs-core';
 import { BenchError } from '../bench-error';
 import { encodeNpy } from '../io/npy';
 import { readSamples } from '../io/read-samples';
+import { embedSamples } from '../run/embeddings';
 import { prepareData } from '../run/prepare-data';
 import { loadRun } from './load-run';
-
-/** Embeds samples with the run's trained network (in batches of 500). Caller disposes the result. */
-export function embedFeatures(
-  trunk: import('@tensorflow/tfjs-layers').LayersModel,
-  features: Float32Array,
-  count: number,
-  sampleShape: number[],
-): tf.Tensor2D {
-  const size = sampleShape.reduce((a, b) => a * b, 1);
-  const parts: tf.Tensor[] = [];
-  for (let start = 0; start < count; start += 500) {
-    const end = Math.min(count, start + 500);
-    parts.push(
-      tf.tidy(
-        () =>
-          trunk.apply(tf.tensor(features.subarray(start * size, end * size), [end - start, ...sampleShape]), {
-            training: false,
-          }) as tf.Tensor,
-      ),
-    );
-  }
-  const out = tf.concat(parts, 0) as tf.Tensor2D;
-  tf.dispose(parts);
-  return out;
-}
 
 /** `bregman embed RUN_DIR --input FILE [--output FILE]`: writes embeddings as .npy or .json (by extension). */
 export async function embedCommand(
@@ -54,7 +29,7 @@ export async function embedCommand(
       input,
       shape.reduce((a, b) => a * b, 1),
     );
-    const embeddings = embedFeatures(trunk, data.preprocess(features), count, shape);
+    const embeddings = embedSamples(trunk, data.preprocess(features), count, shape);
     const values = (await embeddings.data()) as Float32Array;
     const dim = embeddings.shape[1];
     embeddings.dispose();

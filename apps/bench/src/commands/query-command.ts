@@ -2,9 +2,8 @@ import { exactKnn } from '@empirical-bregman/eval';
 import { initBackend } from '@empirical-bregman/runtime';
 import { BenchError } from '../bench-error';
 import { readSamples } from '../io/read-samples';
-import { embedAll } from '../run/embeddings';
+import { embedAll, embedSamples } from '../run/embeddings';
 import { prepareData } from '../run/prepare-data';
-import { embedFeatures } from './embed-command';
 import { loadRun } from './load-run';
 
 export interface QueryOptions {
@@ -37,7 +36,7 @@ export async function queryCommand(runDir: string, input: string, options: Query
         `expected --k ≤ ${data.test.labels.length} (the references), got ${k}`,
       );
     }
-    const queries = embedFeatures(trunk, data.preprocess(features), count, shape);
+    const queries = embedSamples(trunk, data.preprocess(features), count, shape);
     const references = embedAll(trunk, data.test);
     try {
       const nn = await exactKnn(divergence, queries, references, { k, queryIn: options.queryIn ?? 'left' });

@@ -7,15 +7,25 @@ import type { MetricValues } from '../report/report-data';
 
 /** The embeddings of every sample of `data`, computed in batches (caller disposes the result). */
 export function embedAll(trunk: tfl.LayersModel, data: LabelledData, batchSize = 500): tf.Tensor2D {
-  const n = data.labels.length;
-  const shape = [...data.sampleShape];
+  return embedSamples(trunk, data.features, data.labels.length, data.sampleShape, batchSize);
+}
+
+/** Embeddings of `n` samples of `sampleShape` stored row-major in `features`, in batches (caller disposes). */
+export function embedSamples(
+  trunk: tfl.LayersModel,
+  features: Float32Array,
+  n: number,
+  sampleShape: readonly number[],
+  batchSize = 500,
+): tf.Tensor2D {
+  const shape = [...sampleShape];
   const size = shape.reduce((a, b) => a * b, 1);
   const parts: tf.Tensor[] = [];
   for (let start = 0; start < n; start += batchSize) {
     const end = Math.min(n, start + batchSize);
     parts.push(
       tf.tidy(() => {
-        const x = tf.tensor(data.features.subarray(start * size, end * size), [end - start, ...shape]);
+        const x = tf.tensor(features.subarray(start * size, end * size), [end - start, ...shape]);
         return trunk.apply(x, { training: false }) as tf.Tensor;
       }),
     );

@@ -112,26 +112,19 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       ? config.stepsPerEpoch
       : Math.max(1, Math.floor(data.train.labels.length / shape.batchSize));
 
+  const parts: TrainableParts = { trunk, divergence, lossVars: loss.trainableVariables, trunkOptimizer, headOptimizer };
   let state: RunState;
   const checkpointPath = join(dir, CHECKPOINT_FILE);
   try {
     if (options.resume && existsSync(checkpointPath)) {
-      state = await restore(checkpointPath, trunk, divergence, loss.trainableVariables, trunkOptimizer, headOptimizer);
+      state = await restore(checkpointPath, parts);
       sampler.setState(state.sampler);
       rewriteMetrics(dir, state.curves);
       progress.line(`resumed ${dir} after epoch ${state.epoch} (step ${state.globalStep})`);
     } else {
       state = await startState(config, data, trunk, divergence, sampler);
-      await saveCheckpoint(
-        checkpointPath,
-        state,
-        trunk,
-        divergence,
-        loss.trainableVariables,
-        trunkOptimizer,
-        headOptimizer,
-      );
-      saveBest(join(dir, BEST_FILE), trunk, divergence, loss.trainableVariables);
+      await saveCheckpoint(checkpointPath, state, parts);
+      saveBest(join(dir, BEST_FILE), parts);
       rewriteMetrics(dir, state.curves);
     }
 
@@ -205,20 +198,12 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
         state.bestValMapAtR = val.mapAtR ?? 0;
         state.bestEpoch = epoch;
         state.epochsWithoutGain = 0;
-        saveBest(join(dir, BEST_FILE), trunk, divergence, loss.trainableVariables);
+        saveBest(join(dir, BEST_FILE), parts);
       } else {
         state.epochsWithoutGain++;
         if (config.patience > 0 && state.epochsWithoutGain >= config.patience) state.stopped = true;
       }
-      await saveCheckpoint(
-        checkpointPath,
-        state,
-        trunk,
-        divergence,
-        loss.trainableVariables,
-        trunkOptimizer,
-        headOptimizer,
-      );
+      await saveCheckpoint(checkpointPath, state, parts);
       appendMetrics(dir, { ...epochRecord(state.curves, epoch), numTensors: tf.memory().numTensors });
       tensorsPerEpoch.push(tf.memory().numTensors);
       progress.line(
@@ -227,7 +212,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
     }
 
     // Final evaluation with the best weights (early stopping), against the untrained rows computed at the start.
-    restoreWeights(readCheckpointFile(join(dir, BEST_FILE)).arrays, trunk, divergence, loss.trainableVariables);
+    restoreWeights(readCheckpointFile(join(dir, BEST_FILE)).arrays, parts);
     const results = await finalResults(config, data, trunk, divergence, state);
     const testEmbeddings = embedAll(trunk, data.test);
     let figures: Awaited<ReturnType<typeof reportFigures>>;
@@ -403,11 +388,16 @@ export async function finalResults(
   return rows;
 }
 
-function variablesToStore(
-  trunk: tfl.LayersModel,
-  divergence: Divergence,
-  lossVars: readonly tf.Variable[],
-): StoredArray[] {
+/** Everything a checkpoint holds the values of. */
+interface TrainableParts {
+  readonly trunk: tfl.LayersModel;
+  readonly divergence: Divergence;
+  readonly lossVars: readonly tf.Variable[];
+  readonly trunkOptimizer: tf.Optimizer;
+  readonly headOptimizer: tf.Optimizer;
+}
+
+function variablesToStore({ trunk, divergence, lossVars }: TrainableParts): StoredArray[] {
   const out: StoredArray[] = [];
   for (const [i, w] of trunk.getWeights().entries())
     out.push({ name: `trunk/${i}`, shape: w.shape, values: w.dataSync() as Float32Array });
@@ -420,9 +410,7 @@ function variablesToStore(
 
 function restoreWeights(
   arrays: Map<string, { shape: number[]; values: Float32Array }>,
-  trunk: tfl.LayersModel,
-  divergence: Divergence,
-  lossVars: readonly tf.Variable[],
+  { trunk, divergence, lossVars }: TrainableParts,
 ): void {
   const take = (name: string, expectedShape: readonly number[]) => {
     const a = arrays.get(name);
@@ -445,25 +433,13 @@ function restoreWeights(
   });
 }
 
-function saveBest(
-  path: string,
-  trunk: tfl.LayersModel,
-  divergence: Divergence,
-  lossVars: readonly tf.Variable[],
-): void {
-  writeCheckpointFile(path, { kind: 'best-weights' }, variablesToStore(trunk, divergence, lossVars));
+function saveBest(path: string, parts: TrainableParts): void {
+  writeCheckpointFile(path, { kind: 'best-weights' }, variablesToStore(parts));
 }
 
-async function saveCheckpoint(
-  path: string,
-  state: RunState,
-  trunk: tfl.LayersModel,
-  divergence: Divergence,
-  lossVars: readonly tf.Variable[],
-  trunkOptimizer: tf.Optimizer,
-  headOptimizer: tf.Optimizer,
-): Promise<void> {
-  const arrays = variablesToStore(trunk, divergence, lossVars);
+async function saveCheckpoint(path: string, state: RunState, parts: TrainableParts): Promise<void> {
+  const { trunkOptimizer, headOptimizer } = parts;
+  const arrays = variablesToStore(parts);
   for (const [label, optimizer] of [
     ['trunkOptimizer', trunkOptimizer],
     ['headOptimizer', headOptimizer],
@@ -484,16 +460,10 @@ async function saveCheckpoint(
   writeCheckpointFile(path, { kind: 'checkpoint', state }, arrays);
 }
 
-async function restore(
-  path: string,
-  trunk: tfl.LayersModel,
-  divergence: Divergence,
-  lossVars: readonly tf.Variable[],
-  trunkOptimizer: tf.Optimizer,
-  headOptimizer: tf.Optimizer,
-): Promise<RunState> {
+async function restore(path: string, parts: TrainableParts): Promise<RunState> {
+  const { trunkOptimizer, headOptimizer } = parts;
   const { header, arrays } = readCheckpointFile<{ state: RunState }>(path);
-  restoreWeights(arrays, trunk, divergence, lossVars);
+  restoreWeights(arrays, parts);
   for (const [label, optimizer] of [
     ['trunkOptimizer', trunkOptimizer],
     ['headOptimizer', headOptimizer],
