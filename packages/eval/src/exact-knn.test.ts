@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { SquaredEuclideanDivergence } from '@empirical-bregman/bregman-core';
+import { BregmanDivergence, SquaredEuclideanDivergence } from '@empirical-bregman/bregman-core';
 import { SeededRandom } from '@empirical-bregman/common';
+import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
 import { describe, expect, it } from 'vitest';
 import { EvaluationError } from './evaluation-error';
 import { exactKnn } from './exact-knn';
@@ -114,5 +115,42 @@ describe('exactKnn errors', () => {
     const r = R();
     await expect(exactKnn(div, q, r, { k: 1 })).rejects.toThrow(/NaN/);
     tf.dispose([q, r]);
+  });
+});
+
+describe('exactKnn on a Bregman divergence (one-matMul fast path)', () => {
+  it('finds the neighbours and divergences of the full pairwise matrix, both slots', async () => {
+    const divergence = new BregmanDivergence(new IcnnConvexFunction({ dim: 6, hiddenSizes: [16, 16], seed: 9 }));
+    const rng = new SeededRandom(21);
+    const queries = tf.tensor2d(rng.normalArray(40 * 6), [40, 6]);
+    const references = tf.tensor2d(rng.normalArray(300 * 6), [300, 6]);
+    for (const queryIn of ['left', 'right'] as const) {
+      const full = tf.tidy(() =>
+        queryIn === 'left'
+          ? divergence.pairwise(queries, references)
+          : tf.transpose(divergence.pairwise(references, queries)),
+      );
+      const matrix = (await full.array()) as number[][];
+      full.dispose();
+      const nn = await exactKnn(divergence, queries, references, {
+        k: 5,
+        queryIn,
+        queryBlockSize: 16,
+        referenceBlockSize: 64,
+      });
+      for (let q = 0; q < 40; q++) {
+        const sorted = matrix[q]!.map((v, j) => [v, j] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        for (let r = 0; r < 5; r++) {
+          const got = nn.distances[q * 5 + r]!;
+          // The same divergence values (float32 round-off of two exact rewritings) …
+          expect(Math.abs(got - sorted[r]![0])).toBeLessThan(1e-4 * (1 + Math.abs(sorted[r]![0])));
+          // … and the same neighbour, unless the two candidates are tied within that round-off.
+          const index = nn.indices[q * 5 + r]!;
+          expect(Math.abs(matrix[q]![index]! - sorted[r]![0])).toBeLessThan(1e-4 * (1 + Math.abs(sorted[r]![0])));
+        }
+      }
+    }
+    tf.dispose([queries, references]);
+    divergence.dispose();
   });
 });

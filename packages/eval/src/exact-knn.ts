@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Divergence } from '@empirical-bregman/bregman-core';
+import { BregmanDivergence, BregmanMipsReduction, type Divergence } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
 import { checkInteger } from './check-labels';
 import { EvaluationError } from './evaluation-error';
@@ -142,13 +142,64 @@ export async function exactKnn(
     });
   }
   const top = new RunningTopK(nq, k, excludeSelf ? 0 : null);
-  await searchBlocks(divergence, queries, references, queryIn, top, blocks);
+  if (divergence instanceof BregmanDivergence) {
+    await searchBregmanBlocks(divergence, queries, references, queryIn, top, blocks);
+  } else {
+    await searchBlocks(divergence, queries, references, queryIn, top, blocks);
+  }
   return { numQueries: nq, k, indices: top.indices, distances: top.distances };
+}
+
+/**
+ * The Bregman fast path: every block of D is ONE matMul. With the MIPS reduction of bregman-core, D(q, r) =
+ * offset_q − ⟨u_q, v_r⟩ (both slots); appending the offset to the query side and a 1 to the reference side gives
+ * D(q, r) = ⟨[−u_q; offset_q], [v_r; 1]⟩, (d + 2)-dimensional. φ and ∇φ are evaluated once per query and per
+ * reference instead of once per block, and the broadcast element-wise passes of `pairwise` (slow on wasm:
+ * measured 3.2 s vs 0.1 s for the product inside a 5,000² Euclidean block) disappear. Values agree with `pairwise`
+ * up to float32 round-off; slightly negative values are clamped at 0 in the results, as `pairwise` does.
+ */
+async function searchBregmanBlocks(
+  divergence: BregmanDivergence,
+  queries: tf.Tensor2D,
+  references: tf.Tensor2D,
+  queryIn: QuerySlot,
+  top: RunningTopK,
+  blocks: { queryBlockSize: number; referenceBlockSize: number; onBlock?: (done: number, total: number) => void },
+): Promise<void> {
+  const mips = new BregmanMipsReduction(divergence.generator, { querySlot: queryIn });
+  // φ and ∇φ of a learned generator keep hidden activations of every row alive at once: reduce the rows in chunks
+  // (one block at a time), so the peak stays at one block's worth whatever the number of items.
+  const reduceInChunks = (x: tf.Tensor2D, chunk: number, side: 'query' | 'reference'): tf.Tensor2D => {
+    const parts: tf.Tensor2D[] = [];
+    for (let start = 0; start < x.shape[0]; start += chunk) {
+      const rows = Math.min(chunk, x.shape[0] - start);
+      parts.push(
+        tf.tidy(() => {
+          const slice = tf.slice(x, [start, 0], [rows, x.shape[1]]) as tf.Tensor2D;
+          if (side === 'reference') return tf.concat([mips.databaseVectors(slice), tf.ones([rows, 1])], 1) as tf.Tensor2D;
+          const { vectors, offsets } = mips.queryVectors(slice);
+          return tf.concat([tf.neg(vectors), tf.reshape(offsets, [-1, 1])], 1) as tf.Tensor2D;
+        }),
+      );
+    }
+    const out = tf.concat(parts, 0) as tf.Tensor2D;
+    tf.dispose(parts);
+    return out;
+  };
+  const augmentedQueries = reduceInChunks(queries, blocks.queryBlockSize, 'query');
+  const augmentedReferences = reduceInChunks(references, blocks.referenceBlockSize, 'reference');
+  try {
+    await searchBlocks(null, augmentedQueries, augmentedReferences, 'left', top, blocks);
+  } finally {
+    tf.dispose([augmentedQueries, augmentedReferences]);
+  }
+  top.clampBelow(0);
 }
 
 /** The block loop: feeds every query block × reference block of D to `top`. Internal (shared with the worker task). */
 export async function searchBlocks(
-  divergence: Divergence,
+  /** null: the blocks are plain products Q·Rᵀ of already reduced vectors (see `searchBregmanBlocks`). */
+  divergence: Divergence | null,
   queries: tf.Tensor2D,
   references: tf.Tensor2D,
   queryIn: QuerySlot,
@@ -162,7 +213,13 @@ export async function searchBlocks(
   const referenceBlocks: tf.Tensor2D[] = [];
   try {
     for (let r0 = 0; r0 < nr; r0 += rb) {
-      referenceBlocks.push(tf.slice(references, [r0, 0], [Math.min(rb, nr - r0), d]));
+      // Reduced vectors are stored transposed once, so each block is a flag-free matMul.
+      referenceBlocks.push(
+        tf.tidy(() => {
+          const block = tf.slice(references, [r0, 0], [Math.min(rb, nr - r0), d]);
+          return divergence === null ? (tf.transpose(block) as tf.Tensor2D) : block;
+        }),
+      );
     }
     const totalBlocks = Math.ceil(nq / qb) * referenceBlocks.length;
     let doneBlocks = 0;
@@ -173,9 +230,13 @@ export async function searchBlocks(
       try {
         for (let b = 0; b < referenceBlocks.length; b++) {
           const refBlock = referenceBlocks[b];
-          const br = refBlock.shape[0];
+          const br = divergence === null ? refBlock.shape[1] : refBlock.shape[0];
           const matrix = tf.tidy(() =>
-            queryIn === 'left' ? divergence.pairwise(queryBlock, refBlock) : divergence.pairwise(refBlock, queryBlock),
+            divergence === null
+              ? tf.matMul(queryBlock, refBlock)
+              : queryIn === 'left'
+                ? divergence.pairwise(queryBlock, refBlock)
+                : divergence.pairwise(refBlock, queryBlock),
           );
           let values: Float32Array;
           try {
@@ -313,6 +374,12 @@ export class RunningTopK {
     // Only a full top k bounds what can still enter; a later equal value has a larger index and loses the tie.
     if (keep === this.k) this.threshold[q] = vals[base + keep - 1]!;
     return keep;
+  }
+
+  /** Raises every kept distance below `floor` to it (float round-off of an exact rewriting of D). */
+  clampBelow(floor: number): void {
+    const { distances } = this.finish();
+    for (let i = 0; i < distances.length; i++) if (distances[i]! < floor) distances[i] = floor;
   }
 
   private finish(): { indices: Int32Array; distances: Float32Array } {
