@@ -176,7 +176,8 @@ async function searchBregmanBlocks(
       parts.push(
         tf.tidy(() => {
           const slice = tf.slice(x, [start, 0], [rows, x.shape[1]]) as tf.Tensor2D;
-          if (side === 'reference') return tf.concat([mips.databaseVectors(slice), tf.ones([rows, 1])], 1) as tf.Tensor2D;
+          if (side === 'reference')
+            return tf.concat([mips.databaseVectors(slice), tf.ones([rows, 1])], 1) as tf.Tensor2D;
           const { vectors, offsets } = mips.queryVectors(slice);
           return tf.concat([tf.neg(vectors), tf.reshape(offsets, [-1, 1])], 1) as tf.Tensor2D;
         }),
