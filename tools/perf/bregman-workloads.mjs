@@ -92,6 +92,51 @@ function matMulStep() {
   };
 }
 
+/**
+ * W4: 28×28×1 → conv32(3×3) → pool → conv64(3×3) → pool → dense 128 trunk with the W1 ICNN head, batch 128,
+ * contrastive loss, Adam. Returns the step and the kernels that must dominate it (tf.profile, same run).
+ */
+function cnnStep(divergence) {
+  const x = normal([128, 28, 28, 1]);
+  const labels = Int32Array.from({ length: 128 }, (_, i) => i % 16);
+  const same = tf.tidy(() => {
+    const l = tf.tensor1d(labels, 'int32');
+    return tf.cast(tf.equal(tf.reshape(l, [128, 1]), tf.reshape(l, [1, 128])), 'float32');
+  });
+  const k1 = tf.variable(normal([3, 3, 1, 32], 0.3));
+  const k2 = tf.variable(normal([3, 3, 32, 64], 0.05));
+  const w = tf.variable(normal([7 * 7 * 64, 128], 0.02));
+  const vars = [k1, k2, w, ...divergence.trainableVariables];
+  const optimizer = tf.train.adam(1e-3);
+  const loss = () => {
+    let h = tf.maxPool(tf.relu(tf.conv2d(x, k1, 1, 'same')), 2, 2, 'valid');
+    h = tf.maxPool(tf.relu(tf.conv2d(h, k2, 1, 'same')), 2, 2, 'valid');
+    const e = tf.matMul(tf.reshape(h, [128, 7 * 7 * 64]), w);
+    const d = divergence.pairwise(e, e);
+    return tf.mean(tf.add(tf.mul(same, d), tf.mul(tf.sub(1, same), tf.relu(tf.sub(1, d)))));
+  };
+  const step = () => {
+    const l = optimizer.minimize(loss, true, vars);
+    l.dataSync();
+    l.dispose();
+  };
+  return {
+    run: step,
+    /** Milliseconds of the conv and matMul kernels (forward and backward) in one profiled step. */
+    kernelMs: async () => {
+      const heavy = new Set(['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul']);
+      const info = await tf.profile(step);
+      let total = 0;
+      for (const k of info.kernels) if (heavy.has(k.name)) total += await k.kernelTimeMs;
+      return total;
+    },
+    dispose: () => {
+      tf.dispose([x, same, k1, k2, w]);
+      optimizer.dispose();
+    },
+  };
+}
+
 function ratioRow(name, ms, referenceName, referenceMs, target) {
   const ratio = ms / referenceMs;
   return {
@@ -124,6 +169,22 @@ export async function runBregmanSuite({ runs = 20, retrieval = true } = {}) {
   w2.dispose();
   w2mm.dispose();
   rows.push(ratioRow('W2 pairwise D 1024×1024×128 fwd+bwd', w2Ms, 'W2-matmul fwd+bwd', w2mmMs, 5.0));
+
+  const w4 = cnnStep(divergence);
+  const w4Ms = (await timeMedian(w4.run, { runs: Math.min(runs, 10) })).medianMs;
+  const kernelTimes = [];
+  for (let i = 0; i < 3; i++) kernelTimes.push(await w4.kernelMs());
+  kernelTimes.sort((a, b) => a - b);
+  w4.dispose();
+  rows.push(
+    ratioRow(
+      'W4 CNN step (conv32-pool-conv64-pool-dense128 + ICNN), batch 128',
+      w4Ms,
+      'its conv + matMul kernels (tf.profile)',
+      kernelTimes[1],
+      2.0,
+    ),
+  );
 
   if (retrieval) {
     // W3: 10,000 queries × 60,000 references × 128 dims, top-10 smallest D(q, r), through the eval package.
