@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConvexFunction } from '@empirical-bregman/convex-net';
-import { BregmanCoreError } from './bregman-core-error';
-import { checkPair } from './check-inputs';
+import { checkGenerator, checkPair } from './check-inputs';
 import type { Divergence, DivergenceJSON } from './divergence';
 import { clampDivergence, type NegativityTolerance, resolveTolerance } from './negativity-check';
 
@@ -50,19 +49,7 @@ export class BregmanDivergence implements Divergence {
   private readonly toleranceOption: NegativityTolerance | undefined;
 
   constructor(generator: ConvexFunction, options: BregmanDivergenceOptions = {}) {
-    if (
-      generator === null ||
-      typeof generator !== 'object' ||
-      typeof (generator as { valueAndGrad?: unknown }).valueAndGrad !== 'function' ||
-      !Number.isInteger(generator.dim) ||
-      generator.dim <= 0
-    ) {
-      throw new BregmanCoreError(
-        'BregmanDivergence',
-        'INVALID_ARGUMENT',
-        `expected a ConvexFunction (with valueAndGrad and a positive integer dim), got ${String(generator)}`,
-      );
-    }
+    checkGenerator('BregmanDivergence', generator);
     this.generator = generator;
     this.validate = options.validate ?? false;
     this.toleranceOption = options.tolerance;

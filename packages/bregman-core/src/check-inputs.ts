@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeValue } from '@empirical-bregman/common';
 import { BregmanCoreError } from './bregman-core-error';
+import type { ConvexFunction } from '@empirical-bregman/convex-net';
 
 /**
  * Boundary checks shared by the package (internal, not exported from the index). They only look at shapes and
@@ -59,6 +60,24 @@ export function checkPair(
       component,
       'INVALID_SHAPE',
       `expected a and b with the same number of rows (paired), got ${(a as tf.Tensor).shape[0]} and ${(b as tf.Tensor).shape[0]}`,
+    );
+  }
+}
+
+/** Throws unless `generator` looks like a ConvexFunction (valueAndGrad and a positive integer dim). */
+export function checkGenerator(component: string, generator: unknown): asserts generator is ConvexFunction {
+  const g = generator as { valueAndGrad?: unknown; dim?: unknown } | null;
+  if (
+    g === null ||
+    typeof g !== 'object' ||
+    typeof g.valueAndGrad !== 'function' ||
+    !Number.isInteger(g.dim) ||
+    (g.dim as number) <= 0
+  ) {
+    throw new BregmanCoreError(
+      component,
+      'INVALID_ARGUMENT',
+      `expected a ConvexFunction (with valueAndGrad and a positive integer dim), got ${String(generator)}`,
     );
   }
 }

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConvexFunction } from '@empirical-bregman/convex-net';
-import { BregmanCoreError } from './bregman-core-error';
 import type { BregmanDivergenceOptions } from './bregman-divergence';
-import { checkPair } from './check-inputs';
+import { checkGenerator, checkPair } from './check-inputs';
 import type { Divergence, DivergenceJSON } from './divergence';
 import { clampDivergence, type NegativityTolerance, resolveTolerance } from './negativity-check';
 
@@ -27,19 +26,7 @@ export class JeffreysBregman implements Divergence {
   private readonly toleranceOption: NegativityTolerance | undefined;
 
   constructor(generator: ConvexFunction, options: BregmanDivergenceOptions = {}) {
-    if (
-      generator === null ||
-      typeof generator !== 'object' ||
-      typeof (generator as { valueAndGrad?: unknown }).valueAndGrad !== 'function' ||
-      !Number.isInteger(generator.dim) ||
-      generator.dim <= 0
-    ) {
-      throw new BregmanCoreError(
-        'JeffreysBregman',
-        'INVALID_ARGUMENT',
-        `expected a ConvexFunction (with valueAndGrad and a positive integer dim), got ${String(generator)}`,
-      );
-    }
+    checkGenerator('JeffreysBregman', generator);
     this.generator = generator;
     this.validate = options.validate ?? false;
     this.toleranceOption = options.tolerance;
