@@ -2,7 +2,6 @@ import { SeededRandom, type SeededRandomState } from '@empirical-bregman/common'
 import { type Batch, gatherBatch, type LabelledData } from './labelled-data';
 import type { MPerClassSampler, MPerClassSamplerState } from './m-per-class-sampler';
 import { type RandomShiftOptions, randomShift } from './random-shift';
-import { saveRandomState } from './random-state';
 
 /** Options of {@link BatchStream}. */
 export interface BatchStreamOptions {
@@ -47,7 +46,7 @@ export class BatchStream {
   }
 
   getState(): BatchStreamState {
-    return { sampler: this.sampler.getState(), augment: saveRandomState(this.rng) };
+    return { sampler: this.sampler.getState(), augment: this.rng.getState() };
   }
 
   setState(state: BatchStreamState): void {

@@ -1,6 +1,5 @@
 import { SeededRandom, type SeededRandomState } from '@empirical-bregman/common';
 import { DatasetError } from './dataset-error';
-import { saveRandomState } from './random-state';
 
 /** Options of {@link MPerClassSampler}. */
 export interface MPerClassSamplerOptions {
@@ -106,7 +105,7 @@ export class MPerClassSampler {
     }
     this.members = classes.map((c) => Int32Array.from(byClass.get(c)!));
     this.rng = new SeededRandom(options.seed ?? 0);
-    this.epochStart = saveRandomState(this.rng);
+    this.epochStart = this.rng.getState();
     this.plan = this.planEpoch();
   }
 
@@ -129,7 +128,7 @@ export class MPerClassSampler {
   nextBatch(): Int32Array {
     if (this.position >= this.plan.length) {
       this.epochCount++;
-      this.epochStart = saveRandomState(this.rng);
+      this.epochStart = this.rng.getState();
       this.plan = this.planEpoch();
       this.position = 0;
     }
