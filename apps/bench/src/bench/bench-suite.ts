@@ -89,6 +89,13 @@ const SUITE_SPECS: Record<SuiteName, SuiteSpec> = {
         settings: { hidden: [64], embeddingDim: 16, batchSize: 40, epochs: 30 },
       },
       { name: 'kmnist', protocols: ['closed-set', 'class-disjoint'], settings: { maxTrainSamples: 20_000 } },
+      // Deep Divergence Learning's clustering task (3 classes, Gaussians on circles of radii 0.2/0.6/1.0): a 2-D
+      // embedding, so the report draws the learned φ; Bregman k-means Rand index / ARI are in the metrics.
+      {
+        name: 'concentric-circles',
+        protocols: ['closed-set'],
+        settings: { hidden: [32], embeddingDim: 2, batchSize: 30, epochs: 20 },
+      },
       { name: 'cifar10', protocols: ['closed-set', 'class-disjoint'], settings: { maxTrainSamples: 20_000 } },
     ],
     divergences: ['euclidean', 'cosine', 'mahalanobis', 'max-affine', 'icnn', 'kl', 'itakura-saito'],

@@ -11,6 +11,10 @@ const KNOWN: readonly (readonly [string, string])[] = [
   ['ari', 'ARI'],
   ['randIndex', 'Rand index'],
   ['purity', 'Purity'],
+  ['nmiBregman', 'NMI (Bregman k-means)'],
+  ['amiBregman', 'AMI (Bregman k-means)'],
+  ['ariBregman', 'ARI (Bregman k-means)'],
+  ['randIndexBregman', 'Rand index (Bregman k-means)'],
 ];
 const RANK = new Map(KNOWN.map(([name], i) => [name, i]));
 const LABEL = new Map(KNOWN);

@@ -89,11 +89,16 @@ export async function scoreEmbeddings(
   if (km) {
     metrics.nmi = km.nmi;
     metrics.ami = km.ami;
+    metrics.ari = km.ari;
   }
+  // Bregman k-means under the learned divergence: the Deep Divergence Learning clustering task reports its Rand
+  // index and ARI.
   const bkm = result.clustering['bregman-kmeans'];
   if (bkm) {
     metrics.nmiBregman = bkm.nmi;
     metrics.amiBregman = bkm.ami;
+    metrics.ariBregman = bkm.ari;
+    metrics.randIndexBregman = bkm.randIndex;
   }
   return metrics;
 }
