@@ -3,7 +3,7 @@ import type { ConvexFunction, ConvexFunctionJSON, ValueAndGrad, ValueAndGradOpti
 import { ConvexNetError } from './convex-net-error';
 import { runValueAndGrad } from './closed-form';
 import { checkDim, checkNumber } from './input-domain';
-import { type InitSeed, toRandom, VariableSet } from './variable-set';
+import { type InitSeed, toRandom, VariableSet, withLoadedWeights } from './variable-set';
 
 /** Convex, non-decreasing activations σ (both keep the network convex in x). */
 export type IcnnActivation = 'softplus' | 'relu';
@@ -140,13 +140,7 @@ export class IcnnConvexFunction implements ConvexFunction {
 
   static fromJSON(json: ConvexFunctionJSON): IcnnConvexFunction {
     const phi = new IcnnConvexFunction(json.config as unknown as IcnnConvexFunctionOptions);
-    try {
-      phi.vars.load(json.weights);
-    } catch (error) {
-      phi.dispose();
-      throw error;
-    }
-    return phi;
+    return withLoadedWeights(phi, phi.vars, json.weights);
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ConvexFunction, ConvexFunctionJSON, ValueAndGrad, ValueAndGradOptions } from './convex-function';
 import { runValueAndGrad } from './closed-form';
 import { checkDim, checkNumber } from './input-domain';
-import { type InitSeed, toRandom, VariableSet } from './variable-set';
+import { type InitSeed, toRandom, VariableSet, withLoadedWeights } from './variable-set';
 
 export interface LearnedQuadraticOptions {
   /** Input dimension d. */
@@ -69,13 +69,7 @@ export class LearnedQuadratic implements ConvexFunction {
 
   static fromJSON(json: ConvexFunctionJSON): LearnedQuadratic {
     const phi = new LearnedQuadratic(json.config as unknown as LearnedQuadraticOptions);
-    try {
-      phi.vars.load(json.weights);
-    } catch (error) {
-      phi.dispose();
-      throw error;
-    }
-    return phi;
+    return withLoadedWeights(phi, phi.vars, json.weights);
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ConvexFunction, ConvexFunctionJSON, ValueAndGrad, ValueAndGradOptions } from './convex-function';
 import { runValueAndGrad } from './closed-form';
 import { checkDim } from './input-domain';
-import { type InitSeed, toRandom, VariableSet } from './variable-set';
+import { type InitSeed, toRandom, VariableSet, withLoadedWeights } from './variable-set';
 
 export interface MaxAffineConvexFunctionOptions {
   /** Input dimension d. */
@@ -58,13 +58,7 @@ export class MaxAffineConvexFunction implements ConvexFunction {
 
   static fromJSON(json: ConvexFunctionJSON): MaxAffineConvexFunction {
     const phi = new MaxAffineConvexFunction(json.config as unknown as MaxAffineConvexFunctionOptions);
-    try {
-      phi.vars.load(json.weights);
-    } catch (error) {
-      phi.dispose();
-      throw error;
-    }
-    return phi;
+    return withLoadedWeights(phi, phi.vars, json.weights);
   }
 
   dispose(): void {

@@ -70,3 +70,21 @@ export class VariableSet {
     for (const v of this.byName.values()) v.dispose();
   }
 }
+
+/**
+ * Loads saved weights into a freshly built learnable generator; if they do not fit (wrong names or shapes), frees
+ * the generator's variables before rethrowing, so a failed `fromJSON` leaks nothing.
+ */
+export function withLoadedWeights<T extends { dispose(): void }>(
+  phi: T,
+  vars: VariableSet,
+  weights: Readonly<Record<string, SerializedTensor>>,
+): T {
+  try {
+    vars.load(weights);
+  } catch (error) {
+    phi.dispose();
+    throw error;
+  }
+  return phi;
+}
