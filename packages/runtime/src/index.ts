@@ -16,3 +16,6 @@ export type { TaskContext, TransferableResult } from './worker-protocol';
 export { fileSystemIOHandler } from './file-system-io-handler';
 export { writeFileAtomic } from './atomic-write';
 export { RuntimeError } from './runtime-error';
+export { DataParallelTrainer } from './data-parallel/data-parallel-trainer';
+export type { DataParallelStep, DataParallelTrainerOptions } from './data-parallel/data-parallel-trainer';
+export type { CreateReplica, Replica, ReplicaContext, VariableValues } from './data-parallel/replica';

@@ -1,0 +1,138 @@
+// The worker side of DataParallelTrainer (its own build entry, dist/data-parallel-task.js): each worker holds one
+// replica per trainer, computes its gradient, averages it with the others' through shared memory and applies it.
+import { pathToFileURL } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import type { CreateReplica, Replica, VariableValues } from './data-parallel/replica';
+import { SharedGradientAverage, type SharedGradientBuffers } from './data-parallel/shared-gradient-average';
+import { RuntimeError } from './runtime-error';
+import type { TaskContext } from './worker-protocol';
+
+interface ReplicaState {
+  readonly replica: Replica;
+  readonly sizes: number[];
+  readonly averaged: Float32Array;
+  average?: SharedGradientAverage;
+}
+
+const replicas = new Map<number, ReplicaState>();
+
+export interface ReplicaInitPayload {
+  readonly trainerId: number;
+  readonly module: string;
+  readonly init: unknown;
+  readonly workers: number;
+}
+
+export interface ReplicaStepPayload {
+  readonly trainerId: number;
+  readonly batch: unknown;
+}
+
+function stateOf(trainerId: number): ReplicaState {
+  const state = replicas.get(trainerId);
+  if (!state)
+    throw new RuntimeError(
+      'DataParallelTrainer',
+      'NOT_FOUND',
+      `expected replica ${trainerId} on this worker, got none`,
+    );
+  return state;
+}
+
+/** Loads the replica module and creates this worker's replica; returns its variables' names and total size. */
+export async function initReplica(
+  payload: ReplicaInitPayload,
+  context: TaskContext,
+): Promise<{ size: number; names: string[] }> {
+  const url = payload.module.startsWith('file:') ? payload.module : pathToFileURL(payload.module).href;
+  const mod = (await import(url)) as { createReplica?: CreateReplica };
+  if (typeof mod.createReplica !== 'function')
+    throw new RuntimeError(
+      'DataParallelTrainer',
+      'INVALID_ARGUMENT',
+      `expected ${payload.module} to export a function createReplica, got ${typeof mod.createReplica}`,
+    );
+  const replica = await mod.createReplica(payload.init, {
+    workerIndex: context.workerIndex,
+    workers: payload.workers,
+    backend: context.backend,
+  });
+  const sizes = replica.variables.map((v) => v.size);
+  const size = sizes.reduce((a, b) => a + b, 0);
+  replicas.set(payload.trainerId, { replica, sizes, averaged: new Float32Array(size) });
+  return { size, names: replica.variables.map((v) => v.name) };
+}
+
+/** Connects the replica to the trainer's shared gradient memory (once every replica reported its size). */
+export function attachGradientBuffers(
+  payload: { trainerId: number; buffers: SharedGradientBuffers },
+  context: TaskContext,
+): void {
+  const state = stateOf(payload.trainerId);
+  state.average = new SharedGradientAverage(payload.buffers, context.workerIndex);
+}
+
+/**
+ * One synchronous data-parallel step on this worker: gradient of this replica's loss on its batch → shared slot →
+ * barrier → mean over workers → optimizer. Returns this replica's loss.
+ */
+export function stepReplica(payload: ReplicaStepPayload): number {
+  const state = stateOf(payload.trainerId);
+  const { replica, average, sizes, averaged } = state;
+  if (!average)
+    throw new RuntimeError('DataParallelTrainer', 'UNAVAILABLE', 'expected the gradient buffers attached, got none');
+  let lossValue: number;
+  try {
+    const slot = average.ownSlot();
+    const { value, grads } = tf.variableGrads(() => replica.loss(payload.batch), [...replica.variables]);
+    lossValue = value.dataSync()[0]!;
+    let offset = 0;
+    for (const [i, v] of replica.variables.entries()) {
+      const g = grads[v.name];
+      // A variable the loss does not reach has a zero gradient (tfjs leaves it out).
+      if (g) slot.set(g.dataSync() as Float32Array, offset);
+      else slot.fill(0, offset, offset + sizes[i]!);
+      offset += sizes[i]!;
+    }
+    tf.dispose([value, ...Object.values(grads)]);
+  } catch (error) {
+    average.abort();
+    throw error;
+  }
+  average.average(averaged);
+  tf.tidy(() => {
+    const named: tf.NamedTensorMap = {};
+    let offset = 0;
+    for (const [i, v] of replica.variables.entries()) {
+      named[v.name] = tf.tensor(averaged.subarray(offset, offset + sizes[i]!), v.shape, 'float32');
+      offset += sizes[i]!;
+    }
+    replica.optimizer.applyGradients(named);
+  });
+  return lossValue;
+}
+
+/** The replica's current variable values (to check replicas agree, or to save the model). */
+export function replicaWeights(payload: { trainerId: number }): VariableValues[] {
+  const { replica } = stateOf(payload.trainerId);
+  return replica.variables.map((v) => ({
+    name: v.name,
+    shape: [...v.shape],
+    values: Float32Array.from(v.dataSync() as Float32Array),
+  }));
+}
+
+/** Frees the replica (variables, optimizer and whatever `dispose` frees). */
+export function disposeReplica(payload: { trainerId: number }): void {
+  const state = replicas.get(payload.trainerId);
+  if (!state) return;
+  replicas.delete(payload.trainerId);
+  state.replica.dispose?.();
+  state.replica.optimizer.dispose();
+  tf.dispose([...state.replica.variables]);
+}
+
+/** Tensors alive on this worker (for leak checks). */
+export function workerTensorCount(): number {
+  return tf.memory().numTensors;
+}

@@ -1,0 +1,138 @@
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkerPool } from '../worker-pool';
+import { DataParallelTrainer } from './data-parallel-trainer';
+import type { Replica } from './replica';
+
+const replicaModule = fileURLToPath(new URL('../../test-fixtures/replica-fixture.mjs', import.meta.url));
+const poolTasks = fileURLToPath(new URL('../../test-fixtures/pool-tasks.mjs', import.meta.url));
+const dataParallelTask = fileURLToPath(new URL('../../dist/data-parallel-task.js', import.meta.url));
+
+interface Fixture {
+  makeBatch(seed: number, step: number, worker: number): { x: number[]; labels: number[] };
+  createReplica(init: unknown, context: { workerIndex: number; workers: number; backend: string }): Replica;
+}
+
+/**
+ * The reference, in this process: the same replica, and at every step the mean of the two workers' gradients
+ * (summed in worker order in float32, as the shared-memory average does) applied by the same optimizer.
+ */
+async function referenceWeights(seed: number, steps: number, workers: number): Promise<Float32Array[]> {
+  const fixture = (await import(replicaModule)) as Fixture;
+  const replica = fixture.createReplica({ seed }, { workerIndex: 0, workers, backend: tf.getBackend() });
+  for (let step = 0; step < steps; step++) {
+    const sizes = replica.variables.map((v) => v.size);
+    const sum = sizes.map((n) => new Float32Array(n));
+    for (let w = 0; w < workers; w++) {
+      const batch = fixture.makeBatch(seed, step, w);
+      const { value, grads } = tf.variableGrads(() => replica.loss(batch), [...replica.variables]);
+      for (const [i, v] of replica.variables.entries()) {
+        const g = grads[v.name]!.dataSync();
+        for (let j = 0; j < g.length; j++) sum[i]![j] = w === 0 ? g[j]! : sum[i]![j]! + g[j]!;
+      }
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+    const named: tf.NamedTensorMap = {};
+    for (const [i, v] of replica.variables.entries()) {
+      const mean = sum[i]!.map((s) => s * (1 / workers));
+      named[v.name] = tf.tensor(mean, v.shape);
+    }
+    replica.optimizer.applyGradients(named);
+    tf.dispose(Object.values(named));
+  }
+  const out = replica.variables.map((v) => Float32Array.from(v.dataSync()));
+  replica.optimizer.dispose();
+  tf.dispose([...replica.variables]);
+  return out;
+}
+
+describe('DataParallelTrainer', () => {
+  let pool: WorkerPool;
+  beforeAll(async () => {
+    const backend = tf.getBackend();
+    pool = await WorkerPool.create({ size: 2, backend: { force: backend === 'cpu' ? 'cpu' : 'wasm' } });
+  });
+  afterAll(async () => {
+    await pool.close();
+  });
+
+  it('keeps both replicas bit-identical and equal to averaging the two gradients in one process', async () => {
+    const fixture = (await import(replicaModule)) as Fixture;
+    const trainer = await DataParallelTrainer.create(pool, { replicaModule, init: { seed: 7 } });
+    expect(trainer.workers).toBe(2);
+    expect(trainer.parameterCount).toBe(8 * 16 + 16 + 16 * 4);
+    const losses: number[] = [];
+    for (let step = 0; step < 6; step++) {
+      const r = await trainer.step([fixture.makeBatch(7, step, 0), fixture.makeBatch(7, step, 1)]);
+      expect(r.losses).toHaveLength(2);
+      expect(r.losses[0]).not.toBe(r.losses[1]);
+      expect(r.loss).toBeCloseTo((r.losses[0]! + r.losses[1]!) / 2, 12);
+      losses.push(r.loss);
+    }
+    const [w0, w1] = await Promise.all([trainer.weights(0), trainer.weights(1)]);
+    for (const [i, v] of w0.entries()) expect(Array.from(w1[i]!.values)).toEqual(Array.from(v.values));
+    const reference = await referenceWeights(7, 6, 2);
+    for (const [i, v] of w0.entries()) {
+      expect(v.shape).toEqual(i === 1 ? [16] : i === 0 ? [8, 16] : [16, 4]);
+      for (let j = 0; j < v.values.length; j++) expect(v.values[j]).toBeCloseTo(reference[i]![j]!, 5);
+    }
+    // Training did something: the weights moved away from their initial values.
+    const initial = await referenceWeights(7, 0, 2);
+    expect(w0[0]!.values.some((x, j) => Math.abs(x - initial[0]![j]!) > 1e-3)).toBe(true);
+    await trainer.dispose();
+  });
+
+  it('is deterministic for a seed and leaves no tensor behind on the workers', async () => {
+    const fixture = (await import(replicaModule)) as Fixture;
+    const counts = () =>
+      Promise.all([0, 1].map((w) => pool.runOn<number>(w, dataParallelTask, 'workerTensorCount', {})));
+    const before = await counts();
+    const runOnce = async () => {
+      const trainer = await DataParallelTrainer.create(pool, { replicaModule, init: { seed: 3 } });
+      await trainer.step([fixture.makeBatch(3, 0, 0), fixture.makeBatch(3, 0, 1)]);
+      const afterFirst = await counts();
+      for (let step = 1; step < 4; step++)
+        await trainer.step([fixture.makeBatch(3, step, 0), fixture.makeBatch(3, step, 1)]);
+      // Steps after the first (which creates Adam's moment slots) allocate nothing that stays.
+      expect(await counts()).toEqual(afterFirst);
+      const weights = await trainer.weights(1);
+      await trainer.dispose();
+      return weights;
+    };
+    const a = await runOnce();
+    const b = await runOnce();
+    for (const [i, v] of a.entries()) expect(Array.from(b[i]!.values)).toEqual(Array.from(v.values));
+    expect(await counts()).toEqual(before);
+  });
+
+  it('fails a step with the failing replica’s own error, releases the other, and refuses later steps', async () => {
+    const fixture = (await import(replicaModule)) as Fixture;
+    const trainer = await DataParallelTrainer.create(pool, { replicaModule, init: { seed: 1 } });
+    await expect(trainer.step([fixture.makeBatch(1, 0, 0), { fail: true }])).rejects.toThrow(
+      /replica 1 was told to fail/,
+    );
+    await expect(trainer.step([fixture.makeBatch(1, 1, 0), fixture.makeBatch(1, 1, 1)])).rejects.toThrow(
+      /step failed earlier: .*replica 1 was told to fail/,
+    );
+    await trainer.dispose();
+    // The pool itself is fine: both workers still answer.
+    const sums = await Promise.all(
+      [0, 1].map((w) => pool.runOn<{ sum: number }>(w, poolTasks, 'matMulSum', { a: [1, 0, 0, 1], b: [2, 0, 0, 2] })),
+    );
+    expect(sums.map((s) => s.sum)).toEqual([4, 4]);
+  });
+
+  it('rejects replicas that disagree on their variables, a wrong batch count and a module without createReplica', async () => {
+    await expect(DataParallelTrainer.create(pool, { replicaModule, init: { mismatch: true } })).rejects.toThrow(
+      /expected every replica to have the same variables, got 3 variables \/ 208 values on worker 0 and 4 \/ 211 on worker 1/,
+    );
+    await expect(DataParallelTrainer.create(pool, { replicaModule: poolTasks })).rejects.toThrow(
+      /to export a function createReplica, got undefined/,
+    );
+    const trainer = await DataParallelTrainer.create(pool, { replicaModule });
+    await expect(trainer.step([{}])).rejects.toThrow(/expected one batch per worker \(2\), got 1/);
+    await trainer.dispose();
+    await expect(trainer.weights()).rejects.toThrow(/disposed/);
+  });
+});

@@ -1,0 +1,190 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { RuntimeError } from '../runtime-error';
+import type { WorkerPool } from '../worker-pool';
+import type { VariableValues } from './replica';
+import { type SharedGradientBuffers, abortGradientExchange, allocateGradientBuffers } from './shared-gradient-average';
+
+export interface DataParallelTrainerOptions {
+  /**
+   * URL or absolute path of an ES module exporting `createReplica(init, context)` (see `Replica`), loaded once in
+   * every worker of the pool.
+   */
+  readonly replicaModule: string;
+  /** Structured-clonable payload every replica is created from (same on every worker). */
+  readonly init?: unknown;
+}
+
+export interface DataParallelStep {
+  /** Mean of the replicas' losses (the loss of the effective batch when every share has the same size). */
+  readonly loss: number;
+  /** Each replica's loss on its own share, in worker order. */
+  readonly losses: number[];
+}
+
+let nextTrainerId = 1;
+
+/** The task module next to the build (`dist/data-parallel-task.js`), or from sources, the package's `dist`. */
+function taskModulePath(): string {
+  for (const candidate of [
+    './data-parallel-task.js',
+    '../dist/data-parallel-task.js',
+    '../../dist/data-parallel-task.js',
+  ]) {
+    const path = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  throw new RuntimeError(
+    'DataParallelTrainer',
+    'NOT_FOUND',
+    'expected the built task module dist/data-parallel-task.js, got none (run `pnpm build` first)',
+  );
+}
+
+/**
+ * Synchronous data-parallel training on the workers of a `WorkerPool`, the semantics of PyTorch's
+ * DistributedDataParallel: every worker holds a full replica of the model (same seed, same initial weights), takes
+ * its own batch, computes the gradient of its own loss, and all replicas apply the *mean* of the workers' gradients.
+ * The averaging goes through shared memory in a fixed worker order, so every replica gets the bit-identical update
+ * and the replicas never drift apart; no weights travel between steps.
+ *
+ * One step with W workers and batch B per worker is one optimizer update on an effective batch of W × B whose loss
+ * is the mean of the W per-worker losses. (For a loss over pairs inside a batch, such as contrastive or triplet
+ * losses, pairs never straddle two workers' shares: the effective loss is the mean of W batch losses, not the loss
+ * of one W × B batch.) Deterministic for a seed when the replica draws its batches from (seed, step, workerIndex).
+ *
+ * tfjs-wasm runs one thread per process in Node; this is how training reaches the second core.
+ *
+ * ```ts
+ * const pool = await WorkerPool.create({ size: 2 });
+ * const trainer = await DataParallelTrainer.create(pool, { replicaModule: '/abs/my-replica.js', init: { seed: 1 } });
+ * for (let step = 0; step < 100; step++) await trainer.step([{ step }, { step }]);
+ * const weights = await trainer.weights();
+ * await trainer.dispose();
+ * ```
+ */
+export class DataParallelTrainer {
+  private failed: Error | null = null;
+  private disposed = false;
+
+  private constructor(
+    private readonly pool: WorkerPool,
+    private readonly task: string,
+    private readonly id: number,
+    private readonly buffers: SharedGradientBuffers,
+    /** Names of the trained variables, in replica order. */
+    readonly variableNames: readonly string[],
+    /** Number of trained values (the length of the gradient every step averages). */
+    readonly parameterCount: number,
+  ) {}
+
+  /** Creates one replica on every worker of `pool` and checks that they agree on their variables. */
+  static async create(pool: WorkerPool, options: DataParallelTrainerOptions): Promise<DataParallelTrainer> {
+    if (typeof options.replicaModule !== 'string' || options.replicaModule.length === 0)
+      throw new RuntimeError(
+        'DataParallelTrainer.create',
+        'INVALID_ARGUMENT',
+        `expected replicaModule to be a module path or URL, got ${JSON.stringify(options.replicaModule)}`,
+      );
+    const task = taskModulePath();
+    const id = nextTrainerId++;
+    const workers = pool.size;
+    const described = await Promise.all(
+      Array.from({ length: workers }, (_, w) =>
+        pool.runOn<{ size: number; names: string[] }>(w, task, 'initReplica', {
+          trainerId: id,
+          module: options.replicaModule,
+          init: options.init,
+          workers,
+        }),
+      ),
+    );
+    const first = described[0]!;
+    for (const [w, d] of described.entries()) {
+      if (d.size !== first.size || d.names.length !== first.names.length) {
+        await Promise.all(
+          Array.from({ length: workers }, (_, i) => pool.runOn(i, task, 'disposeReplica', { trainerId: id })),
+        );
+        throw new RuntimeError(
+          'DataParallelTrainer.create',
+          'INVALID_SHAPE',
+          `expected every replica to have the same variables, got ${first.names.length} variables / ${first.size} values on worker 0 and ${d.names.length} / ${d.size} on worker ${w}`,
+        );
+      }
+    }
+    const buffers = allocateGradientBuffers(workers, first.size);
+    await Promise.all(
+      Array.from({ length: workers }, (_, w) =>
+        pool.runOn(w, task, 'attachGradientBuffers', { trainerId: id, buffers }),
+      ),
+    );
+    return new DataParallelTrainer(pool, task, id, buffers, first.names, first.size);
+  }
+
+  /** Number of replicas (the pool's size). */
+  get workers(): number {
+    return this.pool.size;
+  }
+
+  /**
+   * One synchronous step: `batches[w]` goes to worker w's replica `loss`. Resolves once every replica has applied the
+   * averaged gradient. If a replica fails, the others are released and the trainer refuses further steps.
+   */
+  async step(batches: readonly unknown[]): Promise<DataParallelStep> {
+    this.usable();
+    if (batches.length !== this.workers)
+      throw new RuntimeError(
+        'DataParallelTrainer.step',
+        'INVALID_ARGUMENT',
+        `expected one batch per worker (${this.workers}), got ${batches.length}`,
+      );
+    const settled = await Promise.allSettled(
+      batches.map((batch, w) =>
+        this.pool.runOn<number>(w, this.task, 'stepReplica', { trainerId: this.id, batch }).catch((error: unknown) => {
+          // Release the replicas still waiting for this one's gradient.
+          abortGradientExchange(this.buffers);
+          throw error;
+        }),
+      ),
+    );
+    const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (rejected) {
+      // Prefer the root cause over the "another worker failed" of the replicas that were released.
+      const causes = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason);
+      const root =
+        causes.find((e) => !/another data-parallel worker failed/.test(String(e?.message))) ?? rejected.reason;
+      this.failed = root instanceof Error ? root : new Error(String(root));
+      throw this.failed;
+    }
+    const losses = settled.map((s) => (s as PromiseFulfilledResult<number>).value);
+    return { loss: losses.reduce((a, b) => a + b, 0) / losses.length, losses };
+  }
+
+  /** The replica's variable values on worker `workerIndex` (default 0; all replicas hold the same values). */
+  async weights(workerIndex = 0): Promise<VariableValues[]> {
+    this.usable();
+    return this.pool.runOn<VariableValues[]>(workerIndex, this.task, 'replicaWeights', { trainerId: this.id });
+  }
+
+  /** Frees every replica. The pool stays open (it belongs to the caller). */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await Promise.allSettled(
+      Array.from({ length: this.workers }, (_, w) =>
+        this.pool.runOn(w, this.task, 'disposeReplica', { trainerId: this.id }),
+      ),
+    );
+  }
+
+  private usable(): void {
+    if (this.disposed)
+      throw new RuntimeError('DataParallelTrainer', 'UNAVAILABLE', 'expected a live trainer, got a disposed one');
+    if (this.failed)
+      throw new RuntimeError(
+        'DataParallelTrainer',
+        'UNAVAILABLE',
+        `expected replicas in step, got a trainer whose step failed earlier: ${this.failed.message}`,
+      );
+  }
+}

@@ -1,0 +1,39 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** What a replica module's `createReplica` receives besides its own `init` payload. */
+export interface ReplicaContext {
+  /** This replica's worker index (0-based); e.g. to draw a different batch per worker from one seed. */
+  readonly workerIndex: number;
+  /** Number of replicas. */
+  readonly workers: number;
+  /** The backend of this worker. */
+  readonly backend: string;
+}
+
+/**
+ * One model replica inside a data-parallel worker. Every replica must create the same variables, in the same order,
+ * with the same initial values (seed them), and the same optimizer: they then stay identical step after step.
+ */
+export interface Replica {
+  /** The trained variables, in an order that is the same on every replica. */
+  readonly variables: readonly tf.Variable[];
+  /** Applies the averaged gradients (e.g. `tf.train.adam(1e-3)`). */
+  readonly optimizer: tf.Optimizer;
+  /** This replica's scalar loss on its share of a step; `batch` is the step payload sent to this worker. */
+  loss(batch: unknown): tf.Scalar;
+  /** Frees what the replica owns besides its variables and optimizer (those are disposed for it). */
+  dispose?(): void;
+}
+
+/**
+ * The module a data-parallel trainer loads in every worker exports
+ * `createReplica(init: unknown, context: ReplicaContext): Replica | Promise<Replica>`.
+ */
+export type CreateReplica = (init: unknown, context: ReplicaContext) => Replica | Promise<Replica>;
+
+/** A variable's values, as read back from a replica. */
+export interface VariableValues {
+  readonly name: string;
+  readonly shape: number[];
+  readonly values: Float32Array;
+}

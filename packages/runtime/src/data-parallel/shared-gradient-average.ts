@@ -1,0 +1,111 @@
+import { RuntimeError } from '../runtime-error';
+
+/**
+ * The shared memory of one data-parallel trainer: each worker's flat gradient, twice (steps alternate between the
+ * two copies, so a fast worker writing step s + 1 never overwrites what a slow one still reads for step s), and a
+ * control word pair [arrivals, aborted].
+ */
+export interface SharedGradientBuffers {
+  readonly gradients: SharedArrayBuffer;
+  readonly control: SharedArrayBuffer;
+  readonly workers: number;
+  readonly size: number;
+}
+
+export function allocateGradientBuffers(workers: number, size: number): SharedGradientBuffers {
+  return {
+    gradients: new SharedArrayBuffer(2 * workers * size * 4),
+    control: new SharedArrayBuffer(2 * 4),
+    workers,
+    size,
+  };
+}
+
+/** Releases every worker waiting at the barrier: they throw instead of waiting for a gradient that will not come. */
+export function abortGradientExchange(buffers: SharedGradientBuffers): void {
+  const control = new Int32Array(buffers.control);
+  Atomics.store(control, 1, 1);
+  Atomics.notify(control, 0);
+}
+
+/** How long a worker waits at the barrier before it checks whether another worker gave up (ms). */
+const POLL_MS = 200;
+
+/**
+ * All-reduce by averaging through shared memory, the collective of distributed data-parallel training: every worker
+ * writes its gradient, waits at a barrier, then sums all workers' gradients in worker order (0, 1, …) and divides by
+ * the count. Every worker performs the same float32 operations in the same order, so all replicas receive the
+ * bit-identical average and stay in lockstep without sending weights around.
+ */
+export class SharedGradientAverage {
+  private readonly slots: Float32Array;
+  private readonly control: Int32Array;
+  private step = 0;
+
+  constructor(
+    private readonly buffers: SharedGradientBuffers,
+    private readonly workerIndex: number,
+  ) {
+    if (!Number.isInteger(workerIndex) || workerIndex < 0 || workerIndex >= buffers.workers) {
+      throw new RuntimeError(
+        'SharedGradientAverage',
+        'INVALID_ARGUMENT',
+        `expected a worker index in [0, ${buffers.workers}), got ${workerIndex}`,
+      );
+    }
+    this.slots = new Float32Array(buffers.gradients);
+    this.control = new Int32Array(buffers.control);
+  }
+
+  /** The slot this worker writes its gradient of the coming step into (length `size`). */
+  ownSlot(): Float32Array {
+    const { workers, size } = this.buffers;
+    const parity = (this.step + 1) % 2;
+    const start = (parity * workers + this.workerIndex) * size;
+    return this.slots.subarray(start, start + size);
+  }
+
+  /** Tells the other workers this one will not arrive (its step failed), so they stop waiting. */
+  abort(): void {
+    abortGradientExchange(this.buffers);
+  }
+
+  /**
+   * After `ownSlot()` holds this worker's gradient: waits for every worker's, then writes their mean into `out`.
+   * Throws if another worker aborted.
+   */
+  average(out: Float32Array): void {
+    const { workers, size } = this.buffers;
+    if (out.length !== size)
+      throw new RuntimeError(
+        'SharedGradientAverage',
+        'INVALID_SHAPE',
+        `expected out of length ${size}, got ${out.length}`,
+      );
+    this.step++;
+    const target = this.step * workers;
+    const arrived = Atomics.add(this.control, 0, 1) + 1;
+    if (arrived >= target) Atomics.notify(this.control, 0);
+    else {
+      for (;;) {
+        const seen = Atomics.load(this.control, 0);
+        if (seen >= target) break;
+        if (Atomics.load(this.control, 1) !== 0)
+          throw new RuntimeError(
+            'SharedGradientAverage',
+            'UNAVAILABLE',
+            'another data-parallel worker failed during this step; the replicas are no longer in step',
+          );
+        Atomics.wait(this.control, 0, seen, POLL_MS);
+      }
+    }
+    const base = (this.step % 2) * workers * size;
+    out.set(this.slots.subarray(base, base + size));
+    for (let w = 1; w < workers; w++) {
+      const start = base + w * size;
+      for (let i = 0; i < size; i++) out[i]! += this.slots[start + i]!;
+    }
+    const scale = 1 / workers;
+    if (workers > 1) for (let i = 0; i < size; i++) out[i]! *= scale;
+  }
+}
