@@ -2,6 +2,7 @@
 // table and (with --json) as JSON. Timings live here, never in unit tests.
 import { initBackend } from '@empirical-bregman/runtime';
 import { runBregmanSuite } from './bregman-workloads.mjs';
+import { runParallelWorkloads } from './parallel-workloads.mjs';
 import { machine, printTable } from './harness.mjs';
 import { runRuntimeSuite } from './runtime-kernels.mjs';
 
@@ -23,7 +24,13 @@ if (!['runtime', 'bregman', 'all'].includes(suite)) {
 const info = await initBackend({ quiet: true });
 const env = machine(info);
 const runtime = suite === 'bregman' ? [] : await runRuntimeSuite({ runs });
-const bregman = suite === 'runtime' ? [] : await runBregmanSuite({ runs, retrieval: !args.includes('--no-retrieval') });
+const retrieval = !args.includes('--no-retrieval');
+const bregman = suite === 'runtime' ? [] : await runBregmanSuite({ runs, retrieval });
+if (suite !== 'runtime') {
+  // Both cores: after the single-thread rows, so that W3's in-process time of this run is the reference.
+  const w3 = bregman.find((r) => r.workload.startsWith('W3 '));
+  bregman.push(...(await runParallelWorkloads({ runs, w3InProcessMs: w3 ? w3.ms : null })));
+}
 const fmt = (v, digits = 2) => (v === null || v === undefined ? '' : typeof v === 'number' ? v.toFixed(digits) : v);
 if (json) {
   console.log(
@@ -46,7 +53,7 @@ if (json) {
     );
   if (bregman.length > 0) {
     printTable(
-      `bregman: workloads against their references and targets (median of ${runs} runs; W3 median of 3)`,
+      `bregman: workloads against their references and targets (median of ${runs} runs; W3 median of 3; ratio = ms / reference ms, or a speed-up where the target says ≥)`,
       bregman.map((r) => ({
         workload: r.workload,
         ms: fmt(r.ms, 1),
