@@ -33,6 +33,12 @@ export class KernelScope {
     return this.run('Reshape', { x }, { shape });
   }
 
+  /** Frees `t` (made directly with `backend.makeOutput`) with the other intermediates. */
+  adopt(t: tf.TensorInfo): tf.TensorInfo {
+    this.temporaries.push(t);
+    return t;
+  }
+
   /** Marks `out` as the result: it survives `dispose()`. */
   keep(out: tf.TensorInfo): tf.TensorInfo {
     const i = this.temporaries.indexOf(out);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeededRandom } from '@empirical-bregman/common';
 import { initBackend } from '../init-backend';
+import { transposePlan } from './batch-mat-mul-transposed';
 
 // Every replacement kernel is compared with the cpu backend's stock kernels: forward values and gradients.
 
@@ -54,6 +55,67 @@ afterAll(async () => {
   await tf.setBackend('wasm');
 });
 
+describe('Sum on wasm', () => {
+  it('matches cpu over leading axes (one matMul), trailing and mixed axes, with and without keepDims', async () => {
+    const cases: [number[], number | number[] | undefined][] = [
+      [[37, 5], 0],
+      [[37, 5], -2],
+      [
+        [6, 7, 9],
+        [0, 1],
+      ],
+      [
+        [6, 7, 9],
+        [1, 0],
+      ],
+      [[6, 7, 9], 0],
+      [[6, 7, 9], 2],
+      [
+        [6, 7, 9],
+        [0, 2],
+      ],
+      [[6, 7, 9], undefined],
+      [[1, 8], 0],
+    ];
+    for (const [shape, axis] of cases) {
+      for (const keepDims of [false, true]) {
+        const { cpu, wasm } = await onBoth([input(shape)], (x) => tf.sum(x!, axis, keepDims));
+        expectClose(cpu, wasm, 1e-5);
+      }
+    }
+    // A large sum: the matMul's accumulation stays as accurate as the float32 data allow.
+    const { cpu, wasm } = await onBoth([input([4096, 3])], (x) => tf.sum(tf.add(x!, 3), 0));
+    expectClose(cpu, wasm, 1e-5);
+  });
+
+  it('gives bias and broadcast gradients like cpu, and sums int32 with the stock kernel', async () => {
+    const { cpu, wasm } = await onBoth([input([50, 8]), input([8])], (x, b) =>
+      tf.grads((u: tf.Tensor, v: tf.Tensor) => tf.sum(tf.square(tf.add(u, v))))([x!, b!]),
+    );
+    expectClose(cpu, wasm, 1e-5);
+    await tf.setBackend('wasm');
+    const ints = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32');
+    const s = tf.sum(ints, 0);
+    expect(s.dtype).toBe('int32');
+    expect(Array.from(await s.data())).toEqual([9, 12]);
+    tf.dispose([ints, s]);
+  });
+});
+
+describe('transposePlan', () => {
+  it('transposes the product when that moves fewer values than transposing the flagged operands', () => {
+    // dDᵀ·X: 1M values to transpose dD, against 131k (X) + 131k (the product).
+    expect(transposePlan([1024, 1024], [1024, 128], true, false)).toBe('result');
+    // X·Wᵀ with a small W: transposing W (8k) beats transposing X and the product.
+    expect(transposePlan([256, 784], [10, 784], false, true)).toBe('operands');
+    // Aᵀ·Bᵀ = (B·A)ᵀ: only the product moves; cheaper when it is smaller than both operands.
+    expect(transposePlan([100, 10], [10, 100], true, true)).toBe('result');
+    expect(transposePlan([10, 100], [100, 10], true, true)).toBe('operands');
+    // Batched, with a broadcast batch dimension.
+    expect(transposePlan([4, 64, 64], [1, 64, 2], true, false)).toBe('result');
+  });
+});
+
 describe('BatchMatMul with transposes on wasm', () => {
   for (const [transposeA, transposeB] of [
     [false, false],
@@ -66,6 +128,10 @@ describe('BatchMatMul with transposes on wasm', () => {
         [transposeA ? [7, 5] : [5, 7], transposeB ? [3, 7] : [7, 3]],
         [transposeA ? [4, 9, 6] : [4, 6, 9], transposeB ? [4, 2, 9] : [4, 9, 2]],
         [transposeA ? [1, 1] : [1, 1], transposeB ? [6, 1] : [1, 6]],
+        // Shapes where transposing the product is cheaper than transposing a large operand (see transposePlan).
+        [[40, 40], transposeB ? [3, 40] : [40, 3]],
+        [transposeA ? [40, 3] : [3, 40], [40, 40]],
+        [transposeA ? [2, 30, 30] : [2, 30, 30], transposeB ? [2, 4, 30] : [2, 30, 4]],
       ];
       for (const [sa, sb] of cases) {
         const { cpu, wasm } = await onBoth([input(sa), input(sb)], (a, b) => {
