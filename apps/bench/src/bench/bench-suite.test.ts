@@ -41,4 +41,27 @@ describe('planBench', () => {
     ]);
     expect(plan.items.every((i) => i.config.dataset === 'wine' && i.config.protocol === 'closed-set')).toBe(true);
   });
+
+  it('plans the divergence-regression task: closed-set, its four heads, never skipped, from any suite', () => {
+    const saved = process.env.BREGMAN_DATA_DIR;
+    process.env.BREGMAN_DATA_DIR = mkdtempSync(join(tmpdir(), 'eb-empty-cache-'));
+    const standard = planBench({ suite: 'standard', seeds: 1 });
+    const picked = planBench({ suite: 'quick', datasets: ['divergence-regression'], seeds: 2 });
+    if (saved === undefined) delete process.env.BREGMAN_DATA_DIR;
+    else process.env.BREGMAN_DATA_DIR = saved;
+    const regression = standard.items.filter((i) => i.config.dataset === 'divergence-regression');
+    expect(regression.map((i) => i.name)).toEqual([
+      'divergence-regression-closed-set-euclidean-s1',
+      'divergence-regression-closed-set-mahalanobis-s1',
+      'divergence-regression-closed-set-max-affine-s1',
+      'divergence-regression-closed-set-icnn-s1',
+    ]);
+    expect(regression.every((i) => i.config.embeddingDim === 8 && i.config.maxEvalSamples === 0)).toBe(true);
+    expect(standard.skipped.map((s) => s.what)).not.toContain('divergence-regression');
+    expect(picked.items).toHaveLength(8);
+    expect(picked.skipped).toEqual([]);
+    expect(() => planBench({ suite: 'standard', datasets: ['divergence-regression'], divergences: ['kl'] })).toThrow(
+      /expected at least one run in the grid/,
+    );
+  });
 });

@@ -9,6 +9,7 @@ import {
   validateRunConfig,
 } from '../config/run-config';
 import { suggestion } from '../config/schema';
+import { DIVERGENCE_REGRESSION, DIVERGENCE_REGRESSION_HEADS } from '../regression/divergence-regression-config';
 
 export const SUITES = ['quick', 'standard'] as const;
 export type SuiteName = (typeof SUITES)[number];
@@ -42,6 +43,8 @@ interface SuiteSpec {
     settings?: Record<string, unknown>;
     /** Settings for one protocol only (e.g. the CNN trunk for class-disjoint MNIST). */
     protocolSettings?: Partial<Record<Protocol, Record<string, unknown>>>;
+    /** The heads that make sense for this dataset, when not the suite's list (still filtered by --divergences). */
+    divergences?: readonly DivergenceHead[];
   }[];
   readonly divergences: readonly DivergenceHead[];
   readonly seeds: number;
@@ -97,6 +100,15 @@ const SUITE_SPECS: Record<SuiteName, SuiteSpec> = {
         settings: { hidden: [32], embeddingDim: 2, batchSize: 30, epochs: 20 },
       },
       { name: 'cifar10', protocols: ['closed-set', 'class-disjoint'], settings: { maxTrainSamples: 20_000 } },
+      // Regression of a known asymmetric divergence (D of φ = Σ e^{xᵢ} on pairs in [−1, 1]⁸; see the regression
+      // folder): generated, so always available; the head alone on raw points, closed-set only, and only the heads
+      // defined on ℝᵈ. Its own epochs/patience and pair counts (the suite's maxEvalSamples would mean 5000 pairs).
+      {
+        name: DIVERGENCE_REGRESSION,
+        protocols: ['closed-set'],
+        divergences: DIVERGENCE_REGRESSION_HEADS,
+        settings: { epochs: 20, patience: 5, maxEvalSamples: 0 },
+      },
     ],
     divergences: ['euclidean', 'cosine', 'mahalanobis', 'max-affine', 'icnn', 'kl', 'itakura-saito'],
     seeds: 5,
@@ -143,7 +155,9 @@ export function planBench(selection: BenchSelection): BenchPlan {
   const entries = selection.datasets
     ? datasets.map(
         (name) =>
-          spec.datasets.find((d) => d.name === name) ?? {
+          spec.datasets.find((d) => d.name === name) ??
+          // The regression task only runs with its own protocol and heads, whatever the suite.
+          (name === DIVERGENCE_REGRESSION ? SUITE_SPECS.standard.datasets.find((d) => d.name === name) : undefined) ?? {
             name,
             protocols: ['closed-set', 'class-disjoint'] as Protocol[],
           },
@@ -160,7 +174,7 @@ export function planBench(selection: BenchSelection): BenchPlan {
     }
     for (const protocol of entry.protocols) {
       if (!protocols.includes(protocol)) continue;
-      for (const divergence of spec.divergences) {
+      for (const divergence of entry.divergences ?? spec.divergences) {
         if (!divergences.includes(divergence)) continue;
         for (let seed = 1; seed <= seeds; seed++) {
           const name = `${entry.name}-${protocol}-${divergence}-s${seed}`;

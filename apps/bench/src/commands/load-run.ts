@@ -14,6 +14,13 @@ export async function loadRun(
 ): Promise<{ dir: string; config: RunConfig; trunk: tfl.LayersModel; divergence: Divergence }> {
   const dir = requireRunFolder(runDir, component);
   const config = validateRunConfig(readJson(join(dir, 'config.json'), component), `${dir}/config.json`);
+  if (config.dataset === 'divergence-regression') {
+    throw new BenchError(
+      component,
+      'UNSUPPORTED',
+      `expected a retrieval run, got a divergence-regression run in ${dir} (it has no embedding network; its results are in results.json, and bregman report rebuilds its report)`,
+    );
+  }
   const modelDir = join(dir, 'model');
   if (!existsSync(join(modelDir, 'model.json')) || !existsSync(join(modelDir, 'divergence.json'))) {
     throw new BenchError(

@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { BenchError } from '../bench-error';
+import {
+  checkDivergenceRegressionConfig,
+  withDivergenceRegressionDefaults,
+} from '../regression/divergence-regression-config';
 import { type Schema, validateAgainst } from './schema';
 
 export const DIVERGENCE_HEADS = [
@@ -27,7 +31,7 @@ export type MinerName = (typeof MINER_NAMES)[number];
 export const TRUNKS = ['auto', 'mlp', 'cnn', 'linear'] as const;
 export type TrunkKind = (typeof TRUNKS)[number];
 
-/** Datasets the app can train on (names from the datasets package). */
+/** Datasets the app can train on (names from the datasets package, and the app's synthetic divergence-regression task). */
 export const DATASET_NAMES = [
   'mnist-digits',
   'fashion-mnist',
@@ -40,6 +44,7 @@ export const DATASET_NAMES = [
   'breast-cancer',
   'gaussian-mixture',
   'concentric-circles',
+  'divergence-regression',
 ] as const;
 
 /**
@@ -79,7 +84,14 @@ export const RUN_CONFIG_SCHEMA = {
     default: [256],
     doc: 'hidden layer widths of the MLP trunk',
   },
-  embeddingDim: { kind: 'number', integer: true, min: 2, max: 1024, default: 64, doc: 'embedding dimension' },
+  embeddingDim: {
+    kind: 'number',
+    integer: true,
+    min: 2,
+    max: 1024,
+    default: 64,
+    doc: 'embedding dimension (divergence-regression: dimension of the points, default 8)',
+  },
   loss: { kind: 'enum', values: LOSS_NAMES, default: 'triplet', doc: 'metric learning loss from the losses package' },
   miner: { kind: 'enum', values: MINER_NAMES, default: 'none', doc: 'miner (none: all pairs/triplets of the batch)' },
   margin: {
@@ -178,13 +190,19 @@ export const RUN_CONFIG_SCHEMA = {
     default: 0.2,
     doc: 'closed-set: fraction of samples held out for testing',
   },
-  maxTrainSamples: { kind: 'number', integer: true, min: 0, default: 0, doc: 'cap on training samples (0: all)' },
+  maxTrainSamples: {
+    kind: 'number',
+    integer: true,
+    min: 0,
+    default: 0,
+    doc: 'cap on training samples (0: all; divergence-regression: training pairs, 0 = 4000)',
+  },
   maxEvalSamples: {
     kind: 'number',
     integer: true,
     min: 0,
     default: 0,
-    doc: 'cap on validation and test samples each (0: all)',
+    doc: 'cap on validation and test samples each (0: all; divergence-regression: pairs, 0 = 1000 / 2000)',
   },
   seed: { kind: 'number', integer: true, min: 0, default: 1, doc: 'seed of every random choice' },
   outDir: { kind: 'string', default: 'runs', doc: 'folder that receives runs/<timestamp>-<name>/' },
@@ -223,9 +241,18 @@ export interface RunConfig {
   readonly outDir: string;
 }
 
-/** Validates a run configuration (from flags, a file or a job payload) and fills in defaults. */
+/**
+ * Validates a run configuration (from flags, a file or a job payload) and fills in defaults (for the
+ * divergence-regression task, its own defaults first: see `DIVERGENCE_REGRESSION_DEFAULTS`).
+ */
 export function validateRunConfig(raw: unknown, where = 'config'): RunConfig {
-  return validateAgainst(RUN_CONFIG_SCHEMA, raw, where) as unknown as RunConfig;
+  const config = validateAgainst(
+    RUN_CONFIG_SCHEMA,
+    withDivergenceRegressionDefaults(raw),
+    where,
+  ) as unknown as RunConfig;
+  checkDivergenceRegressionConfig(config, where);
+  return config;
 }
 
 /** The run's display name. */

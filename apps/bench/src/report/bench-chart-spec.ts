@@ -11,9 +11,12 @@ export function benchRowLabel(row: BenchSummaryRow): string {
   return label;
 }
 
+/** Metrics left to the table: a regression's raw MSE ranks like its rel. MSE, which has a readable scale. */
+const TABLE_ONLY = new Set(['mse']);
+
 /** The metrics a comparison chart shows: the first three in table order (the rest are in the table). */
 export function benchChartMetrics(summary: BenchSummary, count = 3): string[] {
-  return summary.metricNames.slice(0, count);
+  return summary.metricNames.filter((m) => !TABLE_ONLY.has(m)).slice(0, count);
 }
 
 /**

@@ -1,4 +1,7 @@
-/** Column headers for the metric names the eval package reports, in the order tables show them. */
+/**
+ * Column headers for the metric names the eval package reports, in the order tables show them, then those of the
+ * divergence-regression task (regression/regression-metrics.ts; its tables have only these).
+ */
 const KNOWN: readonly (readonly [string, string])[] = [
   ['precisionAt1', 'P@1'],
   ['rPrecision', 'R-Prec'],
@@ -15,6 +18,10 @@ const KNOWN: readonly (readonly [string, string])[] = [
   ['amiBregman', 'AMI (Bregman k-means)'],
   ['ariBregman', 'ARI (Bregman k-means)'],
   ['randIndexBregman', 'Rand index (Bregman k-means)'],
+  ['mse', 'MSE'],
+  ['relMse', 'rel. MSE'],
+  ['spearmanRho', 'Spearman ρ'],
+  ['asymmetryAgreement', 'asym. agree'],
 ];
 const RANK = new Map(KNOWN.map(([name], i) => [name, i]));
 const LABEL = new Map(KNOWN);

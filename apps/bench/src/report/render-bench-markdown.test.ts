@@ -81,4 +81,32 @@ describe('renderBenchMarkdown', () => {
     expect(md).toContain('| trained | kl | right | 1 | 0.100 | — |');
     expect(md).not.toContain('### Skipped');
   });
+
+  it('gives a regression dataset its own table with only its metrics, next to a retrieval one', () => {
+    const data = benchFixture();
+    const regression = (model: string, divergence: string, seed: number, relMse: number) => ({
+      dataset: 'divergence-regression',
+      protocol: 'closed-set',
+      divergence,
+      seed,
+      model,
+      metrics: { mse: relMse * 2, relMse, spearmanRho: 0.99, asymmetryAgreement: 0.5 },
+    });
+    const md = renderBenchMarkdown({
+      ...data,
+      runs: [
+        ...data.runs,
+        regression('raw input', 'scaled sq. euclidean', 1, 0.13),
+        regression('trained', 'icnn', 1, 0.01),
+        regression('trained', 'icnn', 2, 0.03),
+      ],
+    });
+    const section = md.slice(md.indexOf('### divergence-regression · closed-set'));
+    // icnn rel. MSE 0.01, 0.03: x̄ = 0.02, s = √0.0002, t_{0.975,1} = 12.7062 → ± 12.7062 · 0.014142/√2 = 0.127.
+    expect(section).toContain('| Model | Divergence | n | MSE | rel. MSE | Spearman ρ | asym. agree |');
+    expect(section).toContain('| raw input | scaled sq. euclidean | 1 | 0.260 | 0.130 | 0.990 | 0.500 |');
+    expect(section).toContain('| trained | icnn | 2 | 0.040 ± 0.254 | 0.020 ± 0.127 | 0.990 ± 0.000 | 0.500 ± 0.000 |');
+    expect(section.split('### Skipped')[0]).not.toContain('MAP@R');
+    expect(md).toContain('| Model | Divergence | n | P@1 | MAP@R |');
+  });
 });

@@ -32,4 +32,23 @@ describe('renderBenchReport', () => {
     const none = await renderBenchReport({ ...data, skipped: [] });
     expect(none).not.toContain('Skipped');
   });
+
+  it('charts a regression dataset by rel. MSE, Spearman ρ and asymmetry agreement (MSE stays in the table)', async () => {
+    const metrics = { mse: 0.2, relMse: 0.1, spearmanRho: 0.9, asymmetryAgreement: 0.5 };
+    const html = await renderBenchReport({
+      ...benchFixture(),
+      runs: [1, 2].map((seed) => ({
+        dataset: 'divergence-regression',
+        protocol: 'closed-set',
+        divergence: 'icnn',
+        seed,
+        model: 'trained',
+        metrics,
+      })),
+      skipped: [],
+    });
+    expect(html).toContain('data-chart="bench-divergence-regression-closed-set"><svg');
+    expect(html).toContain('error bars: 95% confidence interval (rel. MSE, Spearman ρ, asym. agree)');
+    expect(html).toContain('<th class="num">MSE</th>');
+  });
 });

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { BenchError } from '../bench-error';
 import { type RunConfig, runName } from '../config/run-config';
+import { trainDivergenceRegression } from '../regression/train-divergence-regression';
 import type { BackendSummary, CurvePoint, MetricValues, ResultRow, RunReportData } from '../report/report-data';
 import { type StoredArray, readCheckpointFile, writeCheckpointFile } from './checkpoint-file';
 import { embedAll, rawFeatures, scoreEmbeddings } from './embeddings';
@@ -84,6 +85,7 @@ export function samplerShape(config: RunConfig, numClasses: number): { m: number
  * previous or the new checkpoint), then the final evaluation on the test part against the untrained baselines.
  */
 export async function trainRun(config: RunConfig, options: TrainRunOptions): Promise<RunOutcome> {
+  if (config.dataset === 'divergence-regression') return trainDivergenceRegression(config, options);
   const { progress } = options;
   const data = await prepareData(config);
   const trainClasses = new Set(data.train.labels).size;
