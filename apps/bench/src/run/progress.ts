@@ -30,6 +30,8 @@ export function createProgress(options: ProgressOptions = {}): ProgressSink {
   const live = options.live ?? Boolean(stream.isTTY);
   let epochStarted = now();
   let currentEpoch = -1;
+  // The clock starts at the epoch's first reported step (its own duration is unknown): rates count the steps after it.
+  let firstStep = 0;
   let lastPrinted = -1;
   let barShown = false;
   return {
@@ -37,12 +39,13 @@ export function createProgress(options: ProgressOptions = {}): ProgressSink {
       if (epoch !== currentEpoch) {
         currentEpoch = epoch;
         epochStarted = now();
+        firstStep = step;
         lastPrinted = -1;
       }
       const elapsed = (now() - epochStarted) / 1000;
-      const rate = step / Math.max(elapsed, 1e-9);
+      const rate = step > firstStep && elapsed > 0 ? (step - firstStep) / elapsed : Number.NaN;
       const eta = (steps - step) / rate;
-      const summary = `epoch ${epoch}/${epochs} step ${step}/${steps} loss ${loss.toFixed(4)} ${rate.toFixed(1)} steps/s ETA ${formatSeconds(eta)}`;
+      const summary = `epoch ${epoch}/${epochs} step ${step}/${steps} loss ${loss.toFixed(4)} ${Number.isFinite(rate) ? rate.toFixed(1) : '–'} steps/s ETA ${formatSeconds(eta)}`;
       if (live) {
         const width = 24;
         const filled = Math.round((width * step) / steps);
