@@ -5,7 +5,7 @@ export interface WasmBackendLike {
   disposeData(dataId: object, force?: boolean): boolean;
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined };
-  wasm: { HEAP32: Int32Array; HEAPF32: Float32Array };
+  wasm: { HEAP32: Int32Array; HEAPF32: Float32Array; HEAPU8: Uint8Array };
 }
 
 export interface KernelArgs {

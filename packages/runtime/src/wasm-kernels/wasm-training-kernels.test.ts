@@ -55,6 +55,79 @@ afterAll(async () => {
   await tf.setBackend('wasm');
 });
 
+describe('Slice on wasm', () => {
+  it('matches cpu exactly: contiguous row blocks, strided windows in 2–5 dims, −1 sizes, number begins, empty', async () => {
+    const cases: [number[], number | number[], (number | number[])?][] = [
+      [
+        [50, 7],
+        [10, 0],
+        [20, 7],
+      ],
+      [
+        [50, 7],
+        [3, 2],
+        [5, 4],
+      ],
+      [[50, 7], 4],
+      [
+        [50, 7],
+        [3, 1],
+        [-1, 3],
+      ],
+      [
+        [6, 5, 4],
+        [1, 0, 0],
+        [2, 5, 4],
+      ],
+      [
+        [6, 5, 4],
+        [1, 2, 1],
+        [3, 2, 2],
+      ],
+      [
+        [3, 4, 5, 6],
+        [1, 1, 0, 2],
+        [2, 2, 5, 3],
+      ],
+      [
+        [2, 3, 4, 5, 6],
+        [0, 1, 2, 0, 1],
+        [2, 2, 2, 5, 4],
+      ],
+      [
+        [50, 7],
+        [10, 0],
+        [0, 7],
+      ],
+    ];
+    for (const [shape, begin, size] of cases) {
+      const { cpu, wasm } = await onBoth([input(shape)], (x) => tf.slice(x!, begin, size));
+      expect(wasm[0]!.shape).toEqual(cpu[0]!.shape);
+      expect(Array.from(wasm[0]!.values)).toEqual(Array.from(cpu[0]!.values));
+    }
+  });
+
+  it('slices int32 and bool tensors and passes a gradient back', async () => {
+    await tf.setBackend('wasm');
+    const ints = tf.tensor2d(
+      Int32Array.from({ length: 30 }, (_, i) => i - 5),
+      [5, 6],
+      'int32',
+    );
+    const part = tf.slice(ints, [1, 2], [3, 3]);
+    expect(part.dtype).toBe('int32');
+    expect(Array.from(await part.data())).toEqual([3, 4, 5, 9, 10, 11, 15, 16, 17]);
+    const flags = tf.tensor1d([true, false, true, true, false], 'bool');
+    const someFlags = tf.slice(flags, 1, 3);
+    expect(Array.from(await someFlags.data())).toEqual([0, 1, 1]);
+    tf.dispose([ints, part, flags, someFlags]);
+    const { cpu, wasm } = await onBoth([input([9, 4])], (x) =>
+      tf.grad((v: tf.Tensor) => tf.sum(tf.square(tf.slice(v, [2, 1], [4, 2]))))(x!),
+    );
+    expect(Array.from(wasm[0]!.values)).toEqual(Array.from(cpu[0]!.values));
+  });
+});
+
 describe('Sum on wasm', () => {
   it('matches cpu over leading axes (one matMul), trailing and mixed axes, with and without keepDims', async () => {
     const cases: [number[], number | number[] | undefined][] = [

@@ -4,11 +4,13 @@ import { makeTransposingMatMul } from './batch-mat-mul-transposed';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { makeConv2dBackpropInput } from './conv2d-backprop-input';
 import type { KernelFunc } from './kernel-types';
+import { makeHeapSlice } from './slice-on-heap';
 import { makeLeadingAxesSum } from './sum-leading-axes';
 import { unsortedSegmentSum } from './unsorted-segment-sum';
 
 /** The wasm kernels this package replaces or adds, in the order they are registered. */
 export const WASM_TRAINING_KERNELS = [
+  'Slice',
   'Sum',
   'BatchMatMul',
   '_FusedMatMul',
@@ -26,6 +28,9 @@ function replacementFor(
 ): KernelFunc {
   const originalFunc = original?.kernelFunc as unknown as KernelFunc | undefined;
   switch (name) {
+    case 'Slice':
+      if (!originalFunc) throw new RuntimeError('wasm kernels', 'UNAVAILABLE', `expected a stock wasm ${name}`);
+      return makeHeapSlice(originalFunc);
     case 'Sum':
       if (!originalFunc) throw new RuntimeError('wasm kernels', 'UNAVAILABLE', `expected a stock wasm ${name}`);
       return makeLeadingAxesSum(originalFunc);
