@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isEmpiricalBregmanError } from '@empirical-bregman/common';
 import { Command, CommanderError, Option } from 'commander';
-import { RUN_CONFIG_SCHEMA } from './config/run-config';
+import { RUN_CONFIG_SCHEMA, readConfigFile } from './config/run-config';
 import type { FieldSpec } from './config/schema';
 import { SUITES, type SuiteName } from './bench/bench-suite';
 import { benchCommand } from './commands/bench-command';
@@ -133,6 +133,14 @@ export function buildProgram(out: CliOutput): Command {
         throw new UsageError(`--workers expects a positive integer, got ${JSON.stringify(t)}`);
       return n;
     })
+    .option(
+      '--config <file>',
+      'settings for every run of the grid (JSON or YAML, keys as in train --config; the grid sets dataset, protocol, divergence, seed)',
+    )
+    .option(
+      '--queue <url>',
+      'run the grid on `bregman worker`s through this Redis job queue: redis://[[user]:password@]host[:port][/db] (one job per run; re-submitting reuses finished runs)',
+    )
     .option('-q, --quiet', 'no progress output')
     .exitOverride()
     .action(async (opts: Record<string, unknown>) => {
@@ -142,13 +150,56 @@ export function buildProgram(out: CliOutput): Command {
         datasets: opts.datasets as string[] | undefined,
         divergences: opts.divergences as string[] | undefined,
         protocols: opts.protocols as string[] | undefined,
+        ...(opts.config ? { overrides: readConfigFile(opts.config as string) } : {}),
         outDir: opts.out as string,
         workers: opts.workers as number | undefined,
+        ...(opts.queue !== undefined ? { queue: opts.queue as string } : {}),
         quiet: Boolean(opts.quiet),
       });
       out.stdout(renderBenchMarkdown(data));
       out.stdout(`\nbench folder: ${dir} (open report.html)\n`);
     });
+
+  const positive = (flag: string) => (t: string) => {
+    const n = Number(t);
+    if (!Number.isInteger(n) || n < 1)
+      throw new UsageError(`${flag} expects a positive integer, got ${JSON.stringify(t)}`);
+    return n;
+  };
+  program
+    .command('worker')
+    .description(
+      'run grid jobs of `bregman bench --queue` from a Redis job queue, each in its own process, until Ctrl-C',
+    )
+    .requiredOption(
+      '--queue <url>',
+      'the job queue: redis://[[user]:password@]host[:port][/db] (the password is never printed)',
+    )
+    .option('--concurrency <n>', 'jobs at the same time, one process each (default: 1)', positive('--concurrency'))
+    .option(
+      '--out <dir>',
+      "folder for the run folders (default: the submitter's --out/queue, a path shared by every machine)",
+    )
+    .option(
+      '--stall-timeout <seconds>',
+      'how long a job stays taken after its worker dies before another worker resumes it (default: 30)',
+      positive('--stall-timeout'),
+    )
+    .option('-q, --quiet', 'no log lines')
+    .exitOverride()
+    .action(
+      async (opts: { queue: string; concurrency?: number; out?: string; stallTimeout?: number; quiet?: boolean }) => {
+        // Loaded only here: the job queue's client libraries cost a second at start-up.
+        const { workerCommand } = await import('./commands/worker-command');
+        await workerCommand({
+          queue: opts.queue,
+          concurrency: opts.concurrency,
+          outDir: opts.out,
+          stallTimeout: opts.stallTimeout,
+          quiet: opts.quiet,
+        });
+      },
+    );
 
   program
     .command('report')

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type BackendInfo, initBackend } from '@empirical-bregman/runtime';
 import type { RunConfig } from '../config/run-config';
 import type { ResultRow } from '../report/report-data';
-import { createProgress } from '../run/progress';
+import { type ProgressSink, createProgress } from '../run/progress';
 import { writeJson } from '../run/run-folder';
 import { trainRun } from '../run/train-run';
 import { writeRunOutputs } from '../run/write-outputs';
@@ -22,17 +22,22 @@ export interface GridItemResult {
 }
 
 /**
- * Runs one grid cell into its folder (config.json, checkpoints, results, report), quietly. Used in-process and as
- * the worker task of the parallel bench (each worker has its own backend).
+ * Runs one grid cell into its folder (config.json, checkpoints, results, report), quietly. Used in-process, as the
+ * worker task of the parallel bench (each worker has its own backend) and by the queue's job processor, which passes
+ * a `progress` sink of its own (it is called after every optimiser step).
  */
-export async function runGridItem(payload: GridItemPayload, backend?: BackendInfo): Promise<GridItemResult> {
+export async function runGridItem(
+  payload: GridItemPayload,
+  backend?: BackendInfo,
+  progress: ProgressSink = createProgress({ quiet: true }),
+): Promise<GridItemResult> {
   const started = Date.now();
   const info = backend ?? (await initBackend({ quiet: true }));
   writeJson(join(payload.dir, 'config.json'), payload.config);
   const outcome = await trainRun(payload.config, {
     dir: payload.dir,
     backend: info,
-    progress: createProgress({ quiet: true }),
+    progress,
     resume: payload.resume,
   });
   await writeRunOutputs(payload.dir, outcome.report);

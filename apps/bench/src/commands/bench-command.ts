@@ -1,21 +1,23 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BackendInfo, WorkerPool, initBackend } from '@empirical-bregman/runtime';
 import { type BenchSelection, planBench } from '../bench/bench-suite';
 import { type GridItemResult, runGridItem } from '../bench/run-grid-item';
+import { gridResultLine, writeBenchReport, writePlan } from '../bench/write-bench-report';
 import { BenchError } from '../bench-error';
-import { renderBenchMarkdown, renderBenchReport } from '../report/index';
-import type { BenchReportData, BenchRun } from '../report/report-data';
+import type { BenchReportData } from '../report/report-data';
 import { createProgress } from '../run/progress';
-import { createRunFolder, writeJson } from '../run/run-folder';
+import { createRunFolder } from '../run/run-folder';
 import { backendSummary } from '../run/train-run';
 
 export interface BenchCommandOptions extends BenchSelection {
   readonly outDir?: string;
   /** Parallel runs in worker threads (default: min(2, cores)); 1 runs in this process. */
   readonly workers?: number;
+  /** `redis://[[user]:password@]host[:port][/db]`: run the grid on `bregman worker`s through this job queue. */
+  readonly queue?: string;
   readonly quiet?: boolean;
 }
 
@@ -28,20 +30,32 @@ function benchTaskPath(): string | null {
   return null;
 }
 
-/** `bregman bench`: a grid of runs, one comparison table (mean ± 95% CI over seeds) and a comparison page. */
+/**
+ * `bregman bench`: a grid of runs, one comparison table (mean ± 95% CI over seeds) and a comparison page. With
+ * `queue`, the runs are jobs for `bregman worker`s on any machine that reaches the Redis server; the table and the
+ * page are the same.
+ */
 export async function benchCommand(options: BenchCommandOptions): Promise<{ dir: string; data: BenchReportData }> {
   const plan = planBench(options);
+  if (options.queue !== undefined) {
+    if (options.workers !== undefined) {
+      throw new BenchError(
+        'bench',
+        'INVALID_ARGUMENT',
+        'expected --workers without --queue (with a queue, parallelism is the workers you start: `bregman worker --queue URL --concurrency N`), got both',
+      );
+    }
+    // Loaded only here: the job queue's client libraries cost a second at start-up that other commands do not pay.
+    const { queueBench } = await import('../queue/queue-bench');
+    return queueBench(plan, options);
+  }
   const workers = options.workers ?? Math.min(2, availableParallelism());
   if (!Number.isInteger(workers) || workers < 1)
     throw new BenchError('bench', 'INVALID_ARGUMENT', `--workers must be a positive integer; got ${workers}`);
   const progress = createProgress({ quiet: options.quiet });
   const backend: BackendInfo = await initBackend({ quiet: options.quiet });
   const dir = createRunFolder(options.outDir ?? 'runs', `bench-${options.suite}`);
-  writeJson(join(dir, 'plan.json'), {
-    suite: options.suite,
-    items: plan.items.map((i) => i.config),
-    skipped: plan.skipped,
-  });
+  writePlan(dir, options.suite, plan);
   progress.line(
     `bench ${options.suite}: ${plan.items.length} runs${plan.skipped.length ? `, ${plan.skipped.length} skipped` : ''}, ${workers} worker${workers > 1 ? 's' : ''}; folder ${dir}`,
   );
@@ -52,11 +66,7 @@ export async function benchCommand(options: BenchCommandOptions): Promise<{ dir:
   const report = (i: number, r: GridItemResult) => {
     results[i] = r;
     done++;
-    const trained = r.rows.filter((row) => row.model === 'trained');
-    const summary = trained
-      .map((row) => `MAP@R ${(row.metrics.mapAtR ?? Number.NaN).toFixed(3)}${row.queryIn ? ` (${row.queryIn})` : ''}`)
-      .join(', ');
-    progress.line(`[${done}/${plan.items.length}] ${plan.items[i]!.name}: ${summary} in ${r.seconds.toFixed(0)} s`);
+    progress.line(gridResultLine(done, plan.items.length, plan.items[i]!.name, r));
   };
   const taskPath = workers > 1 ? benchTaskPath() : null;
   if (taskPath) {
@@ -79,39 +89,7 @@ export async function benchCommand(options: BenchCommandOptions): Promise<{ dir:
     }
   }
 
-  const runs: BenchRun[] = [];
-  const seenReference = new Set<string>();
-  for (const [i, item] of plan.items.entries()) {
-    for (const row of results[i]!.rows) {
-      // Raw-input rows are the same in every run of a (dataset, protocol, seed): keep one.
-      if (row.model === 'raw input') {
-        const key = `${item.config.dataset}/${row.protocol}/${item.config.seed}/${row.divergence}`;
-        if (seenReference.has(key)) continue;
-        seenReference.add(key);
-      }
-      runs.push({
-        dataset: item.config.dataset,
-        protocol: row.protocol,
-        divergence: row.divergence,
-        seed: item.config.seed,
-        model: row.model,
-        metrics: row.metrics,
-        runDir: item.name,
-        ...(row.queryIn ? { queryIn: row.queryIn } : {}),
-      });
-    }
-  }
-  const data: BenchReportData = {
-    title: `bregman bench --suite ${options.suite}`,
-    createdAt: new Date().toISOString(),
-    backend: backendSummary(backend),
-    suite: options.suite,
-    runs,
-    skipped: plan.skipped,
-  };
-  writeJson(join(dir, 'results.json'), data);
-  writeFileSync(join(dir, 'results.md'), renderBenchMarkdown(data));
-  writeFileSync(join(dir, 'report.html'), await renderBenchReport(data));
+  const data = await writeBenchReport(dir, options.suite, plan, results as GridItemResult[], backendSummary(backend));
   progress.line(
     `bench ${options.suite} finished in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote ${join(dir, 'results.md')} and ${join(dir, 'report.html')}`,
   );
