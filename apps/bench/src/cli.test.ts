@@ -111,7 +111,7 @@ describe('bregman CLI: bad input is one clear line, exit code 2, nothing written
       /Commands:[\s\S]*train[\s\S]*bench[\s\S]*report[\s\S]*eval[\s\S]*embed[\s\S]*query[\s\S]*data/,
     );
     const trainHelp = await cli('train', '--help');
-    expect(trainHelp.stdout).toMatch(/--embedding-dim <value>\s+embedding dimension[^]*?\(default: 64\)/);
+    expect(trainHelp.stdout).toMatch(/--embedding-dim <value>\s+embedding dimension[\s\S]*?\(default: 64\)/);
     const version = await cli('--version');
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);

@@ -8,9 +8,16 @@ import type { GridItemResult } from './run-grid-item';
 
 /** The progress line of a finished grid cell: its trained rows' MAP@R and its time. */
 export function gridResultLine(done: number, total: number, name: string, result: GridItemResult): string {
+  // Retrieval runs report MAP@R; divergence-regression runs have no retrieval metrics: relative MSE and ρ instead.
+  const headline = (metrics: Record<string, number>) =>
+    metrics.mapAtR !== undefined
+      ? `MAP@R ${metrics.mapAtR.toFixed(3)}`
+      : metrics.relMse !== undefined
+        ? `rel. MSE ${metrics.relMse.toFixed(3)}, ρ ${(metrics.spearmanRho ?? Number.NaN).toFixed(3)}`
+        : 'no metrics';
   const summary = result.rows
     .filter((row) => row.model === 'trained')
-    .map((row) => `MAP@R ${(row.metrics.mapAtR ?? Number.NaN).toFixed(3)}${row.queryIn ? ` (${row.queryIn})` : ''}`)
+    .map((row) => `${headline(row.metrics)}${row.queryIn ? ` (${row.queryIn})` : ''}`)
     .join(', ');
   return `[${done}/${total}] ${name}: ${summary} in ${result.seconds.toFixed(0)} s`;
 }
