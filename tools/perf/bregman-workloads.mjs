@@ -8,6 +8,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { timeMedian } from './harness.mjs';
 
 const rng = new SeededRandom(3);
+/** A variable holding `t`, without keeping `t` itself alive. */
+const variableOf = (t) => {
+  const v = tf.variable(t);
+  t.dispose();
+  return v;
+};
 const normal = (shape, std = 1) =>
   tf.tensor(
     rng.normalArray(
@@ -36,9 +42,9 @@ function trainingStep(divergence) {
     const l = tf.tensor1d(labels, 'int32');
     return tf.cast(tf.equal(tf.reshape(l, [256, 1]), tf.reshape(l, [1, 256])), 'float32');
   });
-  const w1 = tf.variable(normal([784, 512], 0.05));
-  const b1 = tf.variable(tf.zeros([512]));
-  const w2 = tf.variable(normal([512, 128], 0.05));
+  const w1 = variableOf(normal([784, 512], 0.05));
+  const b1 = variableOf(tf.zeros([512]));
+  const w2 = variableOf(normal([512, 128], 0.05));
   const vars = [w1, b1, w2, ...divergence.trainableVariables];
   const optimizer = tf.train.adam(1e-3);
   const loss = () => {
@@ -62,8 +68,8 @@ function trainingStep(divergence) {
 
 /** W2: forward D (1024 × 1024) plus the gradient of sum(D) with respect to Q, R and φ's variables. */
 function pairwiseStep(divergence) {
-  const qv = tf.variable(normal([1024, 128]));
-  const rv = tf.variable(normal([1024, 128]));
+  const qv = variableOf(normal([1024, 128]));
+  const rv = variableOf(normal([1024, 128]));
   return {
     run: () => {
       // One backward pass for all three: Q and R as variables alongside φ's.
@@ -103,9 +109,9 @@ function cnnStep(divergence) {
     const l = tf.tensor1d(labels, 'int32');
     return tf.cast(tf.equal(tf.reshape(l, [128, 1]), tf.reshape(l, [1, 128])), 'float32');
   });
-  const k1 = tf.variable(normal([3, 3, 1, 32], 0.3));
-  const k2 = tf.variable(normal([3, 3, 32, 64], 0.05));
-  const w = tf.variable(normal([7 * 7 * 64, 128], 0.02));
+  const k1 = variableOf(normal([3, 3, 1, 32], 0.3));
+  const k2 = variableOf(normal([3, 3, 32, 64], 0.05));
+  const w = variableOf(normal([7 * 7 * 64, 128], 0.02));
   const vars = [k1, k2, w, ...divergence.trainableVariables];
   const optimizer = tf.train.adam(1e-3);
   const loss = () => {
