@@ -66,6 +66,26 @@ describe('BregmanAnnIndex (usearch HNSW through the MIPS → NN reduction)', () 
           expect(found.distances[i * 10]).toBeCloseTo(exact.distances[i * 10], 3);
         }
       }
+      // …and they are D itself: against the divergence's own `paired`, in the index's slot.
+      const sampled = Array.from({ length: 11 }, (_, s) => s * 37);
+      const pairs = sampled.flatMap((i) => Array.from({ length: 10 }, (_, r) => [i, found.indices[i * 10 + r]!]));
+      const direct = tf.tidy(() => {
+        const q = tf.gather(
+          queries,
+          pairs.map(([i]) => i!),
+        );
+        const y = tf.gather(
+          items,
+          pairs.map(([, j]) => j!),
+        );
+        return queryIn === 'left' ? divergence.paired(q, y) : divergence.paired(y, q);
+      });
+      const expected = await direct.data();
+      direct.dispose();
+      for (const [t, [i]] of pairs.entries()) {
+        const reported = found.distances[i! * 10 + (t % 10)]!;
+        expect(Math.abs(reported - expected[t]!)).toBeLessThan(1e-3 * Math.max(1, Math.abs(expected[t]!)));
+      }
       expect(tf.memory().numTensors).toBe(before);
     });
   }

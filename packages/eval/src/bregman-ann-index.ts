@@ -60,8 +60,9 @@ interface IndexSidecar {
  * so squared-L2 nearest neighbours in the (d + 2)-dimensional space are exactly the Bregman nearest neighbours.
  * (HNSW over the raw inner product finds almost nothing: recall@10 ≈ 0.001 measured in this project.)
  *
- * The k candidates the graph returns are re-scored with the exact D (`divergence.paired`) and sorted by (D, index),
- * so the reported distances are exact and comparable with `exactKnn`.
+ * The k candidates the graph returns are re-scored with their D through the same reduction (offset(q) − ⟨u(q), v(y)⟩,
+ * computed in float64 from the stored database vectors: no φ evaluation per candidate) and sorted by (D, index),
+ * so the reported distances are D itself (up to float32 round-off) and comparable with `exactKnn`.
  *
  * ```ts
  * const index = await BregmanAnnIndex.build(divergence, items, { queryIn: 'left' });
@@ -79,10 +80,15 @@ export class BregmanAnnIndex {
     /** M of the MIPS → NN transform. */
     readonly maxNorm: number,
     readonly connectivity: number,
-    /** The items, [size, d] float32 row-major, kept to re-score candidates exactly. */
+    /** The items, [size, d] float32 row-major (what `save` writes; the reduction is rebuilt from them). */
     private readonly items: Float32Array,
     /** Threads usearch reserved state for when adding (0: all cores); searches may not use more. */
     private readonly reservedThreads: number,
+    /**
+     * The items' database vectors v(y) of the reduction, row i at i·stride (the first d + 1 values), to re-score
+     * candidates as D = offset(q) − ⟨u(q), v(y)⟩ without evaluating φ again. Built lazily after `load`.
+     */
+    private database: { vectors: Float32Array; stride: number } | null = null,
   ) {}
 
   /** Number of indexed items. */
@@ -165,7 +171,10 @@ export class BregmanAnnIndex {
     for (let i = 0; i < n; i++) keys[i] = BigInt(i);
     index.add(keys, vectors, threads);
     const data = (await items.data()) as Float32Array;
-    return new BregmanAnnIndex(divergence, queryIn, index, maxNorm, connectivity, Float32Array.from(data), threads);
+    return new BregmanAnnIndex(divergence, queryIn, index, maxNorm, connectivity, Float32Array.from(data), threads, {
+      vectors,
+      stride: d + 2,
+    });
   }
 
   /**
@@ -194,16 +203,19 @@ export class BregmanAnnIndex {
     const count = Math.max(width, k);
 
     const reduction = new BregmanMipsReduction(this.divergence.generator, { querySlot: this.queryIn });
-    const transformed = tf.tidy(() => {
-      const { vectors, offsets } = reduction.queryVectors(queries);
-      offsets.dispose();
-      return nearestNeighbourQueries(vectors);
-    });
+    const { vectors, offsets } = reduction.queryVectors(queries);
     let qv: Float32Array;
+    let queryOffsets: Float32Array;
     try {
-      qv = (await transformed.data()) as Float32Array;
+      const transformed = nearestNeighbourQueries(vectors);
+      try {
+        qv = (await transformed.data()) as Float32Array;
+      } finally {
+        transformed.dispose();
+      }
+      queryOffsets = (await offsets.data()) as Float32Array;
     } finally {
-      transformed.dispose();
+      tf.dispose([vectors, offsets]);
     }
     const found = this.index.search(qv, count, threads);
     const indices = new Int32Array(nq * k);
@@ -215,7 +227,7 @@ export class BregmanAnnIndex {
         indices[i * k + r] = key < size ? Number(key) : -1;
       }
     }
-    const distances = await this.rescore(queries, indices, k);
+    const distances = this.rescore(qv, queryOffsets, indices, k, await this.databaseVectors());
     // Sort each query's candidates by (D, index).
     const order = Array.from({ length: k }, (_, r) => r);
     const rowI = new Int32Array(k);
@@ -234,33 +246,58 @@ export class BregmanAnnIndex {
     return { numQueries: nq, k, indices, distances };
   }
 
-  /** Exact D of each (query, candidate) pair; +∞ for a missing candidate. */
-  private async rescore(queries: tf.Tensor2D, indices: Int32Array, k: number): Promise<Float32Array> {
-    const d = queries.shape[1];
-    const nq = queries.shape[0];
-    const out = new Float32Array(nq * k);
-    const blockQueries = Math.max(1, Math.floor(65_536 / k));
-    for (let q0 = 0; q0 < nq; q0 += blockQueries) {
-      const bq = Math.min(blockQueries, nq - q0);
-      const rows = new Float32Array(bq * k * d);
-      const queryRows = new Int32Array(bq * k);
-      for (let t = 0; t < bq * k; t++) {
-        const j = Math.max(0, indices[q0 * k + t]);
-        rows.set(this.items.subarray(j * d, j * d + d), t * d);
-        queryRows[t] = q0 + Math.floor(t / k);
-      }
-      const values = tf.tidy(() => {
-        const candidates = tf.tensor2d(rows, [bq * k, d]);
-        const q = tf.gather(queries, tf.tensor1d(queryRows, 'int32'));
-        return this.queryIn === 'left' ? this.divergence.paired(q, candidates) : this.divergence.paired(candidates, q);
-      });
+  /** The database vectors, computed from the items in blocks once after `load`. */
+  private async databaseVectors(): Promise<{ vectors: Float32Array; stride: number }> {
+    if (this.database) return this.database;
+    const d = this.divergence.dim;
+    const n = this.items.length / d;
+    const reduction = new BregmanMipsReduction(this.divergence.generator, { querySlot: this.queryIn });
+    const vectors = new Float32Array(n * (d + 1));
+    const block = 8192;
+    for (let start = 0; start < n; start += block) {
+      const rows = Math.min(block, n - start);
+      const part = tf.tidy(() =>
+        reduction.databaseVectors(tf.tensor2d(this.items.subarray(start * d, (start + rows) * d), [rows, d])),
+      );
       try {
-        out.set((await values.data()) as Float32Array, q0 * k);
+        vectors.set((await part.data()) as Float32Array, start * (d + 1));
       } finally {
-        values.dispose();
+        part.dispose();
       }
     }
-    for (let t = 0; t < out.length; t++) if (indices[t] < 0) out[t] = Number.POSITIVE_INFINITY;
+    this.database = { vectors, stride: d + 1 };
+    return this.database;
+  }
+
+  /**
+   * D of each (query, candidate) pair through the reduction, D = max(offset(q) − ⟨u(q), v(y)⟩, 0): the same values
+   * `exactKnn` computes (its blocks are the same product), in O(k·d) per query instead of φ and ∇φ of every
+   * candidate. `qv` holds the transformed queries [u(q); 0] (stride d + 2); +∞ for a missing candidate.
+   */
+  private rescore(
+    qv: Float32Array,
+    offsets: Float32Array,
+    indices: Int32Array,
+    k: number,
+    database: { vectors: Float32Array; stride: number },
+  ): Float32Array {
+    const width = this.divergence.dim + 1;
+    const qStride = width + 1;
+    const { vectors, stride } = database;
+    const out = new Float32Array(indices.length);
+    for (let t = 0; t < indices.length; t++) {
+      const j = indices[t]!;
+      if (j < 0) {
+        out[t] = Number.POSITIVE_INFINITY;
+        continue;
+      }
+      const q = Math.floor(t / k);
+      let score = 0;
+      const qBase = q * qStride;
+      const vBase = j * stride;
+      for (let c = 0; c < width; c++) score += qv[qBase + c]! * vectors[vBase + c]!;
+      out[t] = BregmanMipsReduction.divergenceFromScore(score, offsets[q]!);
+    }
     return out;
   }
 
