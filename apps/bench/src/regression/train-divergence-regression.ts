@@ -2,13 +2,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BregmanDivergence, type Divergence } from '@empirical-bregman/bregman-core';
 import { SeededRandom } from '@empirical-bregman/common';
-import { writeFileAtomic } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { BenchError } from '../bench-error';
 import { type RunConfig, runName } from '../config/run-config';
 import type { CurvePoint, MetricValues, PhiSurface, ResultRow, RunReportData } from '../report/report-data';
 import { type StoredArray, readCheckpointFile, writeCheckpointFile } from '../run/checkpoint-file';
 import { buildDivergence } from '../run/model-parts';
+import { epochRecord, rewriteMetrics } from '../run/metrics-file';
+import { optimizerArrays, restoreOptimizer } from '../run/optimizer-state';
 import { appendMetrics, writeJson } from '../run/run-folder';
 import {
   CHECKPOINT_FILE,
@@ -316,76 +317,19 @@ function saveBest(path: string, divergence: Divergence): void {
   writeCheckpointFile(path, { kind: 'best-weights' }, headArrays(divergence));
 }
 
-/**
- * Adam's running bias-correction products β₁^t, β₂^t (tfjs 4.22 keeps them in `accBeta1`/`accBeta2`, outside
- * getWeights()); saved so that a resumed run continues bit-identically.
- */
-function biasCorrection(optimizer: tf.Optimizer): Record<string, tf.Variable> {
-  const out: Record<string, tf.Variable> = {};
-  for (const key of ['accBeta1', 'accBeta2']) {
-    const v = (optimizer as unknown as Record<string, unknown>)[key];
-    if (v instanceof tf.Variable) out[key] = v;
-  }
-  return out;
-}
-
 async function saveCheckpoint(
   path: string,
   state: RegressionState,
   divergence: Divergence,
   optimizer: tf.Optimizer,
 ): Promise<void> {
-  const arrays = headArrays(divergence);
-  for (const [i, w] of (await optimizer.getWeights()).entries()) {
-    arrays.push({
-      name: `optimizer/${i}/${w.name}`,
-      shape: w.tensor.shape,
-      values: Float32Array.from(await w.tensor.data()),
-    });
-    // getWeights() makes a fresh scalar for the iteration count (the moments are the optimiser's own variables).
-    if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
-  }
-  for (const [key, v] of Object.entries(biasCorrection(optimizer)))
-    arrays.push({ name: `optimizer-bias/${key}`, shape: v.shape, values: Float32Array.from(await v.data()) });
+  const arrays = [...headArrays(divergence), ...(await optimizerArrays('optimizer', optimizer))];
   writeCheckpointFile(path, { kind: 'checkpoint', task: 'divergence-regression', state }, arrays);
 }
 
 async function restore(path: string, divergence: Divergence, optimizer: tf.Optimizer): Promise<RegressionState> {
   const { header, arrays } = readCheckpointFile<{ state: RegressionState }>(path);
   restoreWeights(arrays, divergence);
-  const named: { name: string; tensor: tf.Tensor }[] = [];
-  for (const [key, a] of arrays) {
-    if (!key.startsWith('optimizer/')) continue;
-    const [, index, ...nameParts] = key.split('/');
-    named[Number(index)] = { name: nameParts.join('/'), tensor: tf.tensor(a.values, a.shape) };
-  }
-  if (named.length > 0) {
-    await optimizer.setWeights(named);
-    tf.dispose(named.map((n) => n.tensor));
-  }
-  for (const [key, v] of Object.entries(biasCorrection(optimizer))) {
-    const saved = arrays.get(`optimizer-bias/${key}`);
-    if (saved) tf.tidy(() => v.assign(tf.tensor(saved.values, saved.shape)));
-  }
+  await restoreOptimizer('optimizer', optimizer, arrays);
   return header.state;
-}
-
-/** One metrics.jsonl line: the epoch's curve points as `trainMse`, `valMse`. */
-function epochRecord(curves: readonly CurvePoint[], epoch: number): Record<string, number> {
-  const row: Record<string, number> = { epoch };
-  for (const c of curves) {
-    if (c.epoch !== epoch) continue;
-    row.step = c.step;
-    row[`${c.split}${c.metric[0]!.toUpperCase()}${c.metric.slice(1)}`] = c.value;
-  }
-  return row;
-}
-
-/** metrics.jsonl mirrors the checkpoint's curves (after a resume, the lines of an unfinished epoch are dropped). */
-function rewriteMetrics(dir: string, curves: readonly CurvePoint[]): void {
-  const epochs = [...new Set(curves.map((c) => c.epoch))].sort((a, b) => a - b);
-  writeFileAtomic(
-    join(dir, 'metrics.jsonl'),
-    epochs.map((e) => `${JSON.stringify(epochRecord(curves, e))}\n`).join(''),
-  );
 }

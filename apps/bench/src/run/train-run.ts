@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CosineDivergence, type Divergence, EuclideanDivergence } from '@empirical-bregman/bregman-core';
 import { MPerClassSampler, type MPerClassSamplerState, gatherBatch } from '@empirical-bregman/datasets';
-import { type BackendInfo, fileSystemIOHandler, writeFileAtomic } from '@empirical-bregman/runtime';
+import { type BackendInfo, fileSystemIOHandler } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { BenchError } from '../bench-error';
@@ -15,6 +15,8 @@ import { buildDivergence, buildLoss, buildMiner, buildTrunk } from './model-part
 import { reportFigures } from './report-figures';
 import { type PreparedData, prepareData } from './prepare-data';
 import type { ProgressSink } from './progress';
+import { epochRecord, rewriteMetrics } from './metrics-file';
+import { optimizerArrays, restoreOptimizer } from './optimizer-state';
 import { appendMetrics, writeJson } from './run-folder';
 
 export const CHECKPOINT_FILE = 'checkpoint.bin';
@@ -257,22 +259,10 @@ export class SimulatedCrash extends Error {
 }
 
 type GradientList = Extract<Parameters<tf.Optimizer['applyGradients']>[0], unknown[]>;
-type NamedTensorLike = GradientList[number];
 
 /** The gradients of `vars`, in their order (Adam keys its moments by position: the order must never change). */
 function gradientsOf(vars: readonly tf.Variable[], grads: tf.NamedTensorMap): GradientList {
   return vars.map((v) => ({ name: v.name, tensor: grads[v.name]! }));
-}
-
-/** One metrics.jsonl line: the epoch's curve points as `trainLoss`, `valMapAtR`, … */
-function epochRecord(curves: readonly CurvePoint[], epoch: number): Record<string, number> {
-  const row: Record<string, number> = { epoch };
-  for (const c of curves) {
-    if (c.epoch !== epoch) continue;
-    row.step = c.step;
-    row[`${c.split}${c.metric[0]!.toUpperCase()}${c.metric.slice(1)}`] = c.value;
-  }
-  return row;
 }
 
 async function validationMetrics(
@@ -442,23 +432,8 @@ function saveBest(path: string, parts: TrainableParts): void {
 async function saveCheckpoint(path: string, state: RunState, parts: TrainableParts): Promise<void> {
   const { trunkOptimizer, headOptimizer } = parts;
   const arrays = variablesToStore(parts);
-  for (const [label, optimizer] of [
-    ['trunkOptimizer', trunkOptimizer],
-    ['headOptimizer', headOptimizer],
-  ] as const) {
-    for (const [i, w] of (await optimizer.getWeights()).entries()) {
-      arrays.push({
-        name: `${label}/${i}/${w.name}`,
-        shape: w.tensor.shape,
-        values: Float32Array.from(await w.tensor.data()),
-      });
-      // getWeights() makes a fresh scalar for the iteration count (the moments are the optimiser's own variables).
-      if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
-    }
-    for (const [key, v] of Object.entries(biasCorrection(optimizer))) {
-      arrays.push({ name: `${label}-bias/${key}`, shape: v.shape, values: Float32Array.from(v.dataSync()) });
-    }
-  }
+  arrays.push(...(await optimizerArrays('trunkOptimizer', trunkOptimizer)));
+  arrays.push(...(await optimizerArrays('headOptimizer', headOptimizer)));
   writeCheckpointFile(path, { kind: 'checkpoint', state }, arrays);
 }
 
@@ -466,48 +441,7 @@ async function restore(path: string, parts: TrainableParts): Promise<RunState> {
   const { trunkOptimizer, headOptimizer } = parts;
   const { header, arrays } = readCheckpointFile<{ state: RunState }>(path);
   restoreWeights(arrays, parts);
-  for (const [label, optimizer] of [
-    ['trunkOptimizer', trunkOptimizer],
-    ['headOptimizer', headOptimizer],
-  ] as const) {
-    const named: NamedTensorLike[] = [];
-    for (const [key, a] of arrays) {
-      if (!key.startsWith(`${label}/`)) continue;
-      const [, index, ...nameParts] = key.split('/');
-      named[Number(index)] = { name: nameParts.join('/'), tensor: tf.tensor(a.values, a.shape) };
-    }
-    if (named.length > 0) {
-      await optimizer.setWeights(named);
-      tf.dispose(named.map((n) => n.tensor));
-    }
-    // After setWeights, Adam recomputes β^(t+1) with pow(); the uninterrupted run has it as a running product,
-    // which differs in the last float32 bits. Restore the saved products so a resumed run is bit-identical.
-    for (const [key, v] of Object.entries(biasCorrection(optimizer))) {
-      const saved = arrays.get(`${label}-bias/${key}`);
-      if (saved) tf.tidy(() => v.assign(tf.tensor(saved.values, saved.shape)));
-    }
-  }
+  await restoreOptimizer('trunkOptimizer', trunkOptimizer, arrays);
+  await restoreOptimizer('headOptimizer', headOptimizer, arrays);
   return header.state;
-}
-
-/**
- * Adam's running bias-correction products β₁^t and β₂^t (tfjs 4.22 keeps them in `accBeta1`/`accBeta2` and does
- * not include them in getWeights()). Empty for optimisers without them.
- */
-function biasCorrection(optimizer: tf.Optimizer): Record<string, tf.Variable> {
-  const out: Record<string, tf.Variable> = {};
-  for (const key of ['accBeta1', 'accBeta2']) {
-    const v = (optimizer as unknown as Record<string, unknown>)[key];
-    if (v instanceof tf.Variable) out[key] = v;
-  }
-  return out;
-}
-
-/** metrics.jsonl mirrors the checkpoint's curves (after a resume, the lines of an unfinished epoch are dropped). */
-function rewriteMetrics(dir: string, curves: readonly CurvePoint[]): void {
-  const epochs = [...new Set(curves.map((c) => c.epoch))].sort((a, b) => a - b);
-  writeFileAtomic(
-    join(dir, 'metrics.jsonl'),
-    epochs.map((e) => `${JSON.stringify(epochRecord(curves, e))}\n`).join(''),
-  );
 }
