@@ -55,6 +55,42 @@ afterAll(async () => {
   await tf.setBackend('wasm');
 });
 
+describe('Identity on wasm', () => {
+  it('clones without copying: same values, independent lifetimes, exact tensor and byte counts', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.memory();
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    const y = tf.clone(x);
+    expect(tf.memory().numTensors).toBe(before.numTensors + 2);
+    // One buffer shared by both tensors (the stock kernel allocated and copied a second one).
+    expect(y.dataId).toBe(x.dataId);
+    x.dispose();
+    expect(Array.from(await y.data())).toEqual([1, 2, 3, 4, 5, 6]);
+    const v = tf.variable(y);
+    const zeros = tf.zeros([2, 3]);
+    v.assign(zeros);
+    // Assigning the variable swaps its data: the clone keeps its values.
+    expect(Array.from(await y.data())).toEqual([1, 2, 3, 4, 5, 6]);
+    tf.dispose([y, v, zeros]);
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect(tf.memory().numBytes).toBe(before.numBytes);
+    const ints = tf.tensor1d([3, -1], 'int32');
+    const bools = tf.tensor1d([true, false], 'bool');
+    const copies = [tf.clone(ints), tf.clone(bools)];
+    expect(copies.map((c) => c.dtype)).toEqual(['int32', 'bool']);
+    expect(Array.from(await copies[0]!.data())).toEqual([3, -1]);
+    expect(Array.from(await copies[1]!.data())).toEqual([1, 0]);
+    tf.dispose([ints, bools, ...copies]);
+  });
+
+  it('keeps gradients right where the tape clones saved tensors', async () => {
+    const { cpu, wasm } = await onBoth([input([20, 6]), input([6, 4])], (x, w) =>
+      tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.softplus(tf.matMul(tf.relu(a), b))))([x!, w!]),
+    );
+    expectClose(cpu, wasm, 1e-5);
+  });
+});
+
 describe('Slice on wasm', () => {
   it('matches cpu exactly: contiguous row blocks, strided windows in 2–5 dims, −1 sizes, number begins, empty', async () => {
     const cases: [number[], number | number[], (number | number[])?][] = [

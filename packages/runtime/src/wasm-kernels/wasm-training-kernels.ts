@@ -4,12 +4,14 @@ import { makeTransposingMatMul } from './batch-mat-mul-transposed';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { makeConv2dBackpropInput } from './conv2d-backprop-input';
 import type { KernelFunc } from './kernel-types';
+import { makeSharedIdentity } from './identity-shared';
 import { makeHeapSlice } from './slice-on-heap';
 import { makeLeadingAxesSum } from './sum-leading-axes';
 import { unsortedSegmentSum } from './unsorted-segment-sum';
 
 /** The wasm kernels this package replaces or adds, in the order they are registered. */
 export const WASM_TRAINING_KERNELS = [
+  'Identity',
   'Slice',
   'Sum',
   'BatchMatMul',
@@ -28,6 +30,9 @@ function replacementFor(
 ): KernelFunc {
   const originalFunc = original?.kernelFunc as unknown as KernelFunc | undefined;
   switch (name) {
+    case 'Identity':
+      if (!originalFunc) throw new RuntimeError('wasm kernels', 'UNAVAILABLE', `expected a stock wasm ${name}`);
+      return makeSharedIdentity(originalFunc);
     case 'Slice':
       if (!originalFunc) throw new RuntimeError('wasm kernels', 'UNAVAILABLE', `expected a stock wasm ${name}`);
       return makeHeapSlice(originalFunc);
