@@ -74,7 +74,13 @@ const SUITE_SPECS: Record<SuiteName, SuiteSpec> = {
   },
   standard: {
     datasets: [
-      { name: 'mnist-digits', protocols: ['closed-set', 'class-disjoint'] },
+      {
+        name: 'mnist-digits',
+        protocols: ['closed-set', 'class-disjoint'],
+        // As in the quick suite: on 5 training digits an MLP falls below raw pixels on the unseen ones (measured in
+        // this suite: MAP@R 0.19 vs 0.36); the small CNN transfers. 5 epochs: a CNN epoch costs ~10× an MLP's.
+        protocolSettings: { 'class-disjoint': { trunk: 'cnn', validation: 'samples', epochs: 5 } },
+      },
       { name: 'fashion-mnist', protocols: ['closed-set', 'class-disjoint'], settings: { maxTrainSamples: 20_000 } },
       {
         name: 'uci-digits',
