@@ -4,7 +4,8 @@ import { type QuerySlot, RunningTopK, searchBlocks } from './exact-knn';
 
 /** One worker's share of an exact k-NN search (plain data: it crosses a thread boundary). */
 export interface ExactKnnTaskPayload {
-  readonly divergence: DivergenceJSON;
+  /** null: queries and references are reduced vectors whose plain product is D (the Bregman fast path). */
+  readonly divergence: DivergenceJSON | null;
   /** [numQueries · dim] row-major. */
   readonly queries: Float32Array;
   readonly numQueries: number;
@@ -33,7 +34,7 @@ export interface ExactKnnTaskResult {
 export async function exactKnnTask(
   payload: ExactKnnTaskPayload,
 ): Promise<{ __transfer: true; value: ExactKnnTaskResult; transfer: ArrayBuffer[] }> {
-  const divergence = divergenceFromJSON(payload.divergence);
+  const divergence = payload.divergence === null ? null : divergenceFromJSON(payload.divergence);
   const queries = tf.tensor2d(payload.queries, [payload.numQueries, payload.dim]);
   const references = tf.tensor2d(payload.references, [payload.numReferences, payload.dim]);
   try {
@@ -49,6 +50,6 @@ export async function exactKnnTask(
     };
   } finally {
     tf.dispose([queries, references]);
-    divergence.dispose();
+    divergence?.dispose();
   }
 }

@@ -134,6 +134,36 @@ export async function exactKnn(
 
   const blocks = { queryBlockSize: qb, referenceBlockSize: rb, onBlock: options.onBlock };
   if (options.pool !== undefined) {
+    if (divergence instanceof BregmanDivergence) {
+      // Reduce once here (φ and ∇φ of every row), then the workers only multiply blocks and keep the top k.
+      const { augmentedQueries, augmentedReferences } = reduceForBlocks(
+        divergence,
+        queries,
+        references,
+        queryIn,
+        qb,
+        rb,
+      );
+      try {
+        const found = await searchOnPool(
+          options.pool,
+          options.taskModule,
+          null,
+          augmentedQueries,
+          augmentedReferences,
+          {
+            k,
+            queryIn: 'left',
+            excludeSelf,
+            ...blocks,
+          },
+        );
+        for (let i = 0; i < found.distances.length; i++) if (found.distances[i]! < 0) found.distances[i] = 0;
+        return found;
+      } finally {
+        tf.dispose([augmentedQueries, augmentedReferences]);
+      }
+    }
     return searchOnPool(options.pool, options.taskModule, divergence, queries, references, {
       k,
       queryIn,
@@ -166,9 +196,37 @@ async function searchBregmanBlocks(
   top: RunningTopK,
   blocks: { queryBlockSize: number; referenceBlockSize: number; onBlock?: (done: number, total: number) => void },
 ): Promise<void> {
+  const { augmentedQueries, augmentedReferences } = reduceForBlocks(
+    divergence,
+    queries,
+    references,
+    queryIn,
+    blocks.queryBlockSize,
+    blocks.referenceBlockSize,
+  );
+  try {
+    await searchBlocks(null, augmentedQueries, augmentedReferences, 'left', top, blocks);
+  } finally {
+    tf.dispose([augmentedQueries, augmentedReferences]);
+  }
+  top.clampBelow(0);
+}
+
+/**
+ * The (d + 2)-dimensional vectors whose plain product is D (see `searchBregmanBlocks`): [−u(q); offset(q)] per query
+ * and [v(y); 1] per reference. φ and ∇φ of a learned generator keep hidden activations of every row alive at once,
+ * so rows are reduced in chunks of one block: the peak stays at one block's worth whatever the number of items.
+ * Internal; the caller disposes both.
+ */
+function reduceForBlocks(
+  divergence: BregmanDivergence,
+  queries: tf.Tensor2D,
+  references: tf.Tensor2D,
+  queryIn: QuerySlot,
+  queryBlockSize: number,
+  referenceBlockSize: number,
+): { augmentedQueries: tf.Tensor2D; augmentedReferences: tf.Tensor2D } {
   const mips = new BregmanMipsReduction(divergence.generator, { querySlot: queryIn });
-  // φ and ∇φ of a learned generator keep hidden activations of every row alive at once: reduce the rows in chunks
-  // (one block at a time), so the peak stays at one block's worth whatever the number of items.
   const reduceInChunks = (x: tf.Tensor2D, chunk: number, side: 'query' | 'reference'): tf.Tensor2D => {
     const parts: tf.Tensor2D[] = [];
     for (let start = 0; start < x.shape[0]; start += chunk) {
@@ -187,14 +245,13 @@ async function searchBregmanBlocks(
     tf.dispose(parts);
     return out;
   };
-  const augmentedQueries = reduceInChunks(queries, blocks.queryBlockSize, 'query');
-  const augmentedReferences = reduceInChunks(references, blocks.referenceBlockSize, 'reference');
+  const augmentedQueries = reduceInChunks(queries, queryBlockSize, 'query');
   try {
-    await searchBlocks(null, augmentedQueries, augmentedReferences, 'left', top, blocks);
-  } finally {
-    tf.dispose([augmentedQueries, augmentedReferences]);
+    return { augmentedQueries, augmentedReferences: reduceInChunks(references, referenceBlockSize, 'reference') };
+  } catch (error) {
+    augmentedQueries.dispose();
+    throw error;
   }
-  top.clampBelow(0);
 }
 
 /** The block loop: feeds every query block × reference block of D to `top`. Internal (shared with the worker task). */
@@ -239,14 +296,13 @@ export async function searchBlocks(
                 ? divergence.pairwise(queryBlock, refBlock)
                 : divergence.pairwise(refBlock, queryBlock),
           );
-          let values: Float32Array;
           try {
-            values = (await matrix.data()) as Float32Array;
+            const values = heapView(matrix) ?? ((await matrix.data()) as Float32Array);
+            if (queryIn === 'left') top.scanRowsAreQueries(values, q0, bq, b * rb, br);
+            else top.scanRowsAreReferences(values, q0, bq, b * rb, br);
           } finally {
             matrix.dispose();
           }
-          if (queryIn === 'left') top.scanRowsAreQueries(values, q0, bq, b * rb, br);
-          else top.scanRowsAreReferences(values, q0, bq, b * rb, br);
           blocks.onBlock?.(++doneBlocks, totalBlocks);
           // Let timers and I/O run now and then: a long search must not freeze the process.
           if (performance.now() - lastYield > 100) {
@@ -261,6 +317,21 @@ export async function searchBlocks(
   } finally {
     for (const t of referenceBlocks) t.dispose();
   }
+}
+
+/**
+ * The block's values read in place when the backend keeps tensors in one memory it can view (tfjs-backend-wasm's
+ * public `typedArrayFromHeap`), else null (the caller copies with `data()`). Reading a 1024 × 4096 block back
+ * allocates 16 MB of fresh memory each time, and the page faults cost more than the block's matMul (measured here:
+ * ~50 ms against ~32 ms). Duck-typed, so this package stays backend-independent. The view is only valid until the
+ * next allocation on that heap: it is scanned at once, synchronously.
+ */
+function heapView(t: tf.Tensor): Float32Array | null {
+  if (t.dtype !== 'float32') return null;
+  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (info: tf.TensorInfo) => unknown };
+  if (typeof backend.typedArrayFromHeap !== 'function') return null;
+  const view = backend.typedArrayFromHeap(t);
+  return view instanceof Float32Array && view.length === t.size ? view : null;
 }
 
 function yieldToEventLoop(): Promise<void> {

@@ -38,7 +38,8 @@ function defaultTaskModule(): string {
 export async function searchOnPool(
   pool: KnnWorkerPool,
   taskModule: string | undefined,
-  divergence: Divergence,
+  /** null: queries and references are already reduced vectors whose plain product is D (Bregman fast path). */
+  divergence: Divergence | null,
   queries: tf.Tensor2D,
   references: tf.Tensor2D,
   params: {
@@ -57,7 +58,7 @@ export async function searchOnPool(
   const r = (await references.data()) as Float32Array;
   const shared = new Float32Array(new SharedArrayBuffer(r.length * 4));
   shared.set(r);
-  const json = divergence.toJSON();
+  const json = divergence === null ? null : divergence.toJSON();
   const shares = Math.max(1, Math.min(nq, 2 * pool.size));
   const perShare = Math.ceil(nq / shares);
   const indices = new Int32Array(nq * params.k);
