@@ -39,6 +39,20 @@ function stateOf(trainerId: number): ReplicaState {
   return state;
 }
 
+/**
+ * A float32 tensor's values without a fresh copy where the backend can show them in place (tfjs-backend-wasm's
+ * public `typedArrayFromHeap`); `dataSync()` elsewhere. Allocating a new array per gradient per step costs page
+ * faults comparable to the copy into shared memory itself. The view is used at once, before any other allocation.
+ */
+function valuesOf(t: tf.Tensor): ArrayLike<number> {
+  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (info: tf.TensorInfo) => unknown };
+  if (t.dtype === 'float32' && typeof backend.typedArrayFromHeap === 'function') {
+    const view = backend.typedArrayFromHeap(t);
+    if (view instanceof Float32Array && view.length === t.size) return view;
+  }
+  return t.dataSync();
+}
+
 /** Loads the replica module and creates this worker's replica; returns its variables' names and total size. */
 export async function initReplica(
   payload: ReplicaInitPayload,
@@ -90,7 +104,7 @@ export function stepReplica(payload: ReplicaStepPayload): number {
     for (const [i, v] of replica.variables.entries()) {
       const g = grads[v.name];
       // A variable the loss does not reach has a zero gradient (tfjs leaves it out).
-      if (g) slot.set(g.dataSync() as Float32Array, offset);
+      if (g) slot.set(valuesOf(g), offset);
       else slot.fill(0, offset, offset + sizes[i]!);
       offset += sizes[i]!;
     }

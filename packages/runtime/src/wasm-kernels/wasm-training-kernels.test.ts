@@ -67,7 +67,7 @@ describe('Identity on wasm', () => {
     x.dispose();
     expect(Array.from(await y.data())).toEqual([1, 2, 3, 4, 5, 6]);
     const v = tf.variable(y);
-    const zeros = tf.zeros([2, 3]);
+    const zeros = tf.zeros([2, 3]) as tf.Tensor2D;
     v.assign(zeros);
     // Assigning the variable swaps its data: the clone keeps its values.
     expect(Array.from(await y.data())).toEqual([1, 2, 3, 4, 5, 6]);
