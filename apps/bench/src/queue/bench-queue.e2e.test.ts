@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAME } from './queue-job';
+import { waitFor } from '../testing/wait-for';
 
 // The real thing: a redis-server on a random port, `bregman worker` processes and `bregman bench --queue`, all from
 // the built binary. CI installs redis-server (.ci/run); without it these tests fail, they do not skip.
@@ -75,21 +76,6 @@ async function stop(cli: Cli): Promise<void> {
   if (cli.child.exitCode !== null || cli.child.signalCode !== null) return;
   cli.child.kill('SIGTERM');
   await cli.exit;
-}
-
-function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-      if (predicate()) {
-        clearInterval(timer);
-        resolve();
-      } else if (Date.now() - started > timeoutMs) {
-        clearInterval(timer);
-        reject(new Error(`${what}: not within ${timeoutMs} ms`));
-      }
-    }, 50);
-  });
 }
 
 /** The only bench folder under `out` (runs/<timestamp>-bench-standard). */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCheckpointFile } from './checkpoint-file';
+import { waitFor } from '../testing/wait-for';
 
 // The real thing: the built `bregman` binary, killed with SIGKILL mid-epoch, then `--resume`d.
 const bin = fileURLToPath(new URL('../../bin/bregman.js', import.meta.url));
@@ -51,21 +52,6 @@ function onlyRun(out: string): string {
   const dirs = readdirSync(out);
   expect(dirs).toHaveLength(1);
   return join(out, dirs[0]!);
-}
-
-function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-      if (predicate()) {
-        clearInterval(timer);
-        resolve();
-      } else if (Date.now() - started > timeoutMs) {
-        clearInterval(timer);
-        reject(new Error(`condition not met within ${timeoutMs} ms`));
-      }
-    }, 50);
-  });
 }
 
 describe('bregman train: crash and resume', () => {

@@ -28,24 +28,24 @@ function replacementFor(
   name: (typeof WASM_TRAINING_KERNELS)[number],
   original: tf.KernelConfig | undefined,
 ): KernelFunc {
-  const originalFunc = original?.kernelFunc as unknown as KernelFunc | undefined;
+  // Kernels we wrap need wasm's own as the fallback (or the fast path); the two we add have none.
+  const stockFunc = (): KernelFunc => {
+    const func = original?.kernelFunc as unknown as KernelFunc | undefined;
+    if (!func) throw new RuntimeError('wasm kernels', 'UNAVAILABLE', `expected a stock wasm ${name}`);
+    return func;
+  };
   switch (name) {
     case 'Identity':
-      if (!originalFunc) throw new RuntimeError('wasm kernels', 'UNAVAILABLE', `expected a stock wasm ${name}`);
-      return makeSharedIdentity(originalFunc);
+      return makeSharedIdentity(stockFunc());
     case 'Slice':
-      if (!originalFunc) throw new RuntimeError('wasm kernels', 'UNAVAILABLE', `expected a stock wasm ${name}`);
-      return makeHeapSlice(originalFunc);
+      return makeHeapSlice(stockFunc());
     case 'Sum':
-      if (!originalFunc) throw new RuntimeError('wasm kernels', 'UNAVAILABLE', `expected a stock wasm ${name}`);
-      return makeLeadingAxesSum(originalFunc);
+      return makeLeadingAxesSum(stockFunc());
     case 'BatchMatMul':
     case '_FusedMatMul':
-      if (!originalFunc) throw new RuntimeError('wasm kernels', 'UNAVAILABLE', `expected a stock wasm ${name}`);
-      return makeTransposingMatMul(originalFunc);
+      return makeTransposingMatMul(stockFunc());
     case 'Conv2DBackpropInput':
-      if (!originalFunc) throw new RuntimeError('wasm kernels', 'UNAVAILABLE', `expected a stock wasm ${name}`);
-      return makeConv2dBackpropInput(originalFunc);
+      return makeConv2dBackpropInput(stockFunc());
     case 'Conv2DBackpropFilter':
       return conv2dBackpropFilter;
     case 'UnsortedSegmentSum':
