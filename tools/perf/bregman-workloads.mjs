@@ -5,7 +5,7 @@ import { SeededRandom } from '@empirical-bregman/common';
 import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
 import { exactKnn } from '@empirical-bregman/eval';
 import * as tf from '@tensorflow/tfjs-core';
-import { timeMedian } from './harness.mjs';
+import { normalTensor, timeMedian } from './harness.mjs';
 
 const rng = new SeededRandom(3);
 /** A variable holding `t`, without keeping `t` itself alive. */
@@ -14,15 +14,7 @@ const variableOf = (t) => {
   t.dispose();
   return v;
 };
-const normal = (shape, std = 1) =>
-  tf.tensor(
-    rng.normalArray(
-      shape.reduce((a, b) => a * b, 1),
-      0,
-      std,
-    ),
-    shape,
-  );
+const normal = (shape, std = 1) => normalTensor(rng, shape, std);
 
 /** The W1 ICNN: φ on the 128-d embedding, 2 hidden layers of width 256, softplus, μ = 0.1. */
 function w1Divergence() {

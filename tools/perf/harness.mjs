@@ -36,3 +36,15 @@ export function printTable(title, rows, columns) {
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(columns.map((c) => r[c] ?? '')));
 }
+
+/** A tensor of normal deviates (mean 0, deviation `std`) drawn from the seeded `rng` (common's SeededRandom). */
+export function normalTensor(rng, shape, std = 1) {
+  return tf.tensor(
+    rng.normalArray(
+      shape.reduce((a, b) => a * b, 1),
+      0,
+      std,
+    ),
+    shape,
+  );
+}

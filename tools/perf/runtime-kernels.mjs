@@ -2,18 +2,10 @@
 import { SeededRandom } from '@empirical-bregman/common';
 import { setWasmTrainingKernels } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
-import { timeMedian } from './harness.mjs';
+import { normalTensor, timeMedian } from './harness.mjs';
 
 const rng = new SeededRandom(1);
-const normal = (shape, std = 1) =>
-  tf.tensor(
-    rng.normalArray(
-      shape.reduce((a, b) => a * b, 1),
-      0,
-      std,
-    ),
-    shape,
-  );
+const normal = (shape, std = 1) => normalTensor(rng, shape, std);
 
 /**
  * wasm kernels run synchronously, so the op has finished when it returns; reading the result back would add a copy

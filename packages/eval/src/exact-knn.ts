@@ -38,6 +38,13 @@ export interface ExactKnnOptions {
   readonly taskModule?: string;
 }
 
+/** Block sizes and the progress callback of the block loop. Internal. */
+interface BlockLoopOptions {
+  readonly queryBlockSize: number;
+  readonly referenceBlockSize: number;
+  readonly onBlock?: (done: number, total: number) => void;
+}
+
 /** Default block sizes: a 1024 × 4096 float32 block is 16 MB per intermediate matrix. */
 export const DEFAULT_QUERY_BLOCK = 1024;
 export const DEFAULT_REFERENCE_BLOCK = 4096;
@@ -194,7 +201,7 @@ async function searchBregmanBlocks(
   references: tf.Tensor2D,
   queryIn: QuerySlot,
   top: RunningTopK,
-  blocks: { queryBlockSize: number; referenceBlockSize: number; onBlock?: (done: number, total: number) => void },
+  blocks: BlockLoopOptions,
 ): Promise<void> {
   const { augmentedQueries, augmentedReferences } = reduceForBlocks(
     divergence,
@@ -262,7 +269,7 @@ export async function searchBlocks(
   references: tf.Tensor2D,
   queryIn: QuerySlot,
   top: RunningTopK,
-  blocks: { queryBlockSize: number; referenceBlockSize: number; onBlock?: (done: number, total: number) => void },
+  blocks: BlockLoopOptions,
 ): Promise<void> {
   const [nq, d] = queries.shape;
   const nr = references.shape[0];

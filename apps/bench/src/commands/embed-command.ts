@@ -3,10 +3,8 @@ import { extname } from 'node:path';
 import { initBackend, writeFileAtomic } from '@empirical-bregman/runtime';
 import { BenchError } from '../bench-error';
 import { encodeNpy } from '../io/npy';
-import { readSamples } from '../io/read-samples';
-import { embedSamples } from '../run/embeddings';
 import { prepareData } from '../run/prepare-data';
-import { loadRun } from './load-run';
+import { embedInputFile, loadRun } from './load-run';
 
 /** `bregman embed RUN_DIR --input FILE [--output FILE]`: writes embeddings as .npy or .json (by extension). */
 export async function embedCommand(
@@ -22,14 +20,7 @@ export async function embedCommand(
   await initBackend({ quiet: options.quiet });
   const { config, trunk, divergence } = await loadRun(runDir, 'embed');
   try {
-    // The run's preprocessing (standardisation for tabular data) is rebuilt from its training part.
-    const data = await prepareData(config);
-    const shape = [...data.sampleShape];
-    const { features, count } = readSamples(
-      input,
-      shape.reduce((a, b) => a * b, 1),
-    );
-    const embeddings = embedSamples(trunk, data.preprocess(features), count, shape);
+    const { embeddings, count } = embedInputFile(trunk, await prepareData(config), input);
     const values = (await embeddings.data()) as Float32Array;
     const dim = embeddings.shape[1];
     embeddings.dispose();

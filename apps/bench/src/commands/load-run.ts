@@ -2,9 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Divergence, type DivergenceJSON, divergenceFromJSON } from '@empirical-bregman/bregman-core';
 import { fileSystemIOHandler } from '@empirical-bregman/runtime';
+import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { BenchError } from '../bench-error';
 import { type RunConfig, validateRunConfig } from '../config/run-config';
+import { readSamples } from '../io/read-samples';
+import { embedSamples } from '../run/embeddings';
+import type { PreparedData } from '../run/prepare-data';
 import { readJson, requireRunFolder } from '../run/run-folder';
 
 /** A finished run's configuration, trained embedding network and divergence (the caller disposes them). */
@@ -32,4 +36,21 @@ export async function loadRun(
   const trunk = await tfl.loadLayersModel(fileSystemIOHandler(modelDir));
   const divergence = divergenceFromJSON(readJson<DivergenceJSON>(join(modelDir, 'divergence.json'), component));
   return { dir, config, trunk, divergence };
+}
+
+/**
+ * Embeds the samples of a user's file (JSON/CSV/NPY, see readSamples) with a run's trunk, after the run's own
+ * preprocessing (standardisation for tabular data, rebuilt from its training part). The caller disposes the tensor.
+ */
+export function embedInputFile(
+  trunk: tfl.LayersModel,
+  data: PreparedData,
+  input: string,
+): { embeddings: tf.Tensor2D; count: number } {
+  const shape = [...data.sampleShape];
+  const { features, count } = readSamples(
+    input,
+    shape.reduce((a, b) => a * b, 1),
+  );
+  return { embeddings: embedSamples(trunk, data.preprocess(features), count, shape), count };
 }

@@ -1,10 +1,9 @@
 import { exactKnn } from '@empirical-bregman/eval';
 import { initBackend } from '@empirical-bregman/runtime';
 import { BenchError } from '../bench-error';
-import { readSamples } from '../io/read-samples';
-import { embedAll, embedSamples } from '../run/embeddings';
+import { embedAll } from '../run/embeddings';
 import { prepareData } from '../run/prepare-data';
-import { loadRun } from './load-run';
+import { embedInputFile, loadRun } from './load-run';
 
 export interface QueryOptions {
   readonly k?: number;
@@ -24,11 +23,6 @@ export async function queryCommand(runDir: string, input: string, options: Query
   const { config, trunk, divergence } = await loadRun(runDir, 'query');
   try {
     const data = await prepareData(config);
-    const shape = [...data.sampleShape];
-    const { features, count } = readSamples(
-      input,
-      shape.reduce((a, b) => a * b, 1),
-    );
     if (k > data.test.labels.length) {
       throw new BenchError(
         'query',
@@ -36,7 +30,7 @@ export async function queryCommand(runDir: string, input: string, options: Query
         `expected --k ≤ ${data.test.labels.length} (the references), got ${k}`,
       );
     }
-    const queries = embedSamples(trunk, data.preprocess(features), count, shape);
+    const { embeddings: queries, count } = embedInputFile(trunk, data, input);
     const references = embedAll(trunk, data.test);
     try {
       const nn = await exactKnn(divergence, queries, references, { k, queryIn: options.queryIn ?? 'left' });
