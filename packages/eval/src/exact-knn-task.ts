@@ -43,6 +43,8 @@ export async function exactKnnTask(
       queryBlockSize: payload.queryBlockSize,
       referenceBlockSize: payload.referenceBlockSize,
     });
+    // Reduced Bregman vectors: D = offset − score can fall a hair below 0 by round-off; clamp as `pairwise` does.
+    if (divergence === null) top.clampBelow(0);
     return {
       __transfer: true,
       value: { indices: top.indices, distances: top.distances },

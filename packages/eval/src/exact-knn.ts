@@ -152,21 +152,13 @@ export async function exactKnn(
         rb,
       );
       try {
-        const found = await searchOnPool(
-          options.pool,
-          options.taskModule,
-          null,
-          augmentedQueries,
-          augmentedReferences,
-          {
-            k,
-            queryIn: 'left',
-            excludeSelf,
-            ...blocks,
-          },
-        );
-        for (let i = 0; i < found.distances.length; i++) if (found.distances[i]! < 0) found.distances[i] = 0;
-        return found;
+        // The workers clamp round-off below 0 as the single-process fast path does (see exactKnnTask).
+        return await searchOnPool(options.pool, options.taskModule, null, augmentedQueries, augmentedReferences, {
+          k,
+          queryIn: 'left',
+          excludeSelf,
+          ...blocks,
+        });
       } finally {
         tf.dispose([augmentedQueries, augmentedReferences]);
       }
