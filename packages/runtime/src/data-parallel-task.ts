@@ -2,7 +2,7 @@
 // replica per trainer, computes its gradient, averages it with the others' through shared memory and applies it.
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import type { CreateReplica, Replica, VariableValues } from './data-parallel/replica';
+import type { CreateReplica, Replica, ReplicaStepResult, VariableValues } from './data-parallel/replica';
 import { SharedGradientAverage, type SharedGradientBuffers } from './data-parallel/shared-gradient-average';
 import { RuntimeError } from './runtime-error';
 import type { TaskContext } from './worker-protocol';
@@ -25,7 +25,8 @@ export interface ReplicaInitPayload {
 
 export interface ReplicaStepPayload {
   readonly trainerId: number;
-  readonly batch: unknown;
+  /** This worker's batch of each step, run one after the other. */
+  readonly batches: readonly unknown[];
 }
 
 function stateOf(trainerId: number): ReplicaState {
@@ -86,19 +87,25 @@ export function attachGradientBuffers(
   state.average = new SharedGradientAverage(payload.buffers, context.workerIndex);
 }
 
-/**
- * One synchronous data-parallel step on this worker: gradient of this replica's loss on its batch → shared slot →
- * barrier → mean over workers → optimizer. Returns this replica's loss.
- */
-export function stepReplica(payload: ReplicaStepPayload): number {
+/** Synchronous data-parallel steps on this worker, one per batch. */
+export function stepReplica(payload: ReplicaStepPayload): ReplicaStepResult[] {
   const state = stateOf(payload.trainerId);
+  return payload.batches.map((batch) => stepOnce(state, batch));
+}
+
+/**
+ * One synchronous data-parallel step: gradient of this replica's loss on its batch → shared slot → barrier → mean
+ * over workers → optimizer. Returns this replica's loss and where the time went.
+ */
+function stepOnce(state: ReplicaState, batch: unknown): ReplicaStepResult {
+  const started = performance.now();
   const { replica, average, sizes, averaged } = state;
   if (!average)
     throw new RuntimeError('DataParallelTrainer', 'UNAVAILABLE', 'expected the gradient buffers attached, got none');
   let lossValue: number;
   try {
     const slot = average.ownSlot();
-    const { value, grads } = tf.variableGrads(() => replica.loss(payload.batch), [...replica.variables]);
+    const { value, grads } = tf.variableGrads(() => replica.loss(batch), [...replica.variables]);
     lossValue = value.dataSync()[0]!;
     let offset = 0;
     for (const [i, v] of replica.variables.entries()) {
@@ -113,7 +120,9 @@ export function stepReplica(payload: ReplicaStepPayload): number {
     average.abort();
     throw error;
   }
-  average.average(averaged);
+  const computed = performance.now();
+  const waitMs = average.average(averaged);
+  const averagedAt = performance.now();
   tf.tidy(() => {
     const named: tf.NamedTensorMap = {};
     let offset = 0;
@@ -123,7 +132,16 @@ export function stepReplica(payload: ReplicaStepPayload): number {
     }
     replica.optimizer.applyGradients(named);
   });
-  return lossValue;
+  const applied = performance.now();
+  return {
+    loss: lossValue,
+    timings: {
+      computeMs: computed - started,
+      waitMs,
+      averageMs: averagedAt - computed - waitMs,
+      applyMs: applied - averagedAt,
+    },
+  };
 }
 
 /** The replica's current variable values (to check replicas agree, or to save the model). */

@@ -18,4 +18,10 @@ export { writeFileAtomic } from './atomic-write';
 export { RuntimeError } from './runtime-error';
 export { DataParallelTrainer } from './data-parallel/data-parallel-trainer';
 export type { DataParallelStep, DataParallelTrainerOptions } from './data-parallel/data-parallel-trainer';
-export type { CreateReplica, Replica, ReplicaContext, VariableValues } from './data-parallel/replica';
+export type {
+  CreateReplica,
+  DataParallelStepTimings,
+  Replica,
+  ReplicaContext,
+  VariableValues,
+} from './data-parallel/replica';

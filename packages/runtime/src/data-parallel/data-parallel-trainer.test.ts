@@ -83,6 +83,41 @@ describe('DataParallelTrainer', () => {
     await trainer.dispose();
   });
 
+  it('runs several steps per message exactly as one step at a time, and reports where each step’s time went', async () => {
+    const fixture = (await import(replicaModule)) as Fixture;
+    const batchesOf = (step: number) => [fixture.makeBatch(5, step, 0), fixture.makeBatch(5, step, 1)];
+    const oneByOne = await DataParallelTrainer.create(pool, { replicaModule, init: { seed: 5 } });
+    const single: number[][] = [];
+    for (let step = 0; step < 5; step++) single.push((await oneByOne.step(batchesOf(step))).losses);
+    const expected = await oneByOne.weights(0);
+    await oneByOne.dispose();
+
+    const batched = await DataParallelTrainer.create(pool, { replicaModule, init: { seed: 5 } });
+    const first = await batched.steps([batchesOf(0), batchesOf(1)]);
+    const rest = await batched.steps([batchesOf(2), batchesOf(3), batchesOf(4)]);
+    const results = [...first, ...rest];
+    expect(results.map((r) => r.losses)).toEqual(single);
+    const [w0, w1] = await Promise.all([batched.weights(0), batched.weights(1)]);
+    for (const [i, v] of expected.entries()) {
+      expect(Array.from(w0[i]!.values)).toEqual(Array.from(v.values));
+      expect(Array.from(w1[i]!.values)).toEqual(Array.from(v.values));
+    }
+    for (const r of results) {
+      expect(r.timings).toHaveLength(2);
+      for (const t of r.timings) {
+        expect(t.computeMs).toBeGreaterThan(0);
+        expect(t.applyMs).toBeGreaterThan(0);
+        expect(t.waitMs).toBeGreaterThanOrEqual(0);
+        expect(t.averageMs).toBeGreaterThanOrEqual(0);
+      }
+    }
+    await expect(batched.steps([batchesOf(5), [batchesOf(6)[0]]])).rejects.toThrow(
+      /expected one batch per worker \(2\), got 1 at step 1/,
+    );
+    await expect(batched.steps([])).rejects.toThrow(/expected a non-empty array of steps/);
+    await batched.dispose();
+  });
+
   it('is deterministic for a seed and leaves no tensor behind on the workers', async () => {
     const fixture = (await import(replicaModule)) as Fixture;
     const counts = () =>

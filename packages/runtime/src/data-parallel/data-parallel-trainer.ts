@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RuntimeError } from '../runtime-error';
 import type { WorkerPool } from '../worker-pool';
-import type { VariableValues } from './replica';
+import type { DataParallelStepTimings, ReplicaStepResult, VariableValues } from './replica';
 import { type SharedGradientBuffers, abortGradientExchange, allocateGradientBuffers } from './shared-gradient-average';
 
 export interface DataParallelTrainerOptions {
@@ -20,6 +20,8 @@ export interface DataParallelStep {
   readonly loss: number;
   /** Each replica's loss on its own share, in worker order. */
   readonly losses: number[];
+  /** Where each replica's time went, in worker order (to see whether compute, the barrier or the update bounds it). */
+  readonly timings: DataParallelStepTimings[];
 }
 
 let nextTrainerId = 1;
@@ -131,20 +133,41 @@ export class DataParallelTrainer {
    * averaged gradient. If a replica fails, the others are released and the trainer refuses further steps.
    */
   async step(batches: readonly unknown[]): Promise<DataParallelStep> {
+    return (await this.steps([batches]))[0]!;
+  }
+
+  /**
+   * Several synchronous steps in one message per worker: `batchesPerStep[s][w]` is worker w's batch of step s. Same
+   * updates as calling `step` for each in turn, without a round trip through this thread between steps (each costs
+   * 1–4 ms of idle workers on two cores, against a ~50 ms W1 step).
+   */
+  async steps(batchesPerStep: readonly (readonly unknown[])[]): Promise<DataParallelStep[]> {
     this.usable();
-    if (batches.length !== this.workers)
+    if (!Array.isArray(batchesPerStep) || batchesPerStep.length === 0)
       throw new RuntimeError(
-        'DataParallelTrainer.step',
+        'DataParallelTrainer.steps',
         'INVALID_ARGUMENT',
-        `expected one batch per worker (${this.workers}), got ${batches.length}`,
+        `expected a non-empty array of steps, got ${Array.isArray(batchesPerStep) ? 'an empty array' : typeof batchesPerStep}`,
       );
+    for (const [s, batches] of batchesPerStep.entries())
+      if (!Array.isArray(batches) || batches.length !== this.workers)
+        throw new RuntimeError(
+          'DataParallelTrainer.step',
+          'INVALID_ARGUMENT',
+          `expected one batch per worker (${this.workers}), got ${Array.isArray(batches) ? batches.length : typeof batches}${batchesPerStep.length > 1 ? ` at step ${s}` : ''}`,
+        );
     const settled = await Promise.allSettled(
-      batches.map((batch, w) =>
-        this.pool.runOn<number>(w, this.task, 'stepReplica', { trainerId: this.id, batch }).catch((error: unknown) => {
-          // Release the replicas still waiting for this one's gradient.
-          abortGradientExchange(this.buffers);
-          throw error;
-        }),
+      Array.from({ length: this.workers }, (_, w) =>
+        this.pool
+          .runOn<ReplicaStepResult[]>(w, this.task, 'stepReplica', {
+            trainerId: this.id,
+            batches: batchesPerStep.map((batches) => batches[w]),
+          })
+          .catch((error: unknown) => {
+            // Release the replicas still waiting for this one's gradient.
+            abortGradientExchange(this.buffers);
+            throw error;
+          }),
       ),
     );
     const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -156,8 +179,16 @@ export class DataParallelTrainer {
       this.failed = root instanceof Error ? root : new Error(String(root));
       throw this.failed;
     }
-    const losses = settled.map((s) => (s as PromiseFulfilledResult<number>).value);
-    return { loss: losses.reduce((a, b) => a + b, 0) / losses.length, losses };
+    const perWorker = settled.map((s) => (s as PromiseFulfilledResult<ReplicaStepResult[]>).value);
+    return batchesPerStep.map((_, s) => {
+      const results = perWorker.map((r) => r[s]!);
+      const losses = results.map((r) => r.loss);
+      return {
+        loss: losses.reduce((a, b) => a + b, 0) / losses.length,
+        losses,
+        timings: results.map((r) => r.timings),
+      };
+    });
   }
 
   /** The replica's variable values on worker `workerIndex` (default 0; all replicas hold the same values). */

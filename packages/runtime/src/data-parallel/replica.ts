@@ -37,3 +37,21 @@ export interface VariableValues {
   readonly shape: number[];
   readonly values: Float32Array;
 }
+
+/** Where one replica's share of a data-parallel step went (milliseconds, measured on its worker). */
+export interface DataParallelStepTimings {
+  /** Forward, backward, and copying the gradient into shared memory. */
+  readonly computeMs: number;
+  /** Waiting at the barrier for the other replicas' gradients (the straggler cost). */
+  readonly waitMs: number;
+  /** Averaging the workers' gradients (this worker's part of the all-reduce). */
+  readonly averageMs: number;
+  /** The optimizer update with the averaged gradient. */
+  readonly applyMs: number;
+}
+
+/** What a worker reports back for its replica's share of one step. */
+export interface ReplicaStepResult {
+  readonly loss: number;
+  readonly timings: DataParallelStepTimings;
+}
