@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { BregmanDivergence } from '@empirical-bregman/bregman-core';
+import { BregmanDivergence, CosineDivergence } from '@empirical-bregman/bregman-core';
 import { SeededRandom } from '@empirical-bregman/common';
 import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
 import { WorkerPool } from '@empirical-bregman/runtime';
@@ -62,7 +62,8 @@ describe('exactKnn on a worker pool', () => {
     const divergence = new BregmanDivergence(new IcnnConvexFunction({ dim: d, hiddenSizes: [8, 8], seed: 2 }));
     const before = tf.memory().numTensors;
     for (const queryIn of ['left', 'right'] as const) {
-      const options = { k: 7, queryIn, excludeSelf: true, queryBlockSize: 16, referenceBlockSize: 50 };
+      // 300 references in blocks of 47: the last block is ragged (18 rows).
+      const options = { k: 7, queryIn, excludeSelf: true, queryBlockSize: 16, referenceBlockSize: 47 };
       const local = await exactKnn(divergence, q, x, options);
       let shares = 0;
       const pooled = await exactKnn(divergence, q, x, {
@@ -82,5 +83,21 @@ describe('exactKnn on a worker pool', () => {
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, q]);
     divergence.dispose();
+  });
+
+  it('splits a search under a divergence that is not Bregman (cosine) across the workers with the same result', async () => {
+    const rng = new SeededRandom('pool-cosine');
+    const d = 5;
+    const x = tf.tensor2d(rng.normalArray(120 * d), [120, d]);
+    const q = tf.tensor2d(rng.normalArray(9 * d), [9, d]);
+    const divergence = new CosineDivergence();
+    const options = { k: 4, queryBlockSize: 4, referenceBlockSize: 50 };
+    const local = await exactKnn(divergence, q, x, options);
+    let shares = 0;
+    const pooled = await exactKnn(divergence, q, x, { ...options, pool, taskModule, onBlock: () => void shares++ });
+    expect(shares).toBe(3);
+    expect(Array.from(pooled.indices)).toEqual(Array.from(local.indices));
+    for (let t = 0; t < local.distances.length; t++) expect(pooled.distances[t]).toBeCloseTo(local.distances[t], 5);
+    tf.dispose([x, q]);
   });
 });

@@ -1,11 +1,28 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type DivergenceJSON, divergenceFromJSON } from '@empirical-bregman/bregman-core';
+import {
+  BregmanDivergence,
+  BregmanMipsReduction,
+  type DivergenceJSON,
+  divergenceFromJSON,
+} from '@empirical-bregman/bregman-core';
+import { EvaluationError } from './evaluation-error';
 import { type QuerySlot, RunningTopK, searchBlocks } from './exact-knn';
+import { heapView } from './heap-view';
+import {
+  augmentedQueryRows,
+  augmentedReferenceRows,
+  referenceBlock,
+  writeTransposedBlock,
+} from './reduced-bregman-vectors';
 
-/** One worker's share of an exact k-NN search (plain data: it crosses a thread boundary). */
+// The worker side of `exactKnn({ pool })`, built as its own entry (`dist/exact-knn-task.js`) for runtime's
+// `WorkerPool`. Results come back by transfer (runtime's `withTransfer` shape).
+
+type Transferred<T> = { __transfer: true; value: T; transfer: ArrayBuffer[] };
+
+/** One worker's share of an exact k-NN search under any divergence (plain data: it crosses a thread boundary). */
 export interface ExactKnnTaskPayload {
-  /** null: queries and references are reduced vectors whose plain product is D (the Bregman fast path). */
-  readonly divergence: DivergenceJSON | null;
+  readonly divergence: DivergenceJSON;
   /** [numQueries · dim] row-major. */
   readonly queries: Float32Array;
   readonly numQueries: number;
@@ -27,14 +44,11 @@ export interface ExactKnnTaskResult {
 }
 
 /**
- * The worker side of `exactKnn({ pool })`: rebuilds the divergence from JSON and runs the same block loop on this
- * worker's backend. Built as its own entry (`dist/exact-knn-task.js`) for runtime's `WorkerPool`. Returns its
- * buffers by transfer (runtime's `withTransfer` shape).
+ * A share of queries against all references under any divergence: rebuilds the divergence from JSON and runs the
+ * same block loop as the single-process search, on this worker's backend.
  */
-export async function exactKnnTask(
-  payload: ExactKnnTaskPayload,
-): Promise<{ __transfer: true; value: ExactKnnTaskResult; transfer: ArrayBuffer[] }> {
-  const divergence = payload.divergence === null ? null : divergenceFromJSON(payload.divergence);
+export async function exactKnnTask(payload: ExactKnnTaskPayload): Promise<Transferred<ExactKnnTaskResult>> {
+  const divergence = divergenceFromJSON(payload.divergence);
   const queries = tf.tensor2d(payload.queries, [payload.numQueries, payload.dim]);
   const references = tf.tensor2d(payload.references, [payload.numReferences, payload.dim]);
   try {
@@ -43,15 +57,138 @@ export async function exactKnnTask(
       queryBlockSize: payload.queryBlockSize,
       referenceBlockSize: payload.referenceBlockSize,
     });
-    // Reduced Bregman vectors: D = offset − score can fall a hair below 0 by round-off; clamp as `pairwise` does.
-    if (divergence === null) top.clampBelow(0);
-    return {
-      __transfer: true,
-      value: { indices: top.indices, distances: top.distances },
-      transfer: [top.indices.buffer as ArrayBuffer, top.distances.buffer as ArrayBuffer],
-    };
+    return transferTopK(top);
   } finally {
     tf.dispose([queries, references]);
-    divergence?.dispose();
+    divergence.dispose();
   }
+}
+
+function transferTopK(top: RunningTopK): Transferred<ExactKnnTaskResult> {
+  return {
+    __transfer: true,
+    value: { indices: top.indices, distances: top.distances },
+    transfer: [top.indices.buffer as ArrayBuffer, top.distances.buffer as ArrayBuffer],
+  };
+}
+
+/** Rows of a Bregman search to reduce on one worker: query rows, or one whole reference block. */
+export interface ReductionItem {
+  readonly side: 'query' | 'reference';
+  /** First row (queries), or the block index (references). */
+  readonly start: number;
+  /** Number of rows (queries); ignored for a reference block. */
+  readonly rows: number;
+}
+
+/** Phase 1 of the pool's Bregman search: φ and ∇φ of some rows, written into shared memory. */
+export interface ReduceRowsTaskPayload {
+  readonly divergence: DivergenceJSON;
+  readonly queryIn: QuerySlot;
+  readonly dim: number;
+  /** [numQueries · dim] and [numReferences · dim], shared. */
+  readonly queries: Float32Array;
+  readonly references: Float32Array;
+  readonly numReferences: number;
+  readonly referenceBlockSize: number;
+  /** Out: [numQueries · (dim + 2)] row-major, and the block-transposed references (`referenceBlock`), shared. */
+  readonly reducedQueries: Float32Array;
+  readonly reducedReferences: Float32Array;
+  readonly items: readonly ReductionItem[];
+}
+
+/** Phase 1 of the pool's Bregman search: reduces `items` into the shared outputs. */
+
+export function reduceRowsTask(payload: ReduceRowsTaskPayload): void {
+  const divergence = divergenceFromJSON(payload.divergence);
+  try {
+    if (!(divergence instanceof BregmanDivergence))
+      throw new EvaluationError(
+        'exactKnn',
+        'INVALID_ARGUMENT',
+        `expected a Bregman divergence for the reduced pool search, got ${divergence.constructor.name}`,
+      );
+    const mips = new BregmanMipsReduction(divergence.generator, { querySlot: payload.queryIn });
+    const { dim } = payload;
+    const width = dim + 2;
+    for (const item of payload.items) {
+      if (item.side === 'query') {
+        const rows = tf.tensor2d(payload.queries.subarray(item.start * dim, (item.start + item.rows) * dim), [
+          item.rows,
+          dim,
+        ]);
+        const reduced = augmentedQueryRows(mips, rows);
+        payload.reducedQueries.set(valuesOf(reduced), item.start * width);
+        tf.dispose([rows, reduced]);
+      } else {
+        const block = referenceBlock(payload.numReferences, width, payload.referenceBlockSize, item.start);
+        const rows = tf.tensor2d(payload.references.subarray(block.start * dim, (block.start + block.rows) * dim), [
+          block.rows,
+          dim,
+        ]);
+        const reduced = augmentedReferenceRows(mips, rows);
+        writeTransposedBlock(valuesOf(reduced), payload.reducedReferences, block, width);
+        tf.dispose([rows, reduced]);
+      }
+    }
+  } finally {
+    divergence.dispose();
+  }
+}
+
+/** A tensor's values, in place on the wasm heap when possible (read at once, before any other allocation). */
+function valuesOf(t: tf.Tensor): Float32Array {
+  return heapView(t) ?? (t.dataSync() as Float32Array);
+}
+
+/** Phase 2 of the pool's Bregman search: a share of the reduced queries against every reduced reference block. */
+export interface SearchReducedTaskPayload {
+  /** Both shared, written by phase 1. */
+  readonly reducedQueries: Float32Array;
+  readonly reducedReferences: Float32Array;
+  readonly width: number;
+  readonly queryStart: number;
+  readonly numQueries: number;
+  readonly numReferences: number;
+  readonly k: number;
+  readonly excludeSelf: boolean;
+  readonly queryBlockSize: number;
+  readonly referenceBlockSize: number;
+}
+
+export function searchReducedTask(payload: SearchReducedTaskPayload): Transferred<ExactKnnTaskResult> {
+  const { width, queryStart, numQueries, numReferences, queryBlockSize, referenceBlockSize } = payload;
+  const top = new RunningTopK(numQueries, payload.k, payload.excludeSelf ? queryStart : null);
+  const numBlocks = Math.ceil(numReferences / referenceBlockSize);
+  for (let a0 = 0; a0 < numQueries; a0 += queryBlockSize) {
+    const bq = Math.min(queryBlockSize, numQueries - a0);
+    const from = (queryStart + a0) * width;
+    const queryBlock = tf.tensor2d(payload.reducedQueries.subarray(from, from + bq * width), [bq, width]);
+    try {
+      for (let b = 0; b < numBlocks; b++) {
+        const block = referenceBlock(numReferences, width, referenceBlockSize, b);
+        // One contiguous copy of 2 MB per block (a 4096 × 130 block): under 1% of its product's time, so no
+        // worker keeps references between tasks and shares can be small enough to balance the workers.
+        const matrix = tf.tidy(() =>
+          tf.matMul(
+            queryBlock,
+            tf.tensor2d(payload.reducedReferences.subarray(block.offset, block.offset + width * block.rows), [
+              width,
+              block.rows,
+            ]),
+          ),
+        );
+        try {
+          top.scanRowsAreQueries(valuesOf(matrix), a0, bq, block.start, block.rows);
+        } finally {
+          matrix.dispose();
+        }
+      }
+    } finally {
+      queryBlock.dispose();
+    }
+  }
+  // D = offset − score can fall a hair below 0 by round-off; clamp as `pairwise` and the single-process path do.
+  top.clampBelow(0);
+  return transferTopK(top);
 }

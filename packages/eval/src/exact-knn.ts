@@ -2,9 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BregmanDivergence, BregmanMipsReduction, type Divergence } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
 import { checkInteger } from './check-labels';
+import { augmentedQueryRows, augmentedReferenceRows } from './reduced-bregman-vectors';
 import { EvaluationError } from './evaluation-error';
+import { heapView } from './heap-view';
 import type { Neighbours } from './neighbours';
-import { type KnnWorkerPool, searchOnPool } from './search-on-pool';
+import { type KnnWorkerPool, searchBregmanOnPool, searchOnPool } from './search-on-pool';
 
 /** Which slot of D the query takes: `'left'` ranks references by D(q, r), `'right'` by D(r, q). */
 export type QuerySlot = 'left' | 'right';
@@ -141,28 +143,13 @@ export async function exactKnn(
 
   const blocks = { queryBlockSize: qb, referenceBlockSize: rb, onBlock: options.onBlock };
   if (options.pool !== undefined) {
-    if (divergence instanceof BregmanDivergence) {
-      // Reduce once here (φ and ∇φ of every row), then the workers only multiply blocks and keep the top k.
-      const { augmentedQueries, augmentedReferences } = reduceForBlocks(
-        divergence,
-        queries,
-        references,
+    if (divergence instanceof BregmanDivergence)
+      return searchBregmanOnPool(options.pool, options.taskModule, divergence, queries, references, {
+        k,
         queryIn,
-        qb,
-        rb,
-      );
-      try {
-        // The workers clamp round-off below 0 as the single-process fast path does (see exactKnnTask).
-        return await searchOnPool(options.pool, options.taskModule, null, augmentedQueries, augmentedReferences, {
-          k,
-          queryIn: 'left',
-          excludeSelf,
-          ...blocks,
-        });
-      } finally {
-        tf.dispose([augmentedQueries, augmentedReferences]);
-      }
-    }
+        excludeSelf,
+        ...blocks,
+      });
     return searchOnPool(options.pool, options.taskModule, divergence, queries, references, {
       k,
       queryIn,
@@ -180,9 +167,8 @@ export async function exactKnn(
 }
 
 /**
- * The Bregman fast path: every block of D is ONE matMul. With the MIPS reduction of bregman-core, D(q, r) =
- * offset_q − ⟨u_q, v_r⟩ (both slots); appending the offset to the query side and a 1 to the reference side gives
- * D(q, r) = ⟨[−u_q; offset_q], [v_r; 1]⟩, (d + 2)-dimensional. φ and ∇φ are evaluated once per query and per
+ * The Bregman fast path: every block of D is ONE matMul of the (d + 2)-dimensional vectors of
+ * `reduced-bregman-vectors`. φ and ∇φ are evaluated once per query and per
  * reference instead of once per block, and the broadcast element-wise passes of `pairwise` (slow on wasm:
  * measured 3.2 s vs 0.1 s for the product inside a 5,000² Euclidean block) disappear. Values agree with `pairwise`
  * up to float32 round-off; slightly negative values are clamped at 0 in the results, as `pairwise` does.
@@ -233,10 +219,7 @@ function reduceForBlocks(
       parts.push(
         tf.tidy(() => {
           const slice = tf.slice(x, [start, 0], [rows, x.shape[1]]) as tf.Tensor2D;
-          if (side === 'reference')
-            return tf.concat([mips.databaseVectors(slice), tf.ones([rows, 1])], 1) as tf.Tensor2D;
-          const { vectors, offsets } = mips.queryVectors(slice);
-          return tf.concat([tf.neg(vectors), tf.reshape(offsets, [-1, 1])], 1) as tf.Tensor2D;
+          return side === 'reference' ? augmentedReferenceRows(mips, slice) : augmentedQueryRows(mips, slice);
         }),
       );
     }
@@ -316,21 +299,6 @@ export async function searchBlocks(
   } finally {
     for (const t of referenceBlocks) t.dispose();
   }
-}
-
-/**
- * The block's values read in place when the backend keeps tensors in one memory it can view (tfjs-backend-wasm's
- * public `typedArrayFromHeap`), else null (the caller copies with `data()`). Reading a 1024 × 4096 block back
- * allocates 16 MB of fresh memory each time, and the page faults cost more than the block's matMul (measured here:
- * ~50 ms against ~32 ms). Duck-typed, so this package stays backend-independent. The view is only valid until the
- * next allocation on that heap: it is scanned at once, synchronously.
- */
-function heapView(t: tf.Tensor): Float32Array | null {
-  if (t.dtype !== 'float32') return null;
-  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (info: tf.TensorInfo) => unknown };
-  if (typeof backend.typedArrayFromHeap !== 'function') return null;
-  const view = backend.typedArrayFromHeap(t);
-  return view instanceof Float32Array && view.length === t.size ? view : null;
 }
 
 function yieldToEventLoop(): Promise<void> {

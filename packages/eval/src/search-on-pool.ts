@@ -1,9 +1,16 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Divergence } from '@empirical-bregman/bregman-core';
-import type { ExactKnnTaskPayload, ExactKnnTaskResult } from './exact-knn-task';
+import type { BregmanDivergence, Divergence } from '@empirical-bregman/bregman-core';
+import type {
+  ExactKnnTaskPayload,
+  ExactKnnTaskResult,
+  ReduceRowsTaskPayload,
+  ReductionItem,
+  SearchReducedTaskPayload,
+} from './exact-knn-task';
 import type { QuerySlot } from './exact-knn';
+import { heapView } from './heap-view';
 import { EvaluationError } from './evaluation-error';
 import type { Neighbours } from './neighbours';
 
@@ -31,43 +38,78 @@ function defaultTaskModule(): string {
   );
 }
 
+interface PoolSearchParams {
+  k: number;
+  queryIn: QuerySlot;
+  excludeSelf: boolean;
+  queryBlockSize: number;
+  referenceBlockSize: number;
+  onBlock?: (done: number, total: number) => void;
+}
+
 /**
- * Splits the queries into 2 × pool.size contiguous shares, searches each on a worker against all references (shared
- * memory, not copied), and concatenates the results. Internal.
+ * The values of a tensor copied into shared memory, which every worker reads without a copy per worker. Straight
+ * from the wasm heap where possible: a 60k × 128 `data()` first makes a fresh 31 MB array.
+ */
+async function sharedCopy(x: tf.Tensor): Promise<Float32Array> {
+  const shared = new Float32Array(new SharedArrayBuffer(x.size * 4));
+  shared.set(heapView(x) ?? ((await x.data()) as Float32Array));
+  return shared;
+}
+
+/**
+ * Contiguous query shares: at most a query block each, and at least one per worker when there are that many
+ * queries. Several small shares per worker, handed out as workers free up, balance a worker slowed by its host.
+ */
+function queryShares(nq: number, workers: number, queryBlockSize: number): Array<{ start: number; size: number }> {
+  const perShare = Math.max(1, Math.min(queryBlockSize, Math.ceil(nq / workers)));
+  const shares: Array<{ start: number; size: number }> = [];
+  for (let start = 0; start < nq; start += perShare) shares.push({ start, size: Math.min(perShare, nq - start) });
+  return shares;
+}
+
+/** Runs one task per share and writes each share's k neighbours at its place in the result. */
+async function collectShares(
+  shares: Array<{ start: number; size: number }>,
+  nq: number,
+  params: PoolSearchParams,
+  run: (share: { start: number; size: number }) => Promise<ExactKnnTaskResult>,
+): Promise<Neighbours> {
+  const indices = new Int32Array(nq * params.k);
+  const distances = new Float32Array(nq * params.k);
+  let done = 0;
+  await Promise.all(
+    shares.map((share) =>
+      run(share).then((result) => {
+        indices.set(result.indices, share.start * params.k);
+        distances.set(result.distances, share.start * params.k);
+        params.onBlock?.(++done, shares.length);
+      }),
+    ),
+  );
+  return { numQueries: nq, k: params.k, indices, distances };
+}
+
+/**
+ * Any divergence: splits the queries into shares, searches each on a worker against all references (shared memory,
+ * not copied), and concatenates the results. Internal.
  */
 export async function searchOnPool(
   pool: KnnWorkerPool,
   taskModule: string | undefined,
-  /** null: queries and references are already reduced vectors whose plain product is D (Bregman fast path). */
-  divergence: Divergence | null,
+  divergence: Divergence,
   queries: tf.Tensor2D,
   references: tf.Tensor2D,
-  params: {
-    k: number;
-    queryIn: QuerySlot;
-    excludeSelf: boolean;
-    queryBlockSize: number;
-    referenceBlockSize: number;
-    onBlock?: (done: number, total: number) => void;
-  },
+  params: PoolSearchParams,
 ): Promise<Neighbours> {
   const module = taskModule ?? defaultTaskModule();
   const [nq, d] = queries.shape;
   const nr = references.shape[0];
   const q = (await queries.data()) as Float32Array;
-  const r = (await references.data()) as Float32Array;
-  const shared = new Float32Array(new SharedArrayBuffer(r.length * 4));
-  shared.set(r);
-  const json = divergence === null ? null : divergence.toJSON();
-  const shares = Math.max(1, Math.min(nq, 2 * pool.size));
-  const perShare = Math.ceil(nq / shares);
-  const indices = new Int32Array(nq * params.k);
-  const distances = new Float32Array(nq * params.k);
-  let done = 0;
-  const tasks: Promise<void>[] = [];
-  for (let q0 = 0; q0 < nq; q0 += perShare) {
-    const size = Math.min(perShare, nq - q0);
-    const part = q.slice(q0 * d, (q0 + size) * d);
+  const shared = await sharedCopy(references);
+  const json = divergence.toJSON();
+  return collectShares(queryShares(nq, pool.size, params.queryBlockSize), nq, params, ({ start, size }) => {
+    const part = q.slice(start * d, (start + size) * d);
     const payload: ExactKnnTaskPayload = {
       divergence: json,
       queries: part,
@@ -77,18 +119,112 @@ export async function searchOnPool(
       dim: d,
       k: params.k,
       queryIn: params.queryIn,
-      selfOffset: params.excludeSelf ? q0 : null,
+      selfOffset: params.excludeSelf ? start : null,
       queryBlockSize: params.queryBlockSize,
       referenceBlockSize: params.referenceBlockSize,
     };
-    tasks.push(
-      pool.run<ExactKnnTaskResult>(module, 'exactKnnTask', payload, [part.buffer as ArrayBuffer]).then((result) => {
-        indices.set(result.indices, q0 * params.k);
-        distances.set(result.distances, q0 * params.k);
-        params.onBlock?.(++done, shares);
-      }),
-    );
+    return pool.run<ExactKnnTaskResult>(module, 'exactKnnTask', payload, [part.buffer as ArrayBuffer]);
+  });
+}
+
+/**
+ * A Bregman divergence, in two phases, both on the workers:
+ * 1. the reduction: φ and ∇φ of every query and reference row (the MIPS vectors of `reduced-bregman-vectors`), split
+ *    into query chunks and reference blocks across the workers, written into shared memory, the references already
+ *    in the block-transposed layout the products need;
+ * 2. the search: shares of reduced queries against every reduced reference block, each block one matMul.
+ * The calling thread only copies the inputs into shared memory and collects the results. Internal.
+ */
+export async function searchBregmanOnPool(
+  pool: KnnWorkerPool,
+  taskModule: string | undefined,
+  divergence: BregmanDivergence,
+  queries: tf.Tensor2D,
+  references: tf.Tensor2D,
+  params: PoolSearchParams,
+): Promise<Neighbours> {
+  const module = taskModule ?? defaultTaskModule();
+  const [nq, d] = queries.shape;
+  const nr = references.shape[0];
+  const width = d + 2;
+  const [sharedQueries, sharedReferences] = await Promise.all([sharedCopy(queries), sharedCopy(references)]);
+  const reducedQueries = new Float32Array(new SharedArrayBuffer(nq * width * 4));
+  const reducedReferences = new Float32Array(new SharedArrayBuffer(nr * width * 4));
+
+  // Phase 1: reference blocks and query blocks, grouped into tasks by guided scheduling (see `guidedGroups`).
+  const items: Array<ReductionItem & { cost: number }> = [];
+  for (let b = 0; b * params.referenceBlockSize < nr; b++)
+    items.push({
+      side: 'reference',
+      start: b,
+      rows: 0,
+      cost: Math.min(params.referenceBlockSize, nr - b * params.referenceBlockSize),
+    });
+  for (let start = 0; start < nq; start += params.queryBlockSize) {
+    const rows = Math.min(params.queryBlockSize, nq - start);
+    items.push({ side: 'query', start, rows, cost: rows });
   }
-  await Promise.all(tasks);
-  return { numQueries: nq, k: params.k, indices, distances };
+  const json = divergence.toJSON();
+  await Promise.all(
+    guidedGroups(items, pool.size, params.referenceBlockSize).map((group) => {
+      const payload: ReduceRowsTaskPayload = {
+        divergence: json,
+        queryIn: params.queryIn,
+        dim: d,
+        queries: sharedQueries,
+        references: sharedReferences,
+        numReferences: nr,
+        referenceBlockSize: params.referenceBlockSize,
+        reducedQueries,
+        reducedReferences,
+        items: group.map(({ side, start, rows }) => ({ side, start, rows })),
+      };
+      return pool.run<void>(module, 'reduceRowsTask', payload);
+    }),
+  );
+
+  // Phase 2.
+  return collectShares(queryShares(nq, pool.size, params.queryBlockSize), nq, params, ({ start, size }) => {
+    const payload: SearchReducedTaskPayload = {
+      reducedQueries,
+      reducedReferences,
+      width,
+      queryStart: start,
+      numQueries: size,
+      numReferences: nr,
+      k: params.k,
+      excludeSelf: params.excludeSelf,
+      queryBlockSize: params.queryBlockSize,
+      referenceBlockSize: params.referenceBlockSize,
+    };
+    return pool.run<ExactKnnTaskResult>(module, 'searchReducedTask', payload);
+  });
+}
+
+/**
+ * Splits `items` in order into tasks of decreasing size (guided self-scheduling): each takes about the remaining
+ * cost / (2 × workers), and at least `minCost`. Every task rebuilds the divergence from JSON (~25 ms with the
+ * structured clone for W3's ICNN, a sixth of one block's reduction), so one task per block would waste a quarter
+ * of the time; large tasks first and small ones last still let a worker that its host slows down fall behind by
+ * little.
+ */
+function guidedGroups<T extends { cost: number }>(items: T[], workers: number, minCost: number): T[][] {
+  let remaining = items.reduce((sum, item) => sum + item.cost, 0);
+  const groups: T[][] = [];
+  let current: T[] = [];
+  let cost = 0;
+  let target = Math.max(minCost, remaining / (2 * workers));
+  for (const item of items) {
+    current.push(item);
+    cost += item.cost;
+    if (cost >= target) {
+      groups.push(current);
+      remaining -= cost;
+      current = [];
+      cost = 0;
+      target = Math.max(minCost, remaining / (2 * workers));
+    }
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
 }
