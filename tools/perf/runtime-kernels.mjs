@@ -30,6 +30,19 @@ function matMulWorkloads() {
   };
 }
 
+function transposeWorkloads() {
+  // A square matrix, and a reference block of the Bregman search ([4096 references, d + 2]).
+  const square = normal([1024, 1024]);
+  const block = normal([4096, 130]);
+  return {
+    tensors: [square, block],
+    cases: [
+      { name: 'transpose [1024x1024]', run: () => disposeAfter(tf.transpose(square)) },
+      { name: 'transpose [4096x130]', run: () => disposeAfter(tf.transpose(block)) },
+    ],
+  };
+}
+
 function mlpStep() {
   // 784-256-128 MLP, softmax cross-entropy on 10 classes, Adam, batch 256.
   const x = normal([256, 784]);
@@ -127,9 +140,11 @@ export async function runRuntimeSuite({ runs = 20 } = {}) {
   if (tf.getBackend() !== 'wasm')
     return [{ workload: 'runtime kernels', skipped: `backend is ${tf.getBackend()}, not wasm` }];
   const rows = [];
-  const mm = matMulWorkloads();
-  for (const c of mm.cases) rows.push(await compare(c.name, c.run, runs));
-  tf.dispose(mm.tensors);
+  for (const make of [matMulWorkloads, transposeWorkloads]) {
+    const w = make();
+    for (const c of w.cases) rows.push(await compare(c.name, c.run, runs));
+    tf.dispose(w.tensors);
+  }
   for (const [name, make] of [
     ['MLP 784-256-128 Adam step, batch 256', mlpStep],
     ['CNN conv32-pool-conv64-pool-dense128 Adam step, batch 64', cnnStep],

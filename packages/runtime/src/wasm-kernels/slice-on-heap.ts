@@ -4,7 +4,7 @@ import type { KernelArgs, KernelFunc, WasmBackendLike } from './kernel-types';
 type HeapView = Float32Array | Int32Array | Uint8Array;
 
 /** The heap as the typed array of `dtype` (4-byte float/int, 1-byte bool), or null for other dtypes. */
-function heapOf(backend: WasmBackendLike, dtype: tf.DataType): { heap: HeapView; bytes: number } | null {
+export function heapOf(backend: WasmBackendLike, dtype: tf.DataType): { heap: HeapView; bytes: number } | null {
   if (dtype === 'float32') return { heap: backend.wasm.HEAPF32, bytes: 4 };
   if (dtype === 'int32') return { heap: backend.wasm.HEAP32, bytes: 4 };
   if (dtype === 'bool') return { heap: backend.wasm.HEAPU8, bytes: 1 };

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeededRandom } from '@empirical-bregman/common';
 import { initBackend } from '../init-backend';
 import { transposePlan } from './batch-mat-mul-transposed';
+import { matrixTransposeShape } from './transpose-on-heap';
 
 // Every replacement kernel is compared with the cpu backend's stock kernels: forward values and gradients.
 
@@ -161,6 +162,82 @@ describe('Slice on wasm', () => {
       tf.grad((v: tf.Tensor) => tf.sum(tf.square(tf.slice(v, [2, 1], [4, 2]))))(x!),
     );
     expect(Array.from(wasm[0]!.values)).toEqual(Array.from(cpu[0]!.values));
+  });
+});
+
+describe('Transpose on wasm', () => {
+  it('recognises a swap of the last two axes, and only that', () => {
+    expect(matrixTransposeShape([4, 7], [1, 0])).toEqual({ batch: 1, rows: 4, cols: 7 });
+    expect(matrixTransposeShape([2, 3, 4, 7], [0, 1, 3, 2])).toEqual({ batch: 6, rows: 4, cols: 7 });
+    expect(matrixTransposeShape([2, 4, 7], [2, 1, 0])).toBeNull();
+    expect(matrixTransposeShape([2, 4, 7], [1, 0, 2])).toBeNull();
+    expect(matrixTransposeShape([5], [0])).toBeNull();
+  });
+
+  it('matches cpu exactly: sizes around and across the 32-wide tiles, batched, very wide (stock), other permutations, empty', async () => {
+    const cases: [number[], number[]][] = [
+      [
+        [1, 1],
+        [1, 0],
+      ],
+      [
+        [5, 3],
+        [1, 0],
+      ],
+      [
+        [32, 32],
+        [1, 0],
+      ],
+      [
+        [33, 65],
+        [1, 0],
+      ],
+      [
+        [130, 97],
+        [1, 0],
+      ],
+      [
+        [3, 40, 35],
+        [0, 2, 1],
+      ],
+      [
+        [2, 2, 9, 31],
+        [0, 1, 3, 2],
+      ],
+      [
+        [4, 6, 5],
+        [2, 0, 1],
+      ],
+      [
+        [0, 5],
+        [1, 0],
+      ],
+    ];
+    for (const [shape, perm] of cases) {
+      const { cpu, wasm } = await onBoth([input(shape)], (x) => tf.transpose(x!, perm));
+      expect(wasm[0]!.shape).toEqual(cpu[0]!.shape);
+      expect(Array.from(wasm[0]!.values)).toEqual(Array.from(cpu[0]!.values));
+    }
+  });
+
+  it('transposes int32 and bool tensors and passes a gradient back', async () => {
+    await tf.setBackend('wasm');
+    const ints = tf.tensor2d(
+      Int32Array.from({ length: 6 }, (_, i) => i - 2),
+      [2, 3],
+      'int32',
+    );
+    const flags = tf.tensor2d([true, false, false, true, true, false], [3, 2], 'bool');
+    const [ti, tb] = [tf.transpose(ints), tf.transpose(flags)];
+    expect(ti.dtype).toBe('int32');
+    expect(Array.from(await ti.data())).toEqual([-2, 1, -1, 2, 0, 3]);
+    expect(Array.from(await tb.data())).toEqual([1, 0, 1, 0, 1, 0]);
+    tf.dispose([ints, flags, ti, tb]);
+    const w = input([7, 3]);
+    const { cpu, wasm } = await onBoth([input([7, 40]), w], (x, v) =>
+      tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.matMul(tf.transpose(a), x!))))(v!),
+    );
+    expectClose(cpu, wasm);
   });
 });
 

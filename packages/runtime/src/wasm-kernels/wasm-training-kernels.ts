@@ -6,6 +6,7 @@ import { makeConv2dBackpropInput } from './conv2d-backprop-input';
 import type { KernelFunc } from './kernel-types';
 import { makeSharedIdentity } from './identity-shared';
 import { makeHeapSlice } from './slice-on-heap';
+import { makeTiledTranspose } from './transpose-on-heap';
 import { makeLeadingAxesSum } from './sum-leading-axes';
 import { unsortedSegmentSum } from './unsorted-segment-sum';
 
@@ -13,6 +14,7 @@ import { unsortedSegmentSum } from './unsorted-segment-sum';
 export const WASM_TRAINING_KERNELS = [
   'Identity',
   'Slice',
+  'Transpose',
   'Sum',
   'BatchMatMul',
   '_FusedMatMul',
@@ -39,6 +41,8 @@ function replacementFor(
       return makeSharedIdentity(stockFunc());
     case 'Slice':
       return makeHeapSlice(stockFunc());
+    case 'Transpose':
+      return makeTiledTranspose(stockFunc());
     case 'Sum':
       return makeLeadingAxesSum(stockFunc());
     case 'BatchMatMul':
