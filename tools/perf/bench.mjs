@@ -29,9 +29,8 @@ const runtime = suite === 'runtime' || suite === 'all' ? await runRuntimeSuite({
 const retrieval = !args.includes('--no-retrieval');
 const bregman = suite === 'bregman' || suite === 'all' ? await runBregmanSuite({ runs, retrieval }) : [];
 if (suite === 'bregman' || suite === 'all') {
-  // Both cores: after the single-thread rows, so that W3's in-process time of this run is the reference.
-  const w3 = bregman.find((r) => r.workload.startsWith('W3 '));
-  bregman.push(...(await runParallelWorkloads({ runs, w3InProcessMs: w3 ? w3.ms : null })));
+  // Both cores, after the single-thread rows.
+  bregman.push(...(await runParallelWorkloads({ runs, retrieval })));
 }
 // W5: ANN over 100k trained embeddings of Fashion-MNIST (3 runs each, whatever --runs says; width 256 adds nothing
 // beyond 128 here: recall 0.999 vs 0.997).

@@ -5,7 +5,7 @@ import { SeededRandom } from '@empirical-bregman/common';
 import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
 import { exactKnn } from '@empirical-bregman/eval';
 import * as tf from '@tensorflow/tfjs-core';
-import { normalTensor, timeMedian } from './harness.mjs';
+import { normalTensor, timeInterleaved, timeMedian } from './harness.mjs';
 
 const rng = new SeededRandom(3);
 /** A variable holding `t`, without keeping `t` itself alive. */
@@ -17,7 +17,7 @@ const variableOf = (t) => {
 const normal = (shape, std = 1) => normalTensor(rng, shape, std);
 
 /** The W1 ICNN: φ on the 128-d embedding, 2 hidden layers of width 256, softplus, μ = 0.1. */
-function w1Divergence() {
+export function w1Divergence() {
   return new BregmanDivergence(
     new IcnnConvexFunction({ dim: 128, hiddenSizes: [256, 256], activation: 'softplus', mu: 0.1, seed: 1 }),
   );
@@ -27,7 +27,7 @@ function w1Divergence() {
  * W1: batch 256 of 784-d inputs, MLP 784→512→128 (ReLU after the hidden layer), one pairwise D over the batch,
  * contrastive loss over all pairs (positives D, negatives relu(1 − D)), mean; Adam 1e-3 on trunk and φ together.
  */
-function trainingStep(divergence) {
+export function trainingStep(divergence) {
   const x = normal([256, 784]);
   const labels = Int32Array.from({ length: 256 }, (_, i) => i % 16);
   const same = tf.tidy(() => {
@@ -154,16 +154,14 @@ export async function runBregmanSuite({ runs = 20, retrieval = true } = {}) {
   const trunkOnly = new SquaredEuclideanDivergence();
   const w1 = trainingStep(divergence);
   const w1Trunk = trainingStep(trunkOnly);
-  const w1Ms = (await timeMedian(w1.run, { runs })).medianMs;
-  const w1TrunkMs = (await timeMedian(w1Trunk.run, { runs })).medianMs;
+  const [w1Ms, w1TrunkMs] = (await timeInterleaved([w1.run, w1Trunk.run], { runs })).map((t) => t.medianMs);
   w1.dispose();
   w1Trunk.dispose();
   rows.push(ratioRow('W1 Bregman training step (ICNN head)', w1Ms, 'W1-trunk (squared Euclidean)', w1TrunkMs, 2.0));
 
   const w2 = pairwiseStep(divergence);
   const w2mm = matMulStep();
-  const w2Ms = (await timeMedian(w2.run, { runs })).medianMs;
-  const w2mmMs = (await timeMedian(w2mm.run, { runs })).medianMs;
+  const [w2Ms, w2mmMs] = (await timeInterleaved([w2.run, w2mm.run], { runs })).map((t) => t.medianMs);
   w2.dispose();
   w2mm.dispose();
   rows.push(ratioRow('W2 pairwise D 1024×1024×128 fwd+bwd', w2Ms, 'W2-matmul fwd+bwd', w2mmMs, 5.0));

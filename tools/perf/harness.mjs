@@ -15,6 +15,25 @@ export async function timeMedian(fn, { runs = 20, warmup = 3 } = {}) {
   return { medianMs: times[Math.floor(times.length / 2)], minMs: times[0], maxMs: times[times.length - 1], runs };
 }
 
+/**
+ * Median ms of each of `fns`, timed in turn (a, b, a, b, …) so that a change in the host's load during the run hits
+ * each alike: what a ratio between them needs on a shared machine.
+ */
+export async function timeInterleaved(fns, { runs = 20, warmup = 3 } = {}) {
+  const times = fns.map(() => []);
+  for (let r = -warmup; r < runs; r++) {
+    for (const [i, fn] of fns.entries()) {
+      const t0 = process.hrtime.bigint();
+      await fn();
+      if (r >= 0) times[i].push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  }
+  return times.map((t) => {
+    t.sort((a, b) => a - b);
+    return { medianMs: t[Math.floor(t.length / 2)], minMs: t[0], maxMs: t[t.length - 1], runs };
+  });
+}
+
 export function machine(info) {
   const cpu = cpus();
   return {

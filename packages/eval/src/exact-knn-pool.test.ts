@@ -5,7 +5,13 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { BregmanDivergence, CosineDivergence } from '@empirical-bregman/bregman-core';
 import { SeededRandom } from '@empirical-bregman/common';
-import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
+import {
+  type ConvexFunction,
+  type ConvexFunctionJSON,
+  IcnnConvexFunction,
+  SquaredNorm,
+  registerConvexFunction,
+} from '@empirical-bregman/convex-net';
 import { WorkerPool } from '@empirical-bregman/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exactKnn } from './exact-knn';
@@ -99,5 +105,61 @@ describe('exactKnn on a worker pool', () => {
     expect(Array.from(pooled.indices)).toEqual(Array.from(local.indices));
     for (let t = 0; t < local.distances.length; t++) expect(pooled.distances[t]).toBeCloseTo(local.distances[t], 5);
     tf.dispose([x, q]);
+  });
+
+  it('reduces on the calling thread a generator the workers cannot rebuild (registered here only)', async () => {
+    // φ(x) = ‖x‖² (twice SquaredNorm's ‖x‖²/2), registered in this thread's registry but not in the workers'.
+    class DoubledSquaredNorm implements ConvexFunction {
+      readonly type = 'DoubledSquaredNormForPoolTest';
+      readonly trainableVariables: tf.Variable[] = [];
+      private readonly inner: SquaredNorm;
+      constructor(readonly dim: number) {
+        this.inner = new SquaredNorm({ dim });
+      }
+      valueAndGrad(x: tf.Tensor2D) {
+        return tf.tidy(() => {
+          const { value, grad } = this.inner.valueAndGrad(x);
+          return { value: tf.mul(2, value) as tf.Tensor1D, grad: tf.mul(2, grad) as tf.Tensor2D };
+        });
+      }
+      toJSON(): ConvexFunctionJSON {
+        return { type: this.type, config: { dim: this.dim }, weights: {} };
+      }
+      dispose(): void {}
+    }
+    registerConvexFunction(
+      'DoubledSquaredNormForPoolTest',
+      (json) => new DoubledSquaredNorm(json.config.dim as number),
+    );
+    const rng = new SeededRandom('pool-custom');
+    const x = tf.tensor2d(rng.normalArray(90 * 3), [90, 3]);
+    const divergence = new BregmanDivergence(new DoubledSquaredNorm(3));
+    const options = { k: 5, excludeSelf: true, queryBlockSize: 32, referenceBlockSize: 40 };
+    const local = await exactKnn(divergence, x, x, options);
+    const pooled = await exactKnn(divergence, x, x, { ...options, pool, taskModule });
+    expect(Array.from(pooled.indices)).toEqual(Array.from(local.indices));
+    // D = ‖x − y‖² for this φ: check one neighbour against the closed form.
+    const [xs] = [await x.array()];
+    const j = pooled.indices[0]!;
+    const closed = xs[0]!.reduce((sum, v, c) => sum + (v - xs[j]![c]!) ** 2, 0);
+    expect(pooled.distances[0]).toBeCloseTo(closed, 4);
+    x.dispose();
+  });
+
+  it('fails a search on non-finite input with a clear error, and leaves no tensor behind on the workers', async () => {
+    const counts = () => Promise.all([0, 1].map((w) => pool.runOn<number>(w, taskModule, 'workerTensorCount', {})));
+    const d = 4;
+    const divergence = new BregmanDivergence(new IcnnConvexFunction({ dim: d, hiddenSizes: [8], seed: 3 }));
+    const values = new SeededRandom('pool-nan').normalArray(300 * d);
+    const good = tf.tensor2d(values, [300, d]);
+    values[250 * d] = Number.NaN;
+    const bad = tf.tensor2d(values, [300, d]);
+    const options = { k: 3, pool, taskModule, queryBlockSize: 64, referenceBlockSize: 64 };
+    await exactKnn(divergence, good, good, options);
+    const before = await counts();
+    for (let i = 0; i < 2; i++) await expect(exactKnn(divergence, bad, bad, options)).rejects.toThrow(/finite|NaN/);
+    expect(await counts()).toEqual(before);
+    tf.dispose([good, bad]);
+    divergence.dispose();
   });
 });

@@ -8,12 +8,7 @@ import {
 import { EvaluationError } from './evaluation-error';
 import { type QuerySlot, RunningTopK, searchBlocks } from './exact-knn';
 import { heapView } from './heap-view';
-import {
-  augmentedQueryRows,
-  augmentedReferenceRows,
-  referenceBlock,
-  writeTransposedBlock,
-} from './reduced-bregman-vectors';
+import { type ReductionItem, type SharedReduction, referenceBlock, reduceItems } from './reduced-bregman-vectors';
 
 // The worker side of `exactKnn({ pool })`, built as its own entry (`dist/exact-knn-task.js`) for runtime's
 // `WorkerPool`. Results come back by transfer (runtime's `withTransfer` shape).
@@ -32,6 +27,8 @@ export interface ExactKnnTaskPayload {
   readonly dim: number;
   readonly k: number;
   readonly queryIn: QuerySlot;
+  /** The share's first query in the whole search (for error messages). */
+  readonly queryStart: number;
   /** Query q of this share is reference q + selfOffset (excluded), or null. */
   readonly selfOffset: number | null;
   readonly queryBlockSize: number;
@@ -52,7 +49,7 @@ export async function exactKnnTask(payload: ExactKnnTaskPayload): Promise<Transf
   const queries = tf.tensor2d(payload.queries, [payload.numQueries, payload.dim]);
   const references = tf.tensor2d(payload.references, [payload.numReferences, payload.dim]);
   try {
-    const top = new RunningTopK(payload.numQueries, payload.k, payload.selfOffset);
+    const top = new RunningTopK(payload.numQueries, payload.k, payload.selfOffset, payload.queryStart);
     await searchBlocks(divergence, queries, references, payload.queryIn, top, {
       queryBlockSize: payload.queryBlockSize,
       referenceBlockSize: payload.referenceBlockSize,
@@ -72,33 +69,14 @@ function transferTopK(top: RunningTopK): Transferred<ExactKnnTaskResult> {
   };
 }
 
-/** Rows of a Bregman search to reduce on one worker: query rows, or one whole reference block. */
-export interface ReductionItem {
-  readonly side: 'query' | 'reference';
-  /** First row (queries), or the block index (references). */
-  readonly start: number;
-  /** Number of rows (queries); ignored for a reference block. */
-  readonly rows: number;
-}
-
 /** Phase 1 of the pool's Bregman search: φ and ∇φ of some rows, written into shared memory. */
-export interface ReduceRowsTaskPayload {
+export interface ReduceRowsTaskPayload extends SharedReduction {
   readonly divergence: DivergenceJSON;
   readonly queryIn: QuerySlot;
-  readonly dim: number;
-  /** [numQueries · dim] and [numReferences · dim], shared. */
-  readonly queries: Float32Array;
-  readonly references: Float32Array;
-  readonly numReferences: number;
-  readonly referenceBlockSize: number;
-  /** Out: [numQueries · (dim + 2)] row-major, and the block-transposed references (`referenceBlock`), shared. */
-  readonly reducedQueries: Float32Array;
-  readonly reducedReferences: Float32Array;
   readonly items: readonly ReductionItem[];
 }
 
 /** Phase 1 of the pool's Bregman search: reduces `items` into the shared outputs. */
-
 export function reduceRowsTask(payload: ReduceRowsTaskPayload): void {
   const divergence = divergenceFromJSON(payload.divergence);
   try {
@@ -108,29 +86,7 @@ export function reduceRowsTask(payload: ReduceRowsTaskPayload): void {
         'INVALID_ARGUMENT',
         `expected a Bregman divergence for the reduced pool search, got ${divergence.constructor.name}`,
       );
-    const mips = new BregmanMipsReduction(divergence.generator, { querySlot: payload.queryIn });
-    const { dim } = payload;
-    const width = dim + 2;
-    for (const item of payload.items) {
-      if (item.side === 'query') {
-        const rows = tf.tensor2d(payload.queries.subarray(item.start * dim, (item.start + item.rows) * dim), [
-          item.rows,
-          dim,
-        ]);
-        const reduced = augmentedQueryRows(mips, rows);
-        payload.reducedQueries.set(valuesOf(reduced), item.start * width);
-        tf.dispose([rows, reduced]);
-      } else {
-        const block = referenceBlock(payload.numReferences, width, payload.referenceBlockSize, item.start);
-        const rows = tf.tensor2d(payload.references.subarray(block.start * dim, (block.start + block.rows) * dim), [
-          block.rows,
-          dim,
-        ]);
-        const reduced = augmentedReferenceRows(mips, rows);
-        writeTransposedBlock(valuesOf(reduced), payload.reducedReferences, block, width);
-        tf.dispose([rows, reduced]);
-      }
-    }
+    reduceItems(new BregmanMipsReduction(divergence.generator, { querySlot: payload.queryIn }), payload, payload.items);
   } finally {
     divergence.dispose();
   }
@@ -158,7 +114,7 @@ export interface SearchReducedTaskPayload {
 
 export function searchReducedTask(payload: SearchReducedTaskPayload): Transferred<ExactKnnTaskResult> {
   const { width, queryStart, numQueries, numReferences, queryBlockSize, referenceBlockSize } = payload;
-  const top = new RunningTopK(numQueries, payload.k, payload.excludeSelf ? queryStart : null);
+  const top = new RunningTopK(numQueries, payload.k, payload.excludeSelf ? queryStart : null, queryStart);
   const numBlocks = Math.ceil(numReferences / referenceBlockSize);
   for (let a0 = 0; a0 < numQueries; a0 += queryBlockSize) {
     const bq = Math.min(queryBlockSize, numQueries - a0);
@@ -191,4 +147,9 @@ export function searchReducedTask(payload: SearchReducedTaskPayload): Transferre
   // D = offset − score can fall a hair below 0 by round-off; clamp as `pairwise` and the single-process path do.
   top.clampBelow(0);
   return transferTopK(top);
+}
+
+/** Tensors alive on this worker (for leak checks after failed searches). */
+export function workerTensorCount(): number {
+  return tf.memory().numTensors;
 }

@@ -33,7 +33,8 @@ export interface ExactKnnOptions {
   /**
    * Split the queries across the workers of a pool (runtime's `WorkerPool`, each worker with its own backend). The
    * divergence travels as `toJSON()` and is rebuilt with bregman-core's `divergenceFromJSON`, so its type must be
-   * registered there. Results are identical to the single-process search.
+   * registered there (a Bregman divergence whose generator the workers cannot rebuild is reduced on the calling
+   * thread instead). Results are identical to the single-process search when the workers run the same backend.
    */
   readonly pool?: KnnWorkerPool;
   /** The built task module the workers run (default: `exact-knn-task.js` beside this package's build). */
@@ -327,11 +328,13 @@ export class RunningTopK {
 
   /**
    * @param selfOffset when not null, query q (0-based here) is reference q + selfOffset and never its own neighbour.
+   * @param queryOffset added to q in error messages (a worker's share starts at this query of the whole search).
    */
   constructor(
     readonly numQueries: number,
     readonly k: number,
     private readonly selfOffset: number | null,
+    private readonly queryOffset = 0,
   ) {
     this.capacity = 2 * k;
     this.threshold = new Float32Array(numQueries).fill(Number.POSITIVE_INFINITY);
@@ -382,7 +385,7 @@ export class RunningTopK {
       throw new EvaluationError(
         'exactKnn',
         'NON_FINITE',
-        `expected finite divergences, got NaN for query ${q} and reference ${j}`,
+        `expected finite divergences, got NaN for query ${q + this.queryOffset} and reference ${j}`,
       );
     }
     if (this.selfOffset !== null && j === q + this.selfOffset) return;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BregmanMipsReduction } from '@empirical-bregman/bregman-core';
+import { heapView } from './heap-view';
 
 /**
  * The Bregman fast path's vectors. With bregman-core's MIPS reduction, D(q, r) = offset_q − ⟨u_q, v_r⟩ (both slots);
@@ -51,5 +52,55 @@ export function writeTransposedBlock(
     const from = j * width;
     let to = offset + j;
     for (let c = 0; c < width; c++, to += rows) out[to] = values[from + c]!;
+  }
+}
+
+/** Rows of a Bregman search to reduce: query rows, or one whole reference block. */
+export interface ReductionItem {
+  readonly side: 'query' | 'reference';
+  /** First row (queries), or the block index (references). */
+  readonly start: number;
+  /** Number of rows (queries); ignored for a reference block. */
+  readonly rows: number;
+}
+
+/** The inputs and outputs of the pool search's reduction, all in shared memory. */
+export interface SharedReduction {
+  readonly dim: number;
+  /** [numQueries · dim] and [numReferences · dim]. */
+  readonly queries: Float32Array;
+  readonly references: Float32Array;
+  readonly numReferences: number;
+  readonly referenceBlockSize: number;
+  /** Out: [numQueries · (dim + 2)] row-major, and the block-transposed references (`referenceBlock`). */
+  readonly reducedQueries: Float32Array;
+  readonly reducedReferences: Float32Array;
+}
+
+/** Reduces `items` (φ and ∇φ of their rows) into the shared outputs; on a worker, or on the calling thread. */
+export function reduceItems(
+  mips: BregmanMipsReduction,
+  shared: SharedReduction,
+  items: readonly ReductionItem[],
+): void {
+  const { dim } = shared;
+  const width = dim + 2;
+  for (const item of items) {
+    const block =
+      item.side === 'query' ? null : referenceBlock(shared.numReferences, width, shared.referenceBlockSize, item.start);
+    const [start, count] = block ? [block.start, block.rows] : [item.start, item.rows];
+    const source = block ? shared.references : shared.queries;
+    let rows: tf.Tensor2D | undefined;
+    let reduced: tf.Tensor2D | undefined;
+    try {
+      rows = tf.tensor2d(source.subarray(start * dim, (start + count) * dim), [count, dim]);
+      reduced = block ? augmentedReferenceRows(mips, rows) : augmentedQueryRows(mips, rows);
+      // Read in place on the wasm heap (at once, before any other allocation), else copied.
+      const values = heapView(reduced) ?? (reduced.dataSync() as Float32Array);
+      if (block) writeTransposedBlock(values, shared.reducedReferences, block, width);
+      else shared.reducedQueries.set(values, start * width);
+    } finally {
+      tf.dispose([rows, reduced].filter((t): t is tf.Tensor2D => t !== undefined));
+    }
   }
 }

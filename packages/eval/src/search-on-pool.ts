@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as tf from '@tensorflow/tfjs-core';
-import type { BregmanDivergence, Divergence } from '@empirical-bregman/bregman-core';
+import { type BregmanDivergence, BregmanMipsReduction, type Divergence } from '@empirical-bregman/bregman-core';
 import type {
   ExactKnnTaskPayload,
   ExactKnnTaskResult,
   ReduceRowsTaskPayload,
-  ReductionItem,
   SearchReducedTaskPayload,
 } from './exact-knn-task';
+import { type ReductionItem, type SharedReduction, reduceItems } from './reduced-bregman-vectors';
 import type { QuerySlot } from './exact-knn';
 import { heapView } from './heap-view';
 import { EvaluationError } from './evaluation-error';
@@ -119,6 +119,7 @@ export async function searchOnPool(
       dim: d,
       k: params.k,
       queryIn: params.queryIn,
+      queryStart: start,
       selfOffset: params.excludeSelf ? start : null,
       queryBlockSize: params.queryBlockSize,
       referenceBlockSize: params.referenceBlockSize,
@@ -133,7 +134,9 @@ export async function searchOnPool(
  *    into query chunks and reference blocks across the workers, written into shared memory, the references already
  *    in the block-transposed layout the products need;
  * 2. the search: shares of reduced queries against every reduced reference block, each block one matMul.
- * The calling thread only copies the inputs into shared memory and collects the results. Internal.
+ * The calling thread only copies the inputs into shared memory and collects the results. A generator the workers
+ * cannot rebuild from JSON (a type registered with `registerConvexFunction` on this thread only) is reduced on this
+ * thread instead; phase 2 needs no divergence. Internal.
  */
 export async function searchBregmanOnPool(
   pool: KnnWorkerPool,
@@ -148,8 +151,16 @@ export async function searchBregmanOnPool(
   const nr = references.shape[0];
   const width = d + 2;
   const [sharedQueries, sharedReferences] = await Promise.all([sharedCopy(queries), sharedCopy(references)]);
-  const reducedQueries = new Float32Array(new SharedArrayBuffer(nq * width * 4));
-  const reducedReferences = new Float32Array(new SharedArrayBuffer(nr * width * 4));
+  const shared: SharedReduction = {
+    dim: d,
+    queries: sharedQueries,
+    references: sharedReferences,
+    numReferences: nr,
+    referenceBlockSize: params.referenceBlockSize,
+    reducedQueries: new Float32Array(new SharedArrayBuffer(nq * width * 4)),
+    reducedReferences: new Float32Array(new SharedArrayBuffer(nr * width * 4)),
+  };
+  const { reducedQueries, reducedReferences } = shared;
 
   // Phase 1: reference blocks and query blocks, grouped into tasks by guided scheduling (see `guidedGroups`).
   const items: Array<ReductionItem & { cost: number }> = [];
@@ -165,23 +176,24 @@ export async function searchBregmanOnPool(
     items.push({ side: 'query', start, rows, cost: rows });
   }
   const json = divergence.toJSON();
-  await Promise.all(
+  const reduced = await Promise.allSettled(
     guidedGroups(items, pool.size, params.referenceBlockSize).map((group) => {
       const payload: ReduceRowsTaskPayload = {
+        ...shared,
         divergence: json,
         queryIn: params.queryIn,
-        dim: d,
-        queries: sharedQueries,
-        references: sharedReferences,
-        numReferences: nr,
-        referenceBlockSize: params.referenceBlockSize,
-        reducedQueries,
-        reducedReferences,
         items: group.map(({ side, start, rows }) => ({ side, start, rows })),
       };
       return pool.run<void>(module, 'reduceRowsTask', payload);
     }),
   );
+  const failures = reduced.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
+  if (failures.length > 0) {
+    const unknownType = (e: unknown) => (e as { code?: unknown })?.code === 'NOT_FOUND';
+    const other = failures.find((e) => !unknownType(e));
+    if (other !== undefined) throw other;
+    reduceItems(new BregmanMipsReduction(divergence.generator, { querySlot: params.queryIn }), shared, items);
+  }
 
   // Phase 2.
   return collectShares(queryShares(nq, pool.size, params.queryBlockSize), nq, params, ({ start, size }) => {
@@ -204,9 +216,9 @@ export async function searchBregmanOnPool(
 /**
  * Splits `items` in order into tasks of decreasing size (guided self-scheduling): each takes about the remaining
  * cost / (2 × workers), and at least `minCost`. Every task rebuilds the divergence from JSON (~25 ms with the
- * structured clone for W3's ICNN, a sixth of one block's reduction), so one task per block would waste a quarter
- * of the time; large tasks first and small ones last still let a worker that its host slows down fall behind by
- * little.
+ * structured clone for W3's ICNN, against ~130 ms to reduce one 4096-row block), so one task per block would spend
+ * about a seventh of phase 1 on rebuilding; large tasks first and small ones last still let a worker that its host
+ * slows down fall behind by little.
  */
 function guidedGroups<T extends { cost: number }>(items: T[], workers: number, minCost: number): T[][] {
   let remaining = items.reduce((sum, item) => sum + item.cost, 0);

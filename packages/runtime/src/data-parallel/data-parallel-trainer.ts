@@ -133,26 +133,32 @@ export class DataParallelTrainer {
    * averaged gradient. If a replica fails, the others are released and the trainer refuses further steps.
    */
   async step(batches: readonly unknown[]): Promise<DataParallelStep> {
-    return (await this.steps([batches]))[0]!;
+    return (await this.run([batches], 'DataParallelTrainer.step'))[0]!;
   }
 
   /**
    * Several synchronous steps in one message per worker: `batchesPerStep[s][w]` is worker w's batch of step s. Same
    * updates as calling `step` for each in turn, without a round trip through this thread between steps (each costs
-   * 1–4 ms of idle workers on two cores, against a ~50 ms W1 step).
+   * 1–4 ms of idle workers on two cores, against a ~50 ms W1 step). Every batch is sent to its worker up front. If a
+   * step fails, the call rejects with its error and the results of the steps before it are not returned (the
+   * replicas did apply them; the trainer refuses further steps either way).
    */
   async steps(batchesPerStep: readonly (readonly unknown[])[]): Promise<DataParallelStep[]> {
+    return this.run(batchesPerStep, 'DataParallelTrainer.steps');
+  }
+
+  private async run(batchesPerStep: readonly (readonly unknown[])[], component: string): Promise<DataParallelStep[]> {
     this.usable();
     if (!Array.isArray(batchesPerStep) || batchesPerStep.length === 0)
       throw new RuntimeError(
-        'DataParallelTrainer.steps',
+        component,
         'INVALID_ARGUMENT',
         `expected a non-empty array of steps, got ${Array.isArray(batchesPerStep) ? 'an empty array' : typeof batchesPerStep}`,
       );
     for (const [s, batches] of batchesPerStep.entries())
       if (!Array.isArray(batches) || batches.length !== this.workers)
         throw new RuntimeError(
-          'DataParallelTrainer.step',
+          component,
           'INVALID_ARGUMENT',
           `expected one batch per worker (${this.workers}), got ${Array.isArray(batches) ? batches.length : typeof batches}${batchesPerStep.length > 1 ? ` at step ${s}` : ''}`,
         );

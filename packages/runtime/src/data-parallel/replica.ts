@@ -44,7 +44,7 @@ export interface DataParallelStepTimings {
   readonly computeMs: number;
   /** Waiting at the barrier for the other replicas' gradients (the straggler cost). */
   readonly waitMs: number;
-  /** Averaging the workers' gradients (this worker's part of the all-reduce). */
+  /** Averaging the workers' gradients (every worker averages the whole vector, so all get the same bits). */
   readonly averageMs: number;
   /** The optimizer update with the averaged gradient. */
   readonly applyMs: number;

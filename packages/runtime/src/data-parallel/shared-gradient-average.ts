@@ -33,8 +33,8 @@ const POLL_MS = 200;
 
 /**
  * All-reduce by averaging through shared memory, the collective of distributed data-parallel training: every worker
- * writes its gradient, waits at a barrier, then sums all workers' gradients in worker order (0, 1, …) and divides by
- * the count. Every worker performs the same float32 operations in the same order, so all replicas receive the
+ * writes its gradient, waits at a barrier, then sums all workers' gradients in worker order (0, 1, …) and multiplies
+ * by 1 / count. Every worker performs the same float32 operations in the same order, so all replicas receive the
  * bit-identical average and stay in lockstep without sending weights around.
  */
 export class SharedGradientAverage {
