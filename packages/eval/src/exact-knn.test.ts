@@ -47,6 +47,24 @@ describe('exactKnn equals a naive full-matrix kNN', () => {
     }
   }
 
+  // Large k: the candidates of a compaction outgrow the insertion sort (quicksort path), with many exact ties.
+  for (const k of [40, 83]) {
+    it(`k = ${k} of ${nr} references, right slot, blocks 7 × 10: same order and ties as the naive kNN`, async () => {
+      const Q = tf.tensor2d(q, [nq, d]);
+      const R = tf.tensor2d(r, [nr, d]);
+      const nn = await exactKnn(new ShiftedSquaredDistance(), Q, R, {
+        k,
+        queryIn: 'right',
+        queryBlockSize: 7,
+        referenceBlockSize: 10,
+      });
+      tf.dispose([Q, R]);
+      const ref = naiveKnn(q, r, d, k, ShiftedSquaredDistance.value, 'right');
+      expect(Array.from(nn.indices)).toEqual(Array.from(ref.indices));
+      expect(Array.from(nn.distances)).toEqual(Array.from(ref.distances));
+    });
+  }
+
   it('the two slots give different neighbours for an asymmetric D', async () => {
     const Q = tf.tensor2d(q, [nq, d]);
     const R = tf.tensor2d(r, [nr, d]);
