@@ -2,7 +2,14 @@
 // replica per trainer, computes its gradient, averages it with the others' through shared memory and applies it.
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import type { CreateReplica, Replica, ReplicaStepResult, VariableValues } from './data-parallel/replica';
+import type {
+  CreateReplica,
+  DataParallelState,
+  OptimizerWeightValues,
+  Replica,
+  ReplicaStepResult,
+  VariableValues,
+} from './data-parallel/replica';
 import { SharedGradientAverage, type SharedGradientBuffers } from './data-parallel/shared-gradient-average';
 import { RuntimeError } from './runtime-error';
 import type { TaskContext } from './worker-protocol';
@@ -152,6 +159,61 @@ export function replicaWeights(payload: { trainerId: number }): VariableValues[]
     shape: [...v.shape],
     values: Float32Array.from(v.dataSync() as Float32Array),
   }));
+}
+
+/** The replica's variables and its optimizer's state (to checkpoint a run). */
+export async function replicaState(payload: { trainerId: number }): Promise<DataParallelState> {
+  const { replica } = stateOf(payload.trainerId);
+  const weights = await replica.optimizer.getWeights();
+  try {
+    const optimizer: OptimizerWeightValues[] = weights.map(({ name, tensor }) => ({
+      name,
+      shape: [...tensor.shape],
+      dtype: tensor.dtype === 'int32' ? 'int32' : 'float32',
+      values: tensor.dtype === 'int32' ? Int32Array.from(tensor.dataSync()) : Float32Array.from(tensor.dataSync()),
+    }));
+    return { variables: replicaWeights(payload), optimizer };
+  } finally {
+    // getWeights makes some tensors for the occasion (Adam's iteration count); the optimizer's own variables stay.
+    for (const { tensor } of weights) if (!(tensor instanceof tf.Variable)) tensor.dispose();
+  }
+}
+
+/** Sets the replica's variables and optimizer state from `replicaState` output (to resume a run). */
+export async function loadReplicaState(payload: { trainerId: number; state: DataParallelState }): Promise<void> {
+  const { replica } = stateOf(payload.trainerId);
+  const { variables, optimizer } = payload.state;
+  if (variables.length !== replica.variables.length)
+    throw new RuntimeError(
+      'DataParallelTrainer.loadState',
+      'INVALID_SHAPE',
+      `expected ${replica.variables.length} variables, got ${variables.length}`,
+    );
+  for (const [i, v] of replica.variables.entries()) {
+    const saved = variables[i]!;
+    if (saved.shape.length !== v.shape.length || saved.shape.some((n, k) => n !== v.shape[k]))
+      throw new RuntimeError(
+        'DataParallelTrainer.loadState',
+        'INVALID_SHAPE',
+        `expected variable ${i} of shape [${v.shape.join(', ')}], got [${saved.shape.join(', ')}] (${saved.name})`,
+      );
+  }
+  tf.tidy(() => {
+    for (const [i, v] of replica.variables.entries()) v.assign(tf.tensor(variables[i]!.values, v.shape, 'float32'));
+  });
+  // The optimizer's current state is replaced, not disposed, by setWeights: free it here.
+  const previous = await replica.optimizer.getWeights();
+  const incoming = optimizer.map(({ name, shape, dtype, values }) => ({
+    name,
+    tensor: tf.tensor(values, shape, dtype),
+  }));
+  try {
+    await replica.optimizer.setWeights(incoming);
+  } finally {
+    // setWeights keeps its own variables made from these (sharing their data), so the tensors can go.
+    tf.dispose(incoming.map((w) => w.tensor));
+  }
+  tf.dispose(previous.map((w) => w.tensor));
 }
 
 /** Frees the replica (variables, optimizer and whatever `dispose` frees). */

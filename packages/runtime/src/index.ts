@@ -20,7 +20,9 @@ export { DataParallelTrainer } from './data-parallel/data-parallel-trainer';
 export type { DataParallelStep, DataParallelTrainerOptions } from './data-parallel/data-parallel-trainer';
 export type {
   CreateReplica,
+  DataParallelState,
   DataParallelStepTimings,
+  OptimizerWeightValues,
   Replica,
   ReplicaContext,
   VariableValues,

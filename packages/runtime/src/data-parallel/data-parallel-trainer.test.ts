@@ -118,6 +118,39 @@ describe('DataParallelTrainer', () => {
     await batched.dispose();
   });
 
+  it('resumes from a saved state exactly: the steps after loadState equal the original run’s', async () => {
+    const fixture = (await import(replicaModule)) as Fixture;
+    const counts = () =>
+      Promise.all([0, 1].map((w) => pool.runOn<number>(w, dataParallelTask, 'workerTensorCount', {})));
+    const before = await counts();
+    const batchesOf = (step: number) => [fixture.makeBatch(9, step, 0), fixture.makeBatch(9, step, 1)];
+    const original = await DataParallelTrainer.create(pool, { replicaModule, init: { seed: 9 } });
+    await original.steps([batchesOf(0), batchesOf(1), batchesOf(2)]);
+    const saved = await original.state();
+    expect(saved.variables.map((v) => v.shape)).toEqual([[8, 16], [16], [16, 4]]);
+    // Adam: the iteration count, then a first and a second moment per variable.
+    expect(saved.optimizer.map((w) => w.dtype)).toEqual(['int32', ...Array(6).fill('float32')]);
+    expect(Array.from(saved.optimizer[0]!.values)).toEqual([3]);
+    const expectedLosses = (await original.steps([batchesOf(3), batchesOf(4)])).map((r) => r.losses);
+    const expected = await original.weights(0);
+    await original.dispose();
+
+    // Another seed: without the loaded state its weights would differ from the first step on.
+    const resumed = await DataParallelTrainer.create(pool, { replicaModule, init: { seed: 2 } });
+    await resumed.steps([batchesOf(0)]); // its own optimizer state, replaced by the load
+    await resumed.loadState(saved);
+    const losses = (await resumed.steps([batchesOf(3), batchesOf(4)])).map((r) => r.losses);
+    expect(losses).toEqual(expectedLosses);
+    for (const w of [0, 1]) {
+      const got = await resumed.weights(w);
+      for (const [i, v] of expected.entries()) expect(Array.from(got[i]!.values)).toEqual(Array.from(v.values));
+    }
+    const wrong = { ...saved, variables: [saved.variables[1]!, saved.variables[0]!, saved.variables[2]!] };
+    await expect(resumed.loadState(wrong)).rejects.toThrow(/expected variable 0 of shape \[8, 16\], got \[16\]/);
+    await resumed.dispose();
+    expect(await counts()).toEqual(before);
+  });
+
   it('is deterministic for a seed and leaves no tensor behind on the workers', async () => {
     const fixture = (await import(replicaModule)) as Fixture;
     const counts = () =>

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RuntimeError } from '../runtime-error';
 import type { WorkerPool } from '../worker-pool';
-import type { DataParallelStepTimings, ReplicaStepResult, VariableValues } from './replica';
+import type { DataParallelState, DataParallelStepTimings, ReplicaStepResult, VariableValues } from './replica';
 import { type SharedGradientBuffers, abortGradientExchange, allocateGradientBuffers } from './shared-gradient-average';
 
 export interface DataParallelTrainerOptions {
@@ -201,6 +201,35 @@ export class DataParallelTrainer {
   async weights(workerIndex = 0): Promise<VariableValues[]> {
     this.usable();
     return this.pool.runOn<VariableValues[]>(workerIndex, this.task, 'replicaWeights', { trainerId: this.id });
+  }
+
+  /**
+   * The run's state: the variables and the optimizer's state of replica `workerIndex` (default 0; all replicas hold
+   * the same). With the step count and the batch sampler's state, it is what a checkpoint needs to resume exactly.
+   */
+  async state(workerIndex = 0): Promise<DataParallelState> {
+    this.usable();
+    return this.pool.runOn<DataParallelState>(workerIndex, this.task, 'replicaState', { trainerId: this.id });
+  }
+
+  /**
+   * Loads `state` (from `state()`, possibly of an earlier process) into every replica: the steps that follow are
+   * bit-identical to the ones the saved trainer would have taken. The replica module must create the same variables
+   * in the same order (the optimizer's state is matched to them by order).
+   */
+  async loadState(state: DataParallelState): Promise<void> {
+    this.usable();
+    if (!state || !Array.isArray(state.variables) || !Array.isArray(state.optimizer))
+      throw new RuntimeError(
+        'DataParallelTrainer.loadState',
+        'INVALID_ARGUMENT',
+        'expected a state { variables, optimizer } from DataParallelTrainer.state()',
+      );
+    await Promise.all(
+      Array.from({ length: this.workers }, (_, w) =>
+        this.pool.runOn(w, this.task, 'loadReplicaState', { trainerId: this.id, state }),
+      ),
+    );
   }
 
   /** Frees every replica. The pool stays open (it belongs to the caller). */

@@ -55,3 +55,20 @@ export interface ReplicaStepResult {
   readonly loss: number;
   readonly timings: DataParallelStepTimings;
 }
+
+/** One tensor of an optimizer's state (e.g. Adam's iteration count and moments), as read back from a replica. */
+export interface OptimizerWeightValues {
+  readonly name: string;
+  readonly shape: number[];
+  readonly dtype: 'float32' | 'int32';
+  readonly values: Float32Array | Int32Array;
+}
+
+/**
+ * Everything a data-parallel run needs to resume exactly: the replicas' variables and their optimizer's state (all
+ * replicas hold the same, so one replica's is the run's). Plain data: save it however you like.
+ */
+export interface DataParallelState {
+  readonly variables: VariableValues[];
+  readonly optimizer: OptimizerWeightValues[];
+}
