@@ -125,12 +125,15 @@ describe('DataParallelTrainer', () => {
     const before = await counts();
     const batchesOf = (step: number) => [fixture.makeBatch(9, step, 0), fixture.makeBatch(9, step, 1)];
     const original = await DataParallelTrainer.create(pool, { replicaModule, init: { seed: 9 } });
-    await original.steps([batchesOf(0), batchesOf(1), batchesOf(2)]);
+    // Enough steps for Adam's running bias-correction products β^t to differ in their last bits from pow(β, t),
+    // which is what setWeights alone would restore.
+    await original.steps(Array.from({ length: 40 }, (_, s) => batchesOf(s % 3)));
     const saved = await original.state();
     expect(saved.variables.map((v) => v.shape)).toEqual([[8, 16], [16], [16, 4]]);
     // Adam: the iteration count, then a first and a second moment per variable.
     expect(saved.optimizer.map((w) => w.dtype)).toEqual(['int32', ...Array(6).fill('float32')]);
-    expect(Array.from(saved.optimizer[0]!.values)).toEqual([3]);
+    expect(Array.from(saved.optimizer[0]!.values)).toEqual([40]);
+    expect(saved.optimizerScalars.map((v) => v.name)).toEqual(['accBeta1', 'accBeta2']);
     const expectedLosses = (await original.steps([batchesOf(3), batchesOf(4)])).map((r) => r.losses);
     const expected = await original.weights(0);
     await original.dispose();

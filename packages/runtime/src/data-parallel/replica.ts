@@ -70,5 +70,12 @@ export interface OptimizerWeightValues {
  */
 export interface DataParallelState {
   readonly variables: VariableValues[];
+  /** The optimizer's `getWeights()`, in order. */
   readonly optimizer: OptimizerWeightValues[];
+  /**
+   * Running scalars of the optimizer that `getWeights()` leaves out: Adam's bias-correction products β₁ᵗ and β₂ᵗ.
+   * `setWeights()` recomputes them as pow(β, t), which differs from the running product in the last float32 bits,
+   * so without them a resumed run drifts from the original.
+   */
+  readonly optimizerScalars: { readonly name: string; readonly value: number }[];
 }
