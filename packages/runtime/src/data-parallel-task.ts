@@ -11,6 +11,7 @@ import type {
   VariableValues,
 } from './data-parallel/replica';
 import { SharedGradientAverage, type SharedGradientBuffers } from './data-parallel/shared-gradient-average';
+import { optimizerRunningScalars } from './optimizer-running-scalars';
 import { RuntimeError } from './runtime-error';
 import type { TaskContext } from './worker-protocol';
 
@@ -172,7 +173,7 @@ export async function replicaState(payload: { trainerId: number }): Promise<Data
       dtype: tensor.dtype === 'int32' ? 'int32' : 'float32',
       values: tensor.dtype === 'int32' ? Int32Array.from(tensor.dataSync()) : Float32Array.from(tensor.dataSync()),
     }));
-    const optimizerScalars = Object.entries(runningScalars(replica.optimizer)).map(([name, v]) => ({
+    const optimizerScalars = Object.entries(optimizerRunningScalars(replica.optimizer)).map(([name, v]) => ({
       name,
       value: v.dataSync()[0]!,
     }));
@@ -218,20 +219,10 @@ export async function loadReplicaState(payload: { trainerId: number; state: Data
     tf.dispose(incoming.map((w) => w.tensor));
   }
   tf.dispose(previous.map((w) => w.tensor));
-  const scalars = runningScalars(replica.optimizer);
+  const scalars = optimizerRunningScalars(replica.optimizer);
   tf.tidy(() => {
     for (const { name, value } of payload.state.optimizerScalars ?? []) scalars[name]?.assign(tf.scalar(value));
   });
-}
-
-/** Adam's running bias-correction products (tfjs 4.22 `accBeta1`, `accBeta2`), which getWeights() leaves out. */
-function runningScalars(optimizer: tf.Optimizer): Record<string, tf.Variable> {
-  const out: Record<string, tf.Variable> = {};
-  for (const key of ['accBeta1', 'accBeta2']) {
-    const v = (optimizer as unknown as Record<string, unknown>)[key];
-    if (v instanceof tf.Variable) out[key] = v;
-  }
-  return out;
 }
 
 /** Frees the replica (variables, optimizer and whatever `dispose` frees). */

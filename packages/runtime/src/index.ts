@@ -27,3 +27,4 @@ export type {
   ReplicaContext,
   VariableValues,
 } from './data-parallel/replica';
+export { optimizerRunningScalars } from './optimizer-running-scalars';

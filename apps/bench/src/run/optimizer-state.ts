@@ -1,21 +1,9 @@
+import { optimizerRunningScalars } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import type { StoredArray } from './checkpoint-file';
 
 type GradientList = Extract<Parameters<tf.Optimizer['applyGradients']>[0], unknown[]>;
 type NamedTensorLike = GradientList[number];
-
-/**
- * Adam's running bias-correction products β₁^t and β₂^t (tfjs 4.22 keeps them in `accBeta1`/`accBeta2` and does
- * not include them in getWeights()). Empty for optimisers without them.
- */
-function biasCorrection(optimizer: tf.Optimizer): Record<string, tf.Variable> {
-  const out: Record<string, tf.Variable> = {};
-  for (const key of ['accBeta1', 'accBeta2']) {
-    const v = (optimizer as unknown as Record<string, unknown>)[key];
-    if (v instanceof tf.Variable) out[key] = v;
-  }
-  return out;
-}
 
 /**
  * An optimiser's state as checkpoint arrays named `<label>/<i>/<weight name>` (its getWeights(), in order) and
@@ -32,7 +20,7 @@ export async function optimizerArrays(label: string, optimizer: tf.Optimizer): P
     // getWeights() makes a fresh scalar for the iteration count (the moments are the optimiser's own variables).
     if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
   }
-  for (const [key, v] of Object.entries(biasCorrection(optimizer)))
+  for (const [key, v] of Object.entries(optimizerRunningScalars(optimizer)))
     arrays.push({ name: `${label}-bias/${key}`, shape: v.shape, values: Float32Array.from(await v.data()) });
   return arrays;
 }
@@ -55,7 +43,7 @@ export async function restoreOptimizer(
   }
   // After setWeights, Adam recomputes β^(t+1) with pow(); the uninterrupted run has it as a running product,
   // which differs in the last float32 bits. Restore the saved products so a resumed run is bit-identical.
-  for (const [key, v] of Object.entries(biasCorrection(optimizer))) {
+  for (const [key, v] of Object.entries(optimizerRunningScalars(optimizer))) {
     const saved = arrays.get(`${label}-bias/${key}`);
     if (saved) tf.tidy(() => v.assign(tf.tensor(saved.values, saved.shape)));
   }
