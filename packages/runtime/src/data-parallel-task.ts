@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type {
   CreateReplica,
   DataParallelState,
-  OptimizerWeightValues,
+  OptimizerStateValues,
   Replica,
   ReplicaStepResult,
   VariableValues,
@@ -17,6 +17,8 @@ import type { TaskContext } from './worker-protocol';
 
 interface ReplicaState {
   readonly replica: Replica;
+  /** The optimizers with the indices (into `replica.variables`) of the variables each updates. */
+  readonly groups: { readonly optimizer: tf.Optimizer; readonly members: number[] }[];
   readonly sizes: number[];
   readonly averaged: Float32Array;
   average?: SharedGradientAverage;
@@ -80,10 +82,47 @@ export async function initReplica(
     workers: payload.workers,
     backend: context.backend,
   });
+  let groups: ReplicaState['groups'];
+  try {
+    groups = optimizerGroupsOf(replica);
+  } catch (error) {
+    // A replica that cannot train is freed here: nothing else holds it.
+    replica.dispose?.();
+    for (const o of [replica.optimizer, ...(replica.optimizerGroups ?? []).map((g) => g.optimizer)]) o?.dispose();
+    tf.dispose([...replica.variables]);
+    throw error;
+  }
   const sizes = replica.variables.map((v) => v.size);
   const size = sizes.reduce((a, b) => a + b, 0);
-  replicas.set(payload.trainerId, { replica, sizes, averaged: new Float32Array(size) });
+  replicas.set(payload.trainerId, { replica, groups, sizes, averaged: new Float32Array(size) });
   return { size, names: replica.variables.map((v) => v.name) };
+}
+
+/** The replica's optimizers with their variables' indices; throws unless every variable has exactly one. */
+function optimizerGroupsOf(replica: Replica): ReplicaState['groups'] {
+  const fail = (message: string): never => {
+    throw new RuntimeError('DataParallelTrainer', 'INVALID_ARGUMENT', message);
+  };
+  if (replica.optimizerGroups === undefined) {
+    if (!replica.optimizer) fail('expected the replica to have an optimizer or optimizerGroups, got neither');
+    return [{ optimizer: replica.optimizer!, members: replica.variables.map((_, i) => i) }];
+  }
+  if (replica.optimizer) fail('expected the replica to have an optimizer or optimizerGroups, got both');
+  const index = new Map(replica.variables.map((v, i) => [v, i]));
+  const seen = new Set<number>();
+  const groups = replica.optimizerGroups.map(({ optimizer, variables }, g) => ({
+    optimizer,
+    members: variables.map((v) => {
+      const i = index.get(v);
+      if (i === undefined) fail(`expected optimizer group ${g}'s variables among the replica's, got ${v.name}`);
+      if (seen.has(i!)) fail(`expected each variable in one optimizer group, got ${v.name} twice`);
+      seen.add(i!);
+      return i!;
+    }),
+  }));
+  if (seen.size !== replica.variables.length)
+    fail(`expected every variable in an optimizer group, got ${replica.variables.length - seen.size} without one`);
+  return groups;
 }
 
 /** Connects the replica to the trainer's shared gradient memory (once every replica reported its size). */
@@ -132,13 +171,17 @@ function stepOnce(state: ReplicaState, batch: unknown): ReplicaStepResult {
   const waitMs = average.average(averaged);
   const averagedAt = performance.now();
   tf.tidy(() => {
-    const named: tf.NamedTensorMap = {};
+    const gradients: tf.Tensor[] = [];
     let offset = 0;
     for (const [i, v] of replica.variables.entries()) {
-      named[v.name] = tf.tensor(averaged.subarray(offset, offset + sizes[i]!), v.shape, 'float32');
+      gradients.push(tf.tensor(averaged.subarray(offset, offset + sizes[i]!), v.shape, 'float32'));
       offset += sizes[i]!;
     }
-    replica.optimizer.applyGradients(named);
+    for (const { optimizer, members } of state.groups) {
+      const named: tf.NamedTensorMap = {};
+      for (const i of members) named[replica.variables[i]!.name] = gradients[i]!;
+      optimizer.applyGradients(named);
+    }
   });
   const applied = performance.now();
   return {
@@ -162,67 +205,71 @@ export function replicaWeights(payload: { trainerId: number }): VariableValues[]
   }));
 }
 
-/** The replica's variables and its optimizer's state (to checkpoint a run). */
+/** The replica's variables and its optimizers' states (to checkpoint a run). */
 export async function replicaState(payload: { trainerId: number }): Promise<DataParallelState> {
-  const { replica } = stateOf(payload.trainerId);
-  const weights = await replica.optimizer.getWeights();
-  try {
-    const optimizer: OptimizerWeightValues[] = weights.map(({ name, tensor }) => ({
-      name,
-      shape: [...tensor.shape],
-      dtype: tensor.dtype === 'int32' ? 'int32' : 'float32',
-      values: tensor.dtype === 'int32' ? Int32Array.from(tensor.dataSync()) : Float32Array.from(tensor.dataSync()),
-    }));
-    const optimizerScalars = Object.entries(optimizerRunningScalars(replica.optimizer)).map(([name, v]) => ({
-      name,
-      value: v.dataSync()[0]!,
-    }));
-    return { variables: replicaWeights(payload), optimizer, optimizerScalars };
-  } finally {
-    // getWeights makes some tensors for the occasion (Adam's iteration count); the optimizer's own variables stay.
-    for (const { tensor } of weights) if (!(tensor instanceof tf.Variable)) tensor.dispose();
+  const { groups } = stateOf(payload.trainerId);
+  const optimizers: OptimizerStateValues[] = [];
+  for (const { optimizer } of groups) {
+    const weights = await optimizer.getWeights();
+    try {
+      optimizers.push({
+        weights: weights.map(({ name, tensor }) => ({
+          name,
+          shape: [...tensor.shape],
+          dtype: tensor.dtype === 'int32' ? 'int32' : 'float32',
+          values: tensor.dtype === 'int32' ? Int32Array.from(tensor.dataSync()) : Float32Array.from(tensor.dataSync()),
+        })),
+        scalars: Object.entries(optimizerRunningScalars(optimizer)).map(([name, v]) => ({
+          name,
+          value: v.dataSync()[0]!,
+        })),
+      });
+    } finally {
+      // getWeights makes some tensors for the occasion (Adam's iteration count); the optimizer's own variables stay.
+      for (const { tensor } of weights) if (!(tensor instanceof tf.Variable)) tensor.dispose();
+    }
   }
+  return { variables: replicaWeights(payload), optimizers };
 }
 
-/** Sets the replica's variables and optimizer state from `replicaState` output (to resume a run). */
+/** Sets the replica's variables and optimizer states from `replicaState` output (to resume a run). */
 export async function loadReplicaState(payload: { trainerId: number; state: DataParallelState }): Promise<void> {
-  const { replica } = stateOf(payload.trainerId);
-  const { variables, optimizer } = payload.state;
+  const { replica, groups } = stateOf(payload.trainerId);
+  const { variables, optimizers } = payload.state;
+  const fail = (message: string): never => {
+    throw new RuntimeError('DataParallelTrainer.loadState', 'INVALID_SHAPE', message);
+  };
   if (variables.length !== replica.variables.length)
-    throw new RuntimeError(
-      'DataParallelTrainer.loadState',
-      'INVALID_SHAPE',
-      `expected ${replica.variables.length} variables, got ${variables.length}`,
-    );
+    fail(`expected ${replica.variables.length} variables, got ${variables.length}`);
+  if (optimizers.length !== groups.length) fail(`expected ${groups.length} optimizer states, got ${optimizers.length}`);
   for (const [i, v] of replica.variables.entries()) {
     const saved = variables[i]!;
     if (saved.shape.length !== v.shape.length || saved.shape.some((n, k) => n !== v.shape[k]))
-      throw new RuntimeError(
-        'DataParallelTrainer.loadState',
-        'INVALID_SHAPE',
-        `expected variable ${i} of shape [${v.shape.join(', ')}], got [${saved.shape.join(', ')}] (${saved.name})`,
-      );
+      fail(`expected variable ${i} of shape [${v.shape.join(', ')}], got [${saved.shape.join(', ')}] (${saved.name})`);
   }
   tf.tidy(() => {
     for (const [i, v] of replica.variables.entries()) v.assign(tf.tensor(variables[i]!.values, v.shape, 'float32'));
   });
-  // The optimizer's current state is replaced, not disposed, by setWeights: free it here.
-  const previous = await replica.optimizer.getWeights();
-  const incoming = optimizer.map(({ name, shape, dtype, values }) => ({
-    name,
-    tensor: tf.tensor(values, shape, dtype),
-  }));
-  try {
-    await replica.optimizer.setWeights(incoming);
-  } finally {
-    // setWeights keeps its own variables made from these (sharing their data), so the tensors can go.
-    tf.dispose(incoming.map((w) => w.tensor));
+  for (const [g, { optimizer }] of groups.entries()) {
+    const saved = optimizers[g]!;
+    // The optimizer's current state is replaced, not disposed, by setWeights: free it here.
+    const previous = await optimizer.getWeights();
+    const incoming = saved.weights.map(({ name, shape, dtype, values }) => ({
+      name,
+      tensor: tf.tensor(values, shape, dtype),
+    }));
+    try {
+      await optimizer.setWeights(incoming);
+    } finally {
+      // setWeights keeps its own variables made from these (sharing their data), so the tensors can go.
+      tf.dispose(incoming.map((w) => w.tensor));
+    }
+    tf.dispose(previous.map((w) => w.tensor));
+    const scalars = optimizerRunningScalars(optimizer);
+    tf.tidy(() => {
+      for (const { name, value } of saved.scalars) scalars[name]?.assign(tf.scalar(value));
+    });
   }
-  tf.dispose(previous.map((w) => w.tensor));
-  const scalars = optimizerRunningScalars(replica.optimizer);
-  tf.tidy(() => {
-    for (const { name, value } of payload.state.optimizerScalars ?? []) scalars[name]?.assign(tf.scalar(value));
-  });
 }
 
 /** Frees the replica (variables, optimizer and whatever `dispose` frees). */
@@ -231,7 +278,7 @@ export function disposeReplica(payload: { trainerId: number }): void {
   if (!state) return;
   replicas.delete(payload.trainerId);
   state.replica.dispose?.();
-  state.replica.optimizer.dispose();
+  for (const { optimizer } of state.groups) optimizer.dispose();
   tf.dispose([...state.replica.variables]);
 }
 

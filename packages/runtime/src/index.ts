@@ -22,6 +22,8 @@ export type {
   CreateReplica,
   DataParallelState,
   DataParallelStepTimings,
+  OptimizerGroup,
+  OptimizerStateValues,
   OptimizerWeightValues,
   Replica,
   ReplicaContext,

@@ -39,9 +39,21 @@ export function createReplica(init, context) {
     variableOf(() => tf.mul(tf.tensor2d(values(seed + 1, 16 * 4), [16, 4]), 0.5)),
   ];
   if (init?.mismatch && context.workerIndex === 1) variables.push(variableOf(() => tf.zeros([3])));
+  // `groups`: the last variable gets its own optimizer with a smaller learning rate (as a learned head would);
+  // `badGroups`: it gets none (an error).
+  const optimizers = init?.groups
+    ? {
+        optimizerGroups: [
+          { optimizer: tf.train.adam(0.05), variables: variables.slice(0, 2) },
+          { optimizer: tf.train.adam(0.01), variables: variables.slice(2) },
+        ],
+      }
+    : init?.badGroups
+      ? { optimizerGroups: [{ optimizer: tf.train.adam(0.05), variables: variables.slice(0, 2) }] }
+      : { optimizer: tf.train.adam(init?.learningRate ?? 0.05) };
   return {
     variables,
-    optimizer: tf.train.adam(init?.learningRate ?? 0.05),
+    ...optimizers,
     loss(batch) {
       if (batch.fail) throw new Error(`replica ${context.workerIndex} was told to fail`);
       return tf.tidy(() => {

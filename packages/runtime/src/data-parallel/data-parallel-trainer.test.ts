@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../worker-pool';
 import { DataParallelTrainer } from './data-parallel-trainer';
-import type { Replica } from './replica';
+import type { Replica, VariableValues } from './replica';
 
 const replicaModule = fileURLToPath(new URL('../../test-fixtures/replica-fixture.mjs', import.meta.url));
 const poolTasks = fileURLToPath(new URL('../../test-fixtures/pool-tasks.mjs', import.meta.url));
@@ -38,11 +38,11 @@ async function referenceWeights(seed: number, steps: number, workers: number): P
       const mean = sum[i]!.map((s) => s * (1 / workers));
       named[v.name] = tf.tensor(mean, v.shape);
     }
-    replica.optimizer.applyGradients(named);
+    replica.optimizer!.applyGradients(named);
     tf.dispose(Object.values(named));
   }
   const out = replica.variables.map((v) => Float32Array.from(v.dataSync()));
-  replica.optimizer.dispose();
+  replica.optimizer!.dispose();
   tf.dispose([...replica.variables]);
   return out;
 }
@@ -118,39 +118,76 @@ describe('DataParallelTrainer', () => {
     await batched.dispose();
   });
 
-  it('resumes from a saved state exactly: the steps after loadState equal the original run’s', async () => {
+  for (const groups of [false, true]) {
+    it(`resumes from a saved state exactly: the steps after loadState equal the original run’s (${groups ? 'two optimizer groups' : 'one optimizer'})`, async () => {
+      const fixture = (await import(replicaModule)) as Fixture;
+      const counts = () =>
+        Promise.all([0, 1].map((w) => pool.runOn<number>(w, dataParallelTask, 'workerTensorCount', {})));
+      const before = await counts();
+      const batchesOf = (step: number) => [fixture.makeBatch(9, step, 0), fixture.makeBatch(9, step, 1)];
+      const original = await DataParallelTrainer.create(pool, { replicaModule, init: { seed: 9, groups } });
+      // Enough steps for Adam's running bias-correction products β^t to differ in their last bits from pow(β, t),
+      // which is what setWeights alone would restore.
+      await original.steps(Array.from({ length: 40 }, (_, s) => batchesOf(s % 3)));
+      const saved = await original.state();
+      expect(saved.variables.map((v) => v.shape)).toEqual([[8, 16], [16], [16, 4]]);
+      // Adam: the iteration count, then a first and a second moment per variable of its group.
+      expect(saved.optimizers.map((o) => o.weights.map((w) => w.dtype))).toEqual(
+        groups
+          ? [
+              ['int32', ...Array(4).fill('float32')],
+              ['int32', ...Array(2).fill('float32')],
+            ]
+          : [['int32', ...Array(6).fill('float32')]],
+      );
+      for (const o of saved.optimizers) {
+        expect(Array.from(o.weights[0]!.values)).toEqual([40]);
+        expect(o.scalars.map((v) => v.name)).toEqual(['accBeta1', 'accBeta2']);
+      }
+      const expectedLosses = (await original.steps([batchesOf(3), batchesOf(4)])).map((r) => r.losses);
+      const expected = await original.weights(0);
+      await original.dispose();
+
+      // Another seed: without the loaded state its weights would differ from the first step on.
+      const resumed = await DataParallelTrainer.create(pool, { replicaModule, init: { seed: 2, groups } });
+      await resumed.steps([batchesOf(0)]); // its own optimizer state, replaced by the load
+      await resumed.loadState(saved);
+      const losses = (await resumed.steps([batchesOf(3), batchesOf(4)])).map((r) => r.losses);
+      expect(losses).toEqual(expectedLosses);
+      for (const w of [0, 1]) {
+        const got = await resumed.weights(w);
+        for (const [i, v] of expected.entries()) expect(Array.from(got[i]!.values)).toEqual(Array.from(v.values));
+      }
+      const wrong = { ...saved, variables: [saved.variables[1]!, saved.variables[0]!, saved.variables[2]!] };
+      await expect(resumed.loadState(wrong)).rejects.toThrow(/expected variable 0 of shape \[8, 16\], got \[16\]/);
+      await resumed.dispose();
+      expect(await counts()).toEqual(before);
+    });
+  }
+
+  it('gives each optimizer group its own variables (a smaller learning rate moves its weights less)', async () => {
     const fixture = (await import(replicaModule)) as Fixture;
+    const run = async (groups: boolean) => {
+      const trainer = await DataParallelTrainer.create(pool, { replicaModule, init: { seed: 4, groups } });
+      await trainer.steps([0, 1, 2].map((s) => [fixture.makeBatch(4, s, 0), fixture.makeBatch(4, s, 1)]));
+      const weights = await trainer.weights(0);
+      await trainer.dispose();
+      return weights;
+    };
+    const initial = await referenceWeights(4, 0, 2);
+    const [one, two] = [await run(false), await run(true)];
+    const moved = (w: VariableValues[], i: number) =>
+      Math.max(...Array.from(w[i]!.values, (x, j) => Math.abs(x - initial[i]![j]!)));
+    // Variables 0–1 share the learning rate (0.05) in both runs; variable 2 has 0.01 in the grouped run. Adam's
+    // first steps move each weight by about the learning rate.
+    expect(moved(one, 2)).toBeGreaterThan(0.1);
+    expect(moved(two, 2)).toBeLessThan(0.035);
     const counts = () =>
       Promise.all([0, 1].map((w) => pool.runOn<number>(w, dataParallelTask, 'workerTensorCount', {})));
     const before = await counts();
-    const batchesOf = (step: number) => [fixture.makeBatch(9, step, 0), fixture.makeBatch(9, step, 1)];
-    const original = await DataParallelTrainer.create(pool, { replicaModule, init: { seed: 9 } });
-    // Enough steps for Adam's running bias-correction products β^t to differ in their last bits from pow(β, t),
-    // which is what setWeights alone would restore.
-    await original.steps(Array.from({ length: 40 }, (_, s) => batchesOf(s % 3)));
-    const saved = await original.state();
-    expect(saved.variables.map((v) => v.shape)).toEqual([[8, 16], [16], [16, 4]]);
-    // Adam: the iteration count, then a first and a second moment per variable.
-    expect(saved.optimizer.map((w) => w.dtype)).toEqual(['int32', ...Array(6).fill('float32')]);
-    expect(Array.from(saved.optimizer[0]!.values)).toEqual([40]);
-    expect(saved.optimizerScalars.map((v) => v.name)).toEqual(['accBeta1', 'accBeta2']);
-    const expectedLosses = (await original.steps([batchesOf(3), batchesOf(4)])).map((r) => r.losses);
-    const expected = await original.weights(0);
-    await original.dispose();
-
-    // Another seed: without the loaded state its weights would differ from the first step on.
-    const resumed = await DataParallelTrainer.create(pool, { replicaModule, init: { seed: 2 } });
-    await resumed.steps([batchesOf(0)]); // its own optimizer state, replaced by the load
-    await resumed.loadState(saved);
-    const losses = (await resumed.steps([batchesOf(3), batchesOf(4)])).map((r) => r.losses);
-    expect(losses).toEqual(expectedLosses);
-    for (const w of [0, 1]) {
-      const got = await resumed.weights(w);
-      for (const [i, v] of expected.entries()) expect(Array.from(got[i]!.values)).toEqual(Array.from(v.values));
-    }
-    const wrong = { ...saved, variables: [saved.variables[1]!, saved.variables[0]!, saved.variables[2]!] };
-    await expect(resumed.loadState(wrong)).rejects.toThrow(/expected variable 0 of shape \[8, 16\], got \[16\]/);
-    await resumed.dispose();
+    await expect(DataParallelTrainer.create(pool, { replicaModule, init: { badGroups: true } })).rejects.toThrow(
+      /expected every variable in an optimizer group, got 1 without one/,
+    );
     expect(await counts()).toEqual(before);
   });
 

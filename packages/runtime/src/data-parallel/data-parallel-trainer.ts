@@ -204,7 +204,7 @@ export class DataParallelTrainer {
   }
 
   /**
-   * The run's state: the variables and the optimizer's state of replica `workerIndex` (default 0; all replicas hold
+   * The run's state: the variables and the optimizers' states of replica `workerIndex` (default 0; all replicas hold
    * the same). With the step count and the batch sampler's state, it is what a checkpoint needs to resume exactly.
    */
   async state(workerIndex = 0): Promise<DataParallelState> {
@@ -215,15 +215,15 @@ export class DataParallelTrainer {
   /**
    * Loads `state` (from `state()`, possibly of an earlier process) into every replica: the steps that follow are
    * bit-identical to the ones the saved trainer would have taken. The replica module must create the same variables
-   * in the same order (the optimizer's state is matched to them by order).
+   * in the same order, with the same optimizers (their states are matched to them by order).
    */
   async loadState(state: DataParallelState): Promise<void> {
     this.usable();
-    if (!state || !Array.isArray(state.variables) || !Array.isArray(state.optimizer))
+    if (!state || !Array.isArray(state.variables) || !Array.isArray(state.optimizers))
       throw new RuntimeError(
         'DataParallelTrainer.loadState',
         'INVALID_ARGUMENT',
-        'expected a state { variables, optimizer } from DataParallelTrainer.state()',
+        'expected a state { variables, optimizers } from DataParallelTrainer.state()',
       );
     await Promise.all(
       Array.from({ length: this.workers }, (_, w) =>

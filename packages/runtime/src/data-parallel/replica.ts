@@ -17,12 +17,23 @@ export interface ReplicaContext {
 export interface Replica {
   /** The trained variables, in an order that is the same on every replica. */
   readonly variables: readonly tf.Variable[];
-  /** Applies the averaged gradients (e.g. `tf.train.adam(1e-3)`). */
-  readonly optimizer: tf.Optimizer;
+  /** Applies the averaged gradients of every variable (e.g. `tf.train.adam(1e-3)`). Give this or `optimizerGroups`. */
+  readonly optimizer?: tf.Optimizer;
+  /**
+   * Several optimizers, each for its own variables (e.g. a smaller learning rate for a learned head). Every
+   * variable belongs to exactly one group.
+   */
+  readonly optimizerGroups?: readonly OptimizerGroup[];
   /** This replica's scalar loss on its share of a step; `batch` is the step payload sent to this worker. */
   loss(batch: unknown): tf.Scalar;
-  /** Frees what the replica owns besides its variables and optimizer (those are disposed for it). */
+  /** Frees what the replica owns besides its variables and optimizers (those are disposed for it). */
   dispose?(): void;
+}
+
+/** One optimizer and the variables it updates. */
+export interface OptimizerGroup {
+  readonly optimizer: tf.Optimizer;
+  readonly variables: readonly tf.Variable[];
 }
 
 /**
@@ -64,18 +75,24 @@ export interface OptimizerWeightValues {
   readonly values: Float32Array | Int32Array;
 }
 
+/** One optimizer's state, as read back from a replica. */
+export interface OptimizerStateValues {
+  /** Its `getWeights()`, in order. */
+  readonly weights: OptimizerWeightValues[];
+  /**
+   * Running scalars that `getWeights()` leaves out: Adam's bias-correction products β₁ᵗ and β₂ᵗ. `setWeights()`
+   * recomputes them as pow(β, t), which differs from the running product in the last float32 bits, so without them a
+   * resumed run drifts from the original.
+   */
+  readonly scalars: { readonly name: string; readonly value: number }[];
+}
+
 /**
- * Everything a data-parallel run needs to resume exactly: the replicas' variables and their optimizer's state (all
+ * Everything a data-parallel run needs to resume exactly: the replicas' variables and their optimizers' states (all
  * replicas hold the same, so one replica's is the run's). Plain data: save it however you like.
  */
 export interface DataParallelState {
   readonly variables: VariableValues[];
-  /** The optimizer's `getWeights()`, in order. */
-  readonly optimizer: OptimizerWeightValues[];
-  /**
-   * Running scalars of the optimizer that `getWeights()` leaves out: Adam's bias-correction products β₁ᵗ and β₂ᵗ.
-   * `setWeights()` recomputes them as pow(β, t), which differs from the running product in the last float32 bits,
-   * so without them a resumed run drifts from the original.
-   */
-  readonly optimizerScalars: { readonly name: string; readonly value: number }[];
+  /** One per optimizer, in the order of `optimizerGroups` (or the one `optimizer`). */
+  readonly optimizers: OptimizerStateValues[];
 }
