@@ -27,6 +27,11 @@ describe('planBench', () => {
     expect(() => planBench({ suite: 'quick', overrides: { epochz: 2 } })).toThrow(
       /unknown key "epochz"; did you mean "epochs"\?/,
     );
+    // Grid cells already run in parallel: data-parallel runs inside them would fight for the same cores.
+    expect(() => planBench({ suite: 'quick', overrides: { dataParallel: 2 } })).toThrow(
+      /expected dataParallel 1 in a bench grid .*got 2/,
+    );
+    expect(planBench({ suite: 'quick', overrides: { dataParallel: 1 } }).items).toHaveLength(10);
   });
 
   it('skips datasets that are not on this machine, with the command that fetches them', () => {

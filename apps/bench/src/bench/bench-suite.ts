@@ -152,6 +152,13 @@ export function planBench(selection: BenchSelection): BenchPlan {
   const seeds = selection.seeds ?? spec.seeds;
   if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100)
     throw new BenchError('bench', 'INVALID_ARGUMENT', `--seeds must be an integer in [1, 100]; got ${seeds}`);
+  const dataParallel = selection.overrides?.dataParallel;
+  if (dataParallel !== undefined && dataParallel !== 1)
+    throw new BenchError(
+      'bench',
+      'INVALID_ARGUMENT',
+      `expected dataParallel 1 in a bench grid (its runs already share the cores as parallel cells), got ${JSON.stringify(dataParallel)}`,
+    );
   const datasets = pick('datasets', selection.datasets, DATASET_NAMES);
   const divergences = pick('divergences', selection.divergences, DIVERGENCE_HEADS);
   const protocols = pick('protocols', selection.protocols, ['closed-set', 'class-disjoint'] as const);

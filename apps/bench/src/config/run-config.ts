@@ -146,6 +146,14 @@ export const RUN_CONFIG_SCHEMA = {
     doc: 'Adam learning rate of the divergence head',
   },
   weightDecay: { kind: 'number', min: 0, default: 1e-4, doc: 'L2 penalty on the embedding network weights' },
+  dataParallel: {
+    kind: 'number',
+    integer: true,
+    min: 1,
+    max: 8,
+    default: 1,
+    doc: 'worker threads training synchronous data-parallel replicas, each on its own batch (effective batch = workers × batchSize; for single runs: a grid already runs cells in parallel)',
+  },
   icnnHidden: {
     kind: 'numberList',
     integer: true,
@@ -228,6 +236,7 @@ export interface RunConfig {
   readonly learningRate: number;
   readonly divergenceLearningRate: number;
   readonly weightDecay: number;
+  readonly dataParallel: number;
   readonly icnnHidden: number[];
   readonly icnnMu: number;
   readonly maxAffinePieces: number;

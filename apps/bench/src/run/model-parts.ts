@@ -23,6 +23,7 @@ import {
   TripletMarginLoss,
   TripletMarginMiner,
 } from '@empirical-bregman/losses';
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { DivergenceHead, RunConfig, TrunkKind } from '../config/run-config';
 
@@ -140,4 +141,37 @@ export function buildMiner(config: RunConfig, divergence: Divergence): Miner | n
     case 'multi-similarity':
       return new MultiSimilarityMiner({ divergence });
   }
+}
+
+/** What one training step differentiates: the trunk, the head and the loss (and the miner, if any). */
+export interface TrainingParts {
+  readonly trunk: tfl.LayersModel;
+  readonly loss: MetricLoss;
+  readonly miner: Miner | null;
+  /** The trunk's kernels, for the weight decay. */
+  readonly kernelVars: readonly tf.Variable[];
+}
+
+/**
+ * The loss of one batch: embeddings → optional mining → the metric loss, plus the L2 weight decay on the trunk's
+ * kernels. The same function trains in this thread and in a data-parallel replica.
+ */
+export function batchLoss(config: RunConfig, parts: TrainingParts, x: tf.Tensor, labels: tf.Tensor1D): tf.Scalar {
+  const embeddings = parts.trunk.apply(x, { training: true }) as tf.Tensor2D;
+  const indicesTuple = parts.miner ? parts.miner.mine(embeddings, labels) : undefined;
+  let total = parts.loss.compute(embeddings, labels, indicesTuple ? { indicesTuple } : {});
+  if (config.weightDecay > 0)
+    total = tf.add(
+      total,
+      tf.mul(config.weightDecay, tf.addN(parts.kernelVars.map((k) => tf.sum(tf.square(k))))),
+    ) as tf.Scalar;
+  return total;
+}
+
+/** The trunk's trainable variables and, among them, its kernels (what the weight decay applies to). */
+export function trunkVariables(trunk: tfl.LayersModel): { trunkVars: tf.Variable[]; kernelVars: tf.Variable[] } {
+  return {
+    trunkVars: trunk.trainableWeights.map((w) => w.read() as tf.Variable),
+    kernelVars: trunk.trainableWeights.filter((w) => w.name.endsWith('kernel')).map((w) => w.read() as tf.Variable),
+  };
 }

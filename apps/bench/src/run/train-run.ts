@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CosineDivergence, type Divergence, EuclideanDivergence } from '@empirical-bregman/bregman-core';
-import { MPerClassSampler, type MPerClassSamplerState, gatherBatch } from '@empirical-bregman/datasets';
+import { MPerClassSampler, type MPerClassSamplerState } from '@empirical-bregman/datasets';
 import { type BackendInfo, fileSystemIOHandler } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -11,12 +11,12 @@ import { trainDivergenceRegression } from '../regression/train-divergence-regres
 import type { BackendSummary, CurvePoint, MetricValues, ResultRow, RunReportData } from '../report/report-data';
 import { type StoredArray, readCheckpointFile, writeCheckpointFile } from './checkpoint-file';
 import { embedAll, rawFeatures, scoreEmbeddings } from './embeddings';
-import { buildDivergence, buildLoss, buildMiner, buildTrunk } from './model-parts';
+import { buildDivergence, buildLoss, buildMiner, buildTrunk, trunkVariables } from './model-parts';
+import { type TrainingEngine, dataParallelEngine, inProcessEngine } from './training-engine';
 import { reportFigures } from './report-figures';
 import { type PreparedData, prepareData } from './prepare-data';
 import type { ProgressSink } from './progress';
 import { epochRecord, rewriteMetrics } from './metrics-file';
-import { optimizerArrays, restoreOptimizer } from './optimizer-state';
 import { appendMetrics, writeJson } from './run-folder';
 
 export const CHECKPOINT_FILE = 'checkpoint.bin';
@@ -87,7 +87,15 @@ export function samplerShape(config: RunConfig, numClasses: number): { m: number
  * previous or the new checkpoint), then the final evaluation on the test part against the untrained baselines.
  */
 export async function trainRun(config: RunConfig, options: TrainRunOptions): Promise<RunOutcome> {
-  if (config.dataset === 'divergence-regression') return trainDivergenceRegression(config, options);
+  if (config.dataset === 'divergence-regression') {
+    if (config.dataParallel > 1)
+      throw new BenchError(
+        'train',
+        'INVALID_ARGUMENT',
+        `expected dataParallel 1 for divergence-regression (it trains on pairs, not m-per-class batches), got ${config.dataParallel}`,
+      );
+    return trainDivergenceRegression(config, options);
+  }
   const { progress } = options;
   const data = await prepareData(config);
   const trainClasses = new Set(data.train.labels).size;
@@ -103,31 +111,51 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
   const divergence = buildDivergence(config);
   const loss = buildLoss(config, divergence, numClasses);
   const miner = buildMiner(config, divergence);
-  const trunkVars = trunk.trainableWeights.map((w) => w.read() as tf.Variable);
-  const kernelVars = trunk.trainableWeights
-    .filter((w) => w.name.endsWith('kernel'))
-    .map((w) => w.read() as tf.Variable);
+  const { trunkVars, kernelVars } = trunkVariables(trunk);
   const headVars = [...divergence.trainableVariables, ...loss.trainableVariables];
-  const trunkOptimizer = tf.train.adam(config.learningRate);
-  const headOptimizer = tf.train.adam(config.divergenceLearningRate);
   const sampler = new MPerClassSampler(data.train.labels, shape.m, shape.batchSize, { seed: `${config.seed}/sampler` });
+  // Data-parallel: each step takes one batch per worker (effective batch workers × batchSize).
   const stepsPerEpoch =
     config.stepsPerEpoch > 0
       ? config.stepsPerEpoch
-      : Math.max(1, Math.floor(data.train.labels.length / shape.batchSize));
+      : Math.max(1, Math.floor(data.train.labels.length / (shape.batchSize * config.dataParallel)));
 
-  const parts: TrainableParts = { trunk, divergence, lossVars: loss.trainableVariables, trunkOptimizer, headOptimizer };
+  const parts: TrainableParts = { trunk, divergence, lossVars: loss.trainableVariables };
+  const engineContext = {
+    config,
+    parts: { trunk, loss, miner, kernelVars },
+    trunkVars,
+    headVars,
+    sampler,
+    train: data.train,
+  };
+  let engine: TrainingEngine;
+  try {
+    engine =
+      config.dataParallel > 1
+        ? await dataParallelEngine({
+            ...engineContext,
+            init: { config, sampleShape: data.sampleShape, isImage: data.isImage, numClasses },
+            backend: options.backend,
+          })
+        : inProcessEngine(engineContext);
+  } catch (error) {
+    trunk.dispose();
+    divergence.dispose();
+    (loss as { dispose?: () => void }).dispose?.();
+    throw error;
+  }
   let state: RunState;
   const checkpointPath = join(dir, CHECKPOINT_FILE);
   try {
     if (options.resume && existsSync(checkpointPath)) {
-      state = await restore(checkpointPath, parts);
+      state = await restore(checkpointPath, parts, engine);
       sampler.setState(state.sampler);
       rewriteMetrics(dir, state.curves);
       progress.line(`resumed ${dir} after epoch ${state.epoch} (step ${state.globalStep})`);
     } else {
       state = await startState(config, data, trunk, divergence, sampler);
-      await saveCheckpoint(checkpointPath, state, parts);
+      await saveCheckpoint(checkpointPath, state, parts, engine);
       saveBest(join(dir, BEST_FILE), parts);
       rewriteMetrics(dir, state.curves);
     }
@@ -138,26 +166,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       const epoch = state.epoch + 1;
       let lossSum = 0;
       for (let step = 1; step <= stepsPerEpoch; step++) {
-        const indices = sampler.nextBatch();
-        const batch = gatherBatch(data.train, indices);
-        const lossValue = tf.tidy(() => {
-          const x = tf.tensor(batch.features, [batch.labels.length, ...data.sampleShape]);
-          const labels = tf.tensor1d(batch.labels, 'int32');
-          const { value, grads } = tf.variableGrads(() => {
-            const embeddings = trunk.apply(x, { training: true }) as tf.Tensor2D;
-            const indicesTuple = miner ? miner.mine(embeddings, labels) : undefined;
-            let total = loss.compute(embeddings, labels, indicesTuple ? { indicesTuple } : {});
-            if (config.weightDecay > 0)
-              total = tf.add(
-                total,
-                tf.mul(config.weightDecay, tf.addN(kernelVars.map((k) => tf.sum(tf.square(k))))),
-              ) as tf.Scalar;
-            return total;
-          }, [...trunkVars, ...headVars]);
-          trunkOptimizer.applyGradients(gradientsOf(trunkVars, grads));
-          if (headVars.length > 0) headOptimizer.applyGradients(gradientsOf(headVars, grads));
-          return value.dataSync()[0]!;
-        });
+        const lossValue = await engine.step();
         state.globalStep++;
         if (!Number.isFinite(lossValue)) {
           throw new BenchError(
@@ -173,6 +182,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
           throw new SimulatedCrash();
         }
       }
+      await engine.sync();
       const val = await validationMetrics(trunk, divergence, data);
       state.epoch = epoch;
       state.sampler = sampler.getState();
@@ -207,7 +217,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
         state.epochsWithoutGain++;
         if (config.patience > 0 && state.epochsWithoutGain >= config.patience) state.stopped = true;
       }
-      await saveCheckpoint(checkpointPath, state, parts);
+      await saveCheckpoint(checkpointPath, state, parts, engine);
       appendMetrics(dir, { ...epochRecord(state.curves, epoch), numTensors: tf.memory().numTensors });
       tensorsPerEpoch.push(tf.memory().numTensors);
       progress.line(
@@ -238,15 +248,14 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       notes: [
         data.description,
         `best validation MAP@R ${state.bestValMapAtR.toFixed(4)} at epoch ${state.bestEpoch}${state.bestEpoch === 0 ? ' (training never beat the untrained network on validation: the untrained weights are kept)' : ''}`,
-        `sampler: ${shape.m} samples of each of ${shape.batchSize / shape.m} classes per batch; ${stepsPerEpoch} steps per epoch`,
+        `sampler: ${shape.m} samples of each of ${shape.batchSize / shape.m} classes per batch; ${stepsPerEpoch} steps per epoch${config.dataParallel > 1 ? `; data-parallel on ${config.dataParallel} workers, one batch each (effective batch ${config.dataParallel * shape.batchSize})` : ''}`,
       ],
     };
     return { report, stoppedEarly: state.stopped, bestEpoch: state.bestEpoch, epochsRun: state.epoch, tensorsPerEpoch };
   } finally {
+    await engine.dispose();
     trunk.dispose();
     divergence.dispose();
-    trunkOptimizer.dispose();
-    headOptimizer.dispose();
     (loss as { dispose?: () => void }).dispose?.();
   }
 }
@@ -256,13 +265,6 @@ export class SimulatedCrash extends Error {
   constructor() {
     super('simulated crash (stopAfterSteps)');
   }
-}
-
-type GradientList = Extract<Parameters<tf.Optimizer['applyGradients']>[0], unknown[]>;
-
-/** The gradients of `vars`, in their order (Adam keys its moments by position: the order must never change). */
-function gradientsOf(vars: readonly tf.Variable[], grads: tf.NamedTensorMap): GradientList {
-  return vars.map((v) => ({ name: v.name, tensor: grads[v.name]! }));
 }
 
 async function validationMetrics(
@@ -385,8 +387,6 @@ interface TrainableParts {
   readonly trunk: tfl.LayersModel;
   readonly divergence: Divergence;
   readonly lossVars: readonly tf.Variable[];
-  readonly trunkOptimizer: tf.Optimizer;
-  readonly headOptimizer: tf.Optimizer;
 }
 
 function variablesToStore({ trunk, divergence, lossVars }: TrainableParts): StoredArray[] {
@@ -429,19 +429,20 @@ function saveBest(path: string, parts: TrainableParts): void {
   writeCheckpointFile(path, { kind: 'best-weights' }, variablesToStore(parts));
 }
 
-async function saveCheckpoint(path: string, state: RunState, parts: TrainableParts): Promise<void> {
-  const { trunkOptimizer, headOptimizer } = parts;
+async function saveCheckpoint(
+  path: string,
+  state: RunState,
+  parts: TrainableParts,
+  engine: TrainingEngine,
+): Promise<void> {
   const arrays = variablesToStore(parts);
-  arrays.push(...(await optimizerArrays('trunkOptimizer', trunkOptimizer)));
-  arrays.push(...(await optimizerArrays('headOptimizer', headOptimizer)));
+  arrays.push(...(await engine.optimizerArrays()));
   writeCheckpointFile(path, { kind: 'checkpoint', state }, arrays);
 }
 
-async function restore(path: string, parts: TrainableParts): Promise<RunState> {
-  const { trunkOptimizer, headOptimizer } = parts;
+async function restore(path: string, parts: TrainableParts, engine: TrainingEngine): Promise<RunState> {
   const { header, arrays } = readCheckpointFile<{ state: RunState }>(path);
   restoreWeights(arrays, parts);
-  await restoreOptimizer('trunkOptimizer', trunkOptimizer, arrays);
-  await restoreOptimizer('headOptimizer', headOptimizer, arrays);
+  await engine.restore(arrays);
   return header.state;
 }

@@ -1,0 +1,177 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type LabelledData, type MPerClassSampler, gatherBatch } from '@empirical-bregman/datasets';
+import {
+  type BackendInfo,
+  DataParallelTrainer,
+  type OptimizerStateValues,
+  WorkerPool,
+} from '@empirical-bregman/runtime';
+import * as tf from '@tensorflow/tfjs-core';
+import { BenchError } from '../bench-error';
+import type { RunConfig } from '../config/run-config';
+import type { StoredArray } from './checkpoint-file';
+import { type TrainingParts, batchLoss } from './model-parts';
+import { optimizerArrays, restoreOptimizer } from './optimizer-state';
+import type { TrainReplicaBatch, TrainReplicaInit } from './train-replica';
+
+/**
+ * How a run takes its optimizer steps: in this thread, or as synchronous data-parallel replicas on worker threads.
+ * The epoch loop, validation and checkpoints are the same for both; they see the model of this thread.
+ */
+export interface TrainingEngine {
+  /** One optimizer step on the sampler's next batch (data-parallel: one batch per worker); returns the loss. */
+  step(): Promise<number>;
+  /** Makes this thread's model hold the trained weights (data-parallel: copies them from a replica). */
+  sync(): Promise<void>;
+  /** The optimizers' state as checkpoint arrays (`trunkOptimizer/…`, `headOptimizer/…`). */
+  optimizerArrays(): Promise<StoredArray[]>;
+  /** Puts back what `optimizerArrays` saved; this thread's model already holds the checkpoint's weights. */
+  restore(arrays: ReadonlyMap<string, StoredArray>): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+interface EngineContext {
+  readonly config: RunConfig;
+  readonly parts: TrainingParts;
+  readonly trunkVars: readonly tf.Variable[];
+  readonly headVars: readonly tf.Variable[];
+  readonly sampler: MPerClassSampler;
+  readonly train: LabelledData;
+}
+
+const LABELS = ['trunkOptimizer', 'headOptimizer'] as const;
+
+/** Steps in this thread: the trunk's and the head's Adam optimizers. */
+export function inProcessEngine(context: EngineContext): TrainingEngine {
+  const { config, parts, trunkVars, headVars, sampler, train } = context;
+  const trunkOptimizer = tf.train.adam(config.learningRate);
+  const headOptimizer = tf.train.adam(config.divergenceLearningRate);
+  const gradientsOf = (vars: readonly tf.Variable[], grads: tf.NamedTensorMap) =>
+    vars.map((v) => ({ name: v.name, tensor: grads[v.name]! }));
+  return {
+    async step() {
+      const batch = gatherBatch(train, sampler.nextBatch());
+      return tf.tidy(() => {
+        const x = tf.tensor(batch.features, [batch.labels.length, ...train.sampleShape]);
+        const labels = tf.tensor1d(batch.labels, 'int32');
+        const { value, grads } = tf.variableGrads(
+          () => batchLoss(config, parts, x, labels),
+          [...trunkVars, ...headVars],
+        );
+        trunkOptimizer.applyGradients(gradientsOf(trunkVars, grads));
+        if (headVars.length > 0) headOptimizer.applyGradients(gradientsOf(headVars, grads));
+        return value.dataSync()[0]!;
+      });
+    },
+    async sync() {},
+    async optimizerArrays() {
+      return [
+        ...(await optimizerArrays(LABELS[0], trunkOptimizer)),
+        ...(await optimizerArrays(LABELS[1], headOptimizer)),
+      ];
+    },
+    async restore(arrays) {
+      await restoreOptimizer(LABELS[0], trunkOptimizer, arrays);
+      await restoreOptimizer(LABELS[1], headOptimizer, arrays);
+    },
+    async dispose() {
+      trunkOptimizer.dispose();
+      headOptimizer.dispose();
+    },
+  };
+}
+
+/** The built replica module (dist/train-replica.js), next to this module once built or from sources. */
+function replicaModulePath(): string {
+  for (const candidate of ['./train-replica.js', '../dist/train-replica.js', '../../dist/train-replica.js']) {
+    const path = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  throw new BenchError(
+    'train',
+    'NOT_FOUND',
+    'expected the built replica module dist/train-replica.js, got none (run `pnpm build` first)',
+  );
+}
+
+/**
+ * Synchronous data-parallel steps (runtime's DataParallelTrainer): `config.dataParallel` workers, each with a full
+ * replica built from the run config and its own batch from the run's sampler, drawn in worker order; the mean
+ * gradient updates every replica alike. The checkpoint format is the in-thread one, so a run can resume either way.
+ */
+export async function dataParallelEngine(
+  context: EngineContext & { readonly init: TrainReplicaInit; readonly backend: BackendInfo },
+): Promise<TrainingEngine> {
+  const { config, trunkVars, headVars, sampler, train } = context;
+  const workers = config.dataParallel;
+  const pool = await WorkerPool.create({
+    size: workers,
+    backend: { force: context.backend.backend === 'cpu' ? 'cpu' : 'wasm' },
+  });
+  let trainer: DataParallelTrainer;
+  try {
+    trainer = await DataParallelTrainer.create(pool, { replicaModule: replicaModulePath(), init: context.init });
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
+  const variables = [...trunkVars, ...headVars];
+  const groups = headVars.length > 0 ? LABELS : LABELS.slice(0, 1);
+  return {
+    async step() {
+      const batches: TrainReplicaBatch[] = [];
+      for (let w = 0; w < workers; w++) {
+        const { features, labels } = gatherBatch(train, sampler.nextBatch());
+        batches.push({ features, labels });
+      }
+      return (await trainer.step(batches)).loss;
+    },
+    async sync() {
+      const weights = await trainer.weights(0);
+      tf.tidy(() => {
+        for (const [i, v] of variables.entries()) v.assign(tf.tensor(weights[i]!.values, v.shape, 'float32'));
+      });
+    },
+    async optimizerArrays() {
+      const { optimizers } = await trainer.state(0);
+      const arrays: StoredArray[] = [];
+      for (const [g, label] of groups.entries()) {
+        const state = optimizers[g]!;
+        for (const [i, w] of state.weights.entries())
+          arrays.push({ name: `${label}/${i}/${w.name}`, shape: w.shape, values: Float32Array.from(w.values) });
+        for (const { name, value } of state.scalars)
+          arrays.push({ name: `${label}-bias/${name}`, shape: [], values: Float32Array.of(value) });
+      }
+      return arrays;
+    },
+    async restore(arrays) {
+      const optimizers: OptimizerStateValues[] = groups.map((label) => {
+        const weights: OptimizerStateValues['weights'] = [];
+        const scalars: OptimizerStateValues['scalars'] = [];
+        for (const [key, a] of arrays) {
+          if (key.startsWith(`${label}/`)) {
+            const [, index, ...nameParts] = key.split('/');
+            const name = nameParts.join('/');
+            // The iteration count is an int32 scalar in tfjs; checkpoints store every array as float32.
+            weights[Number(index)] =
+              name === 'iter'
+                ? { name, shape: a.shape, dtype: 'int32', values: Int32Array.from(a.values) }
+                : { name, shape: a.shape, dtype: 'float32', values: a.values };
+          } else if (key.startsWith(`${label}-bias/`)) {
+            scalars.push({ name: key.slice(label.length + 6), value: a.values[0]! });
+          }
+        }
+        return { weights, scalars };
+      });
+      await trainer.loadState({
+        variables: variables.map((v) => ({ name: v.name, shape: [...v.shape], values: v.dataSync() as Float32Array })),
+        optimizers,
+      });
+    },
+    async dispose() {
+      await trainer.dispose();
+      await pool.close();
+    },
+  };
+}
