@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type BackendInfo, WorkerPool, initBackend } from '@empirical-bregman/runtime';
 import { type BenchSelection, planBench } from '../bench/bench-suite';
 import { type GridItemResult, runGridItem } from '../bench/run-grid-item';
 import { gridResultLine, writeBenchReport, writePlan } from '../bench/write-bench-report';
+import { builtEntryPath } from '../built-entry';
 import { BenchError } from '../bench-error';
 import type { BenchReportData } from '../report/report-data';
 import { createProgress } from '../run/progress';
@@ -19,15 +19,6 @@ export interface BenchCommandOptions extends BenchSelection {
   /** `redis://[[user]:password@]host[:port][/db]`: run the grid on `bregman worker`s through this job queue. */
   readonly queue?: string;
   readonly quiet?: boolean;
-}
-
-/** The bench's compiled worker task (dist/bench-task.js), next to this module once built. */
-function benchTaskPath(): string | null {
-  for (const candidate of ['./bench-task.js', '../dist/bench-task.js', '../../dist/bench-task.js']) {
-    const path = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  return null;
 }
 
 /**
@@ -68,7 +59,7 @@ export async function benchCommand(options: BenchCommandOptions): Promise<{ dir:
     done++;
     progress.line(gridResultLine(done, plan.items.length, plan.items[i]!.name, r));
   };
-  const taskPath = workers > 1 ? benchTaskPath() : null;
+  const taskPath = workers > 1 ? builtEntryPath('bench-task') : null;
   if (taskPath) {
     const pool = await WorkerPool.create({ size: workers });
     try {

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { type Job, Worker } from 'bullmq';
+import { builtEntryPath } from '../built-entry';
 import { BenchError } from '../bench-error';
 import { ensureRedisReachable } from '../queue/check-redis';
 import { QUEUE_NAME, QUEUE_OUT_ENV, type QueueJobResult } from '../queue/queue-job';
@@ -21,15 +22,6 @@ export interface WorkerCommandOptions {
   readonly quiet?: boolean;
   /** Resolves to stop the worker gracefully (default: the first SIGINT or SIGTERM; a second one stops at once). */
   readonly until?: Promise<void>;
-}
-
-/** The compiled sandboxed processor (dist/queue-processor.js), next to this module once built. */
-function processorPath(): string | null {
-  for (const candidate of ['./queue-processor.js', '../dist/queue-processor.js', '../../dist/queue-processor.js']) {
-    const path = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  return null;
 }
 
 function positiveInteger(value: number | undefined, fallback: number, flag: string): number {
@@ -93,7 +85,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
       `expected --stall-timeout to be seconds in [1, 86400], got ${options.stallTimeout}`,
     );
   }
-  const processor = processorPath();
+  const processor = builtEntryPath('queue-processor');
   if (!processor) {
     throw new BenchError(
       'worker',

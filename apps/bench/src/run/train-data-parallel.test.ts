@@ -8,6 +8,7 @@ import { validateRunConfig } from '../config/run-config';
 import { buildDivergence, buildLoss, buildMiner, buildTrunk, trunkVariables } from './model-parts';
 import { prepareData } from './prepare-data';
 import { createProgress } from './progress';
+import { tinyRunConfig, trainQuietly } from '../testing/tiny-run';
 import { SimulatedCrash, trainRun } from './train-run';
 import { dataParallelEngine } from './training-engine';
 
@@ -15,27 +16,8 @@ const root = mkdtempSync(join(tmpdir(), 'eb-train-dp-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 // The train-run test's small real run (MNIST digits, class-disjoint, ICNN head), on 2 data-parallel workers.
-const tiny = validateRunConfig({
-  dataset: 'mnist-digits',
-  protocol: 'class-disjoint',
-  divergence: 'icnn',
-  hidden: [64],
-  embeddingDim: 16,
-  icnnHidden: [32],
-  batchSize: 30,
-  epochs: 3,
-  stepsPerEpoch: 6,
-  patience: 0,
-  maxTrainSamples: 600,
-  maxEvalSamples: 300,
-  seed: 5,
-  dataParallel: 2,
-});
-
-async function run(dir: string, extra: { resume?: boolean; stopAfterSteps?: number } = {}) {
-  const backend = await initBackend({ quiet: true });
-  return trainRun(tiny, { dir, backend, progress: createProgress({ quiet: true }), ...extra });
-}
+const tiny = tinyRunConfig({ dataParallel: 2 });
+const run = (dir: string, extra: { resume?: boolean; stopAfterSteps?: number } = {}) => trainQuietly(tiny, dir, extra);
 
 describe('trainRun with --data-parallel 2', () => {
   it('starts every replica from this thread’s weights and copies the trained weights back', async () => {

@@ -6,32 +6,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateRunConfig } from '../config/run-config';
 import { createProgress } from './progress';
+import { tinyRunConfig, trainQuietly } from '../testing/tiny-run';
 import { SimulatedCrash, trainRun } from './train-run';
 
 const root = mkdtempSync(join(tmpdir(), 'eb-train-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 // A small but real run: MNIST digits from the mnist package, class-disjoint, ICNN divergence (asymmetric).
-const tiny = validateRunConfig({
-  dataset: 'mnist-digits',
-  protocol: 'class-disjoint',
-  divergence: 'icnn',
-  hidden: [64],
-  embeddingDim: 16,
-  icnnHidden: [32],
-  batchSize: 30,
-  epochs: 3,
-  stepsPerEpoch: 6,
-  patience: 0,
-  maxTrainSamples: 600,
-  maxEvalSamples: 300,
-  seed: 5,
-});
-
-async function run(dir: string, extra: { resume?: boolean; stopAfterSteps?: number } = {}) {
-  const backend = await initBackend({ quiet: true });
-  return trainRun(tiny, { dir, backend, progress: createProgress({ quiet: true }), ...extra });
-}
+const tiny = tinyRunConfig();
+const run = (dir: string, extra: { resume?: boolean; stopAfterSteps?: number } = {}) => trainQuietly(tiny, dir, extra);
 
 describe('trainRun', () => {
   it('trains, checkpoints every epoch, and keeps the tensor count flat', async () => {

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { type LabelledData, type MPerClassSampler, gatherBatch } from '@empirical-bregman/datasets';
 import {
   type BackendInfo,
@@ -9,6 +7,7 @@ import {
 } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { BenchError } from '../bench-error';
+import { builtEntryPath } from '../built-entry';
 import type { RunConfig } from '../config/run-config';
 import type { StoredArray } from './checkpoint-file';
 import { type TrainingParts, batchLoss } from './model-parts';
@@ -82,19 +81,6 @@ export function inProcessEngine(context: EngineContext): TrainingEngine {
   };
 }
 
-/** The built replica module (dist/train-replica.js), next to this module once built or from sources. */
-function replicaModulePath(): string {
-  for (const candidate of ['./train-replica.js', '../dist/train-replica.js', '../../dist/train-replica.js']) {
-    const path = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  throw new BenchError(
-    'train',
-    'NOT_FOUND',
-    'expected the built replica module dist/train-replica.js, got none (run `pnpm build` first)',
-  );
-}
-
 /**
  * Synchronous data-parallel steps (runtime's DataParallelTrainer): `config.dataParallel` workers, each with a full
  * replica built from the run config and its own batch from the run's sampler, drawn in worker order; the mean
@@ -111,7 +97,14 @@ export async function dataParallelEngine(
   });
   let trainer: DataParallelTrainer;
   try {
-    trainer = await DataParallelTrainer.create(pool, { replicaModule: replicaModulePath(), init: context.init });
+    const replicaModule = builtEntryPath('train-replica');
+    if (!replicaModule)
+      throw new BenchError(
+        'train',
+        'NOT_FOUND',
+        'expected the built replica module dist/train-replica.js, got none (run `pnpm build` first)',
+      );
+    trainer = await DataParallelTrainer.create(pool, { replicaModule, init: context.init });
   } catch (error) {
     await pool.close();
     throw error;
