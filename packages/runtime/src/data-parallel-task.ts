@@ -195,6 +195,12 @@ function stepOnce(state: ReplicaState, batch: unknown): ReplicaStepResult {
   };
 }
 
+/** What the replica's `report()` returns (null without one). */
+export function replicaReport(payload: { trainerId: number }): unknown {
+  const { replica } = stateOf(payload.trainerId);
+  return replica.report ? replica.report() : null;
+}
+
 /** The replica's current variable values (to check replicas agree, or to save the model). */
 export function replicaWeights(payload: { trainerId: number }): VariableValues[] {
   const { replica } = stateOf(payload.trainerId);

@@ -51,11 +51,14 @@ export function createReplica(init, context) {
     : init?.badGroups
       ? { optimizerGroups: [{ optimizer: tf.train.adam(0.05), variables: variables.slice(0, 2) }] }
       : { optimizer: tf.train.adam(init?.learningRate ?? 0.05) };
+  let losses = 0;
   return {
     variables,
     ...optimizers,
+    report: () => ({ workerIndex: context.workerIndex, losses }),
     loss(batch) {
       if (batch.fail) throw new Error(`replica ${context.workerIndex} was told to fail`);
+      losses++;
       return tf.tidy(() => {
         const x = tf.tensor2d(batch.x, [N, D]);
         const labels = tf.tensor1d(batch.labels, 'int32');

@@ -70,6 +70,12 @@ describe('trainRun with --data-parallel 2', () => {
     expect(reference.epochsRun).toBe(3);
     expect(new Set(reference.tensorsPerEpoch).size).toBe(1);
     const trainLoss = reference.report.curves.filter((c) => c.split === 'train' && c.metric === 'loss');
+    // The loss statistics come back from the replicas: one mean positive and negative divergence per epoch.
+    for (const metric of ['meanPositiveDivergence', 'meanNegativeDivergence'])
+      expect(reference.report.curves.filter((c) => c.metric === metric).map((c) => c.epoch)).toEqual([1, 2, 3]);
+    const last = (metric: string) => reference.report.curves.filter((c) => c.metric === metric).at(-1)!.value;
+    const [lastPositive, lastNegative] = [last('meanPositiveDivergence'), last('meanNegativeDivergence')];
+    expect(lastNegative).toBeGreaterThan(lastPositive);
     expect(trainLoss.at(-1)!.value).toBeLessThan(trainLoss[0]!.value);
     const dir = join(root, 'crashed');
     // Crash in the middle of epoch 2 (6 steps per epoch): the checkpoint after epoch 1 survives.

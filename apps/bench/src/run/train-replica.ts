@@ -44,6 +44,10 @@ export function createReplica(init: TrainReplicaInit): Replica {
         ),
       );
     },
+    report(): { meanPositive: number; meanNegative: number } | null {
+      const stats = loss.lastStats;
+      return stats ? { meanPositive: stats.meanPositive, meanNegative: stats.meanNegative } : null;
+    },
     dispose(): void {
       // The variables and optimizers are disposed by the trainer; the model and the head own nothing else, but
       // disposing them is safe (a disposed variable is skipped).

@@ -187,7 +187,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       state.epoch = epoch;
       state.sampler = sampler.getState();
       const trainLoss = lossSum / stepsPerEpoch;
-      const stats = loss.lastStats;
+      const stats = await engine.lastStats();
       state.curves.push({ epoch, step: state.globalStep, split: 'train', metric: 'loss', value: trainLoss });
       if (stats) {
         state.curves.push({

@@ -21,6 +21,8 @@ import type { TrainReplicaBatch, TrainReplicaInit } from './train-replica';
 export interface TrainingEngine {
   /** One optimizer step on the sampler's next batch (data-parallel: one batch per worker); returns the loss. */
   step(): Promise<number>;
+  /** The loss's statistics of the last step (data-parallel: averaged over the replicas), or null. */
+  lastStats(): Promise<StepStats | null>;
   /** Makes this thread's model hold the trained weights (data-parallel: copies them from a replica). */
   sync(): Promise<void>;
   /** The optimizers' state as checkpoint arrays (`trunkOptimizer/…`, `headOptimizer/…`). */
@@ -28,6 +30,12 @@ export interface TrainingEngine {
   /** Puts back what `optimizerArrays` saved; this thread's model already holds the checkpoint's weights. */
   restore(arrays: ReadonlyMap<string, StoredArray>): Promise<void>;
   dispose(): Promise<void>;
+}
+
+/** What the epoch curves record of the loss's statistics. */
+export interface StepStats {
+  readonly meanPositive: number;
+  readonly meanNegative: number;
 }
 
 interface EngineContext {
@@ -62,6 +70,9 @@ export function inProcessEngine(context: EngineContext): TrainingEngine {
         if (headVars.length > 0) headOptimizer.applyGradients(gradientsOf(headVars, grads));
         return value.dataSync()[0]!;
       });
+    },
+    async lastStats() {
+      return parts.loss.lastStats;
     },
     async sync() {},
     async optimizerArrays() {
@@ -119,6 +130,13 @@ export async function dataParallelEngine(
         batches.push({ features, labels });
       }
       return (await trainer.step(batches)).loss;
+    },
+    async lastStats() {
+      // Each replica reports its loss's statistics of its last batch (train-replica's `report`).
+      const stats = (await trainer.reports()).filter((r): r is StepStats => r !== null);
+      if (stats.length === 0) return null;
+      const mean = (pick: (s: StepStats) => number) => stats.reduce((sum, s) => sum + pick(s), 0) / stats.length;
+      return { meanPositive: mean((s) => s.meanPositive), meanNegative: mean((s) => s.meanNegative) };
     },
     async sync() {
       const weights = await trainer.weights(0);

@@ -115,6 +115,11 @@ describe('DataParallelTrainer', () => {
       /expected one batch per worker \(2\), got 1 at step 1/,
     );
     await expect(batched.steps([])).rejects.toThrow(/expected a non-empty array of steps/);
+    // Each replica's own report: its loss was computed once per step.
+    expect(await batched.reports()).toEqual([
+      { workerIndex: 0, losses: 5 },
+      { workerIndex: 1, losses: 5 },
+    ]);
     await batched.dispose();
   });
 

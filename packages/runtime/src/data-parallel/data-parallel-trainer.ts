@@ -203,6 +203,16 @@ export class DataParallelTrainer {
     return this.pool.runOn<VariableValues[]>(workerIndex, this.task, 'replicaWeights', { trainerId: this.id });
   }
 
+  /** Each replica's `report()` (null where the replica has none), in worker order. */
+  async reports(): Promise<unknown[]> {
+    this.usable();
+    return Promise.all(
+      Array.from({ length: this.workers }, (_, w) =>
+        this.pool.runOn<unknown>(w, this.task, 'replicaReport', { trainerId: this.id }),
+      ),
+    );
+  }
+
   /**
    * The run's state: the variables and the optimizers' states of replica `workerIndex` (default 0; all replicas hold
    * the same). With the step count and the batch sampler's state, it is what a checkpoint needs to resume exactly.

@@ -26,6 +26,11 @@ export interface Replica {
   readonly optimizerGroups?: readonly OptimizerGroup[];
   /** This replica's scalar loss on its share of a step; `batch` is the step payload sent to this worker. */
   loss(batch: unknown): tf.Scalar;
+  /**
+   * Anything plain (structured-clonable) the replica wants the caller to see, e.g. statistics of its last step;
+   * read by `DataParallelTrainer.reports()`.
+   */
+  report?(): unknown;
   /** Frees what the replica owns besides its variables and optimizers (those are disposed for it). */
   dispose?(): void;
 }
