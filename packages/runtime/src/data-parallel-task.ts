@@ -177,11 +177,10 @@ function stepOnce(state: ReplicaState, batch: unknown): ReplicaStepResult {
       gradients.push(tf.tensor(averaged.subarray(offset, offset + sizes[i]!), v.shape, 'float32'));
       offset += sizes[i]!;
     }
-    for (const { optimizer, members } of state.groups) {
-      const named: tf.NamedTensorMap = {};
-      for (const i of members) named[replica.variables[i]!.name] = gradients[i]!;
-      optimizer.applyGradients(named);
-    }
+    // A list in the group's order, not a name-keyed map: tfjs optimizers keep their slots in the order given, and
+    // JavaScript orders numeric-looking keys (tfjs's default variable names) by value, not by insertion.
+    for (const { optimizer, members } of state.groups)
+      optimizer.applyGradients(members.map((i) => ({ name: replica.variables[i]!.name, tensor: gradients[i]! })));
   });
   const applied = performance.now();
   return {
@@ -258,6 +257,8 @@ export async function loadReplicaState(payload: { trainerId: number; state: Data
   });
   for (const [g, { optimizer }] of groups.entries()) {
     const saved = optimizers[g]!;
+    // Nothing saved for this optimizer (it never stepped): it keeps its own fresh state.
+    if (saved.weights.length === 0) continue;
     // The optimizer's current state is replaced, not disposed, by setWeights: free it here.
     const previous = await optimizer.getWeights();
     const incoming = saved.weights.map(({ name, shape, dtype, values }) => ({
@@ -266,6 +267,10 @@ export async function loadReplicaState(payload: { trainerId: number; state: Data
     }));
     try {
       await optimizer.setWeights(incoming);
+    } catch (error) {
+      // Still the optimizer's state: free only what getWeights made for the occasion (the iteration count).
+      for (const { tensor } of previous) if (!(tensor instanceof tf.Variable)) tensor.dispose();
+      throw error;
     } finally {
       // setWeights keeps its own variables made from these (sharing their data), so the tensors can go.
       tf.dispose(incoming.map((w) => w.tensor));

@@ -39,6 +39,10 @@ export function createReplica(init, context) {
     variableOf(() => tf.mul(tf.tensor2d(values(seed + 1, 16 * 4), [16, 4]), 0.5)),
   ];
   if (init?.mismatch && context.workerIndex === 1) variables.push(variableOf(() => tf.zeros([3])));
+  if (init?.failOnWorker === context.workerIndex) {
+    tf.dispose(variables);
+    throw new Error(`replica ${context.workerIndex} could not start`);
+  }
   // `groups`: the last variable gets its own optimizer with a smaller learning rate (as a learned head would);
   // `badGroups`: it gets none (an error).
   const optimizers = init?.groups

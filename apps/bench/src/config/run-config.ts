@@ -146,13 +146,14 @@ export const RUN_CONFIG_SCHEMA = {
     doc: 'Adam learning rate of the divergence head',
   },
   weightDecay: { kind: 'number', min: 0, default: 1e-4, doc: 'L2 penalty on the embedding network weights' },
+  // No default: left out of the config at 1, so configs, queue job ids and run folders of runs that do not use it
+  // are the same as before the key existed.
   dataParallel: {
     kind: 'number',
     integer: true,
     min: 1,
     max: 8,
-    default: 1,
-    doc: 'worker threads training synchronous data-parallel replicas, each on its own batch (effective batch = workers × batchSize; for single runs: a grid already runs cells in parallel)',
+    doc: 'worker threads training synchronous data-parallel replicas, each on its own batch (effective batch = workers × batchSize; default 1: this thread; for single runs: a grid already runs cells in parallel)',
   },
   icnnHidden: {
     kind: 'numberList',
@@ -236,7 +237,8 @@ export interface RunConfig {
   readonly learningRate: number;
   readonly divergenceLearningRate: number;
   readonly weightDecay: number;
-  readonly dataParallel: number;
+  /** Absent: 1 (see `dataParallelWorkers`). */
+  readonly dataParallel?: number;
   readonly icnnHidden: number[];
   readonly icnnMu: number;
   readonly maxAffinePieces: number;
@@ -261,7 +263,14 @@ export function validateRunConfig(raw: unknown, where = 'config'): RunConfig {
     where,
   ) as unknown as RunConfig;
   checkDivergenceRegressionConfig(config, where);
+  // 1 is the same run as no key (see the schema): one form, one hash.
+  if (config.dataParallel === 1) delete (config as { dataParallel?: number }).dataParallel;
   return config;
+}
+
+/** Worker threads a run trains on (`dataParallel`, 1 when absent). */
+export function dataParallelWorkers(config: RunConfig): number {
+  return config.dataParallel ?? 1;
 }
 
 /** The run's display name. */

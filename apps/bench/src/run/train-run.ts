@@ -6,7 +6,7 @@ import { type BackendInfo, fileSystemIOHandler } from '@empirical-bregman/runtim
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { BenchError } from '../bench-error';
-import { type RunConfig, runName } from '../config/run-config';
+import { type RunConfig, dataParallelWorkers, runName } from '../config/run-config';
 import { trainDivergenceRegression } from '../regression/train-divergence-regression';
 import type { BackendSummary, CurvePoint, MetricValues, ResultRow, RunReportData } from '../report/report-data';
 import { type StoredArray, readCheckpointFile, writeCheckpointFile } from './checkpoint-file';
@@ -88,7 +88,7 @@ export function samplerShape(config: RunConfig, numClasses: number): { m: number
  */
 export async function trainRun(config: RunConfig, options: TrainRunOptions): Promise<RunOutcome> {
   if (config.dataset === 'divergence-regression') {
-    if (config.dataParallel > 1)
+    if (dataParallelWorkers(config) > 1)
       throw new BenchError(
         'train',
         'INVALID_ARGUMENT',
@@ -115,10 +115,11 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
   const headVars = [...divergence.trainableVariables, ...loss.trainableVariables];
   const sampler = new MPerClassSampler(data.train.labels, shape.m, shape.batchSize, { seed: `${config.seed}/sampler` });
   // Data-parallel: each step takes one batch per worker (effective batch workers × batchSize).
+  const workers = dataParallelWorkers(config);
   const stepsPerEpoch =
     config.stepsPerEpoch > 0
       ? config.stepsPerEpoch
-      : Math.max(1, Math.floor(data.train.labels.length / (shape.batchSize * config.dataParallel)));
+      : Math.max(1, Math.floor(data.train.labels.length / (shape.batchSize * workers)));
 
   const parts: TrainableParts = { trunk, divergence, lossVars: loss.trainableVariables };
   const engineContext = {
@@ -132,7 +133,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
   let engine: TrainingEngine;
   try {
     engine =
-      config.dataParallel > 1
+      workers > 1
         ? await dataParallelEngine({
             ...engineContext,
             init: { config, sampleShape: data.sampleShape, isImage: data.isImage, numClasses },
@@ -248,7 +249,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       notes: [
         data.description,
         `best validation MAP@R ${state.bestValMapAtR.toFixed(4)} at epoch ${state.bestEpoch}${state.bestEpoch === 0 ? ' (training never beat the untrained network on validation: the untrained weights are kept)' : ''}`,
-        `sampler: ${shape.m} samples of each of ${shape.batchSize / shape.m} classes per batch; ${stepsPerEpoch} steps per epoch${config.dataParallel > 1 ? `; data-parallel on ${config.dataParallel} workers, one batch each (effective batch ${config.dataParallel * shape.batchSize})` : ''}`,
+        `sampler: ${shape.m} samples of each of ${shape.batchSize / shape.m} classes per batch; ${stepsPerEpoch} steps per epoch${workers > 1 ? `; data-parallel on ${workers} workers, one batch each (effective batch ${workers * shape.batchSize})` : ''}`,
       ],
     };
     return { report, stoppedEarly: state.stopped, bestEpoch: state.bestEpoch, epochsRun: state.epoch, tensorsPerEpoch };

@@ -8,7 +8,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { BenchError } from '../bench-error';
 import { builtEntryPath } from '../built-entry';
-import type { RunConfig } from '../config/run-config';
+import { type RunConfig, dataParallelWorkers } from '../config/run-config';
 import type { StoredArray } from './checkpoint-file';
 import { type TrainingParts, batchLoss } from './model-parts';
 import { optimizerArrays, restoreOptimizer } from './optimizer-state';
@@ -95,17 +95,16 @@ export function inProcessEngine(context: EngineContext): TrainingEngine {
 /**
  * Synchronous data-parallel steps (runtime's DataParallelTrainer): `config.dataParallel` workers, each with a full
  * replica built from the run config and its own batch from the run's sampler, drawn in worker order; the mean
- * gradient updates every replica alike. The checkpoint format is the in-thread one, so a run can resume either way.
+ * gradient updates every replica alike. Checkpoints hold the same arrays as in-thread ones (the replicas' optimizer
+ * states under the in-thread names).
  */
 export async function dataParallelEngine(
   context: EngineContext & { readonly init: TrainReplicaInit; readonly backend: BackendInfo },
 ): Promise<TrainingEngine> {
   const { config, trunkVars, headVars, sampler, train } = context;
-  const workers = config.dataParallel;
-  const pool = await WorkerPool.create({
-    size: workers,
-    backend: { force: context.backend.backend === 'cpu' ? 'cpu' : 'wasm' },
-  });
+  const workers = dataParallelWorkers(config);
+  // The workers run the calling thread's backend, so a run's recorded backend is the one that trained it.
+  const pool = await WorkerPool.create({ size: workers, backend: { force: context.backend.backend } });
   let trainer: DataParallelTrainer;
   try {
     const replicaModule = builtEntryPath('train-replica');

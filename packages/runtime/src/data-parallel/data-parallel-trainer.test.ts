@@ -194,6 +194,11 @@ describe('DataParallelTrainer', () => {
       /expected every variable in an optimizer group, got 1 without one/,
     );
     expect(await counts()).toEqual(before);
+    // Only worker 1 fails: worker 0's replica, already built, is freed too.
+    await expect(DataParallelTrainer.create(pool, { replicaModule, init: { failOnWorker: 1 } })).rejects.toThrow(
+      /replica 1 could not start/,
+    );
+    expect(await counts()).toEqual(before);
   });
 
   it('is deterministic for a seed and leaves no tensor behind on the workers', async () => {

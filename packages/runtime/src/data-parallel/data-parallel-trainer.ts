@@ -91,7 +91,7 @@ export class DataParallelTrainer {
     const task = taskModulePath();
     const id = nextTrainerId++;
     const workers = pool.size;
-    const described = await Promise.all(
+    const settled = await Promise.allSettled(
       Array.from({ length: workers }, (_, w) =>
         pool.runOn<{ size: number; names: string[] }>(w, task, 'initReplica', {
           trainerId: id,
@@ -101,6 +101,15 @@ export class DataParallelTrainer {
         }),
       ),
     );
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      // Free the replicas that did start (disposeReplica ignores a worker without one).
+      await Promise.allSettled(
+        Array.from({ length: workers }, (_, w) => pool.runOn(w, task, 'disposeReplica', { trainerId: id })),
+      );
+      throw failed.reason;
+    }
+    const described = settled.map((s) => (s as PromiseFulfilledResult<{ size: number; names: string[] }>).value);
     const first = described[0]!;
     for (const [w, d] of described.entries()) {
       if (d.size !== first.size || d.names.length !== first.names.length) {
