@@ -5,13 +5,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type {
   CreateReplica,
   DataParallelState,
-  OptimizerStateValues,
   Replica,
   ReplicaStepResult,
   VariableValues,
 } from './data-parallel/replica';
 import { SharedGradientAverage, type SharedGradientBuffers } from './data-parallel/shared-gradient-average';
-import { optimizerRunningScalars } from './optimizer-running-scalars';
+import { loadOptimizerState, type OptimizerStateValues, readOptimizerState } from './optimizer-state';
 import { RuntimeError } from './runtime-error';
 import type { TaskContext } from './worker-protocol';
 
@@ -214,26 +213,7 @@ export function replicaWeights(payload: { trainerId: number }): VariableValues[]
 export async function replicaState(payload: { trainerId: number }): Promise<DataParallelState> {
   const { groups } = stateOf(payload.trainerId);
   const optimizers: OptimizerStateValues[] = [];
-  for (const { optimizer } of groups) {
-    const weights = await optimizer.getWeights();
-    try {
-      optimizers.push({
-        weights: weights.map(({ name, tensor }) => ({
-          name,
-          shape: [...tensor.shape],
-          dtype: tensor.dtype === 'int32' ? 'int32' : 'float32',
-          values: tensor.dtype === 'int32' ? Int32Array.from(tensor.dataSync()) : Float32Array.from(tensor.dataSync()),
-        })),
-        scalars: Object.entries(optimizerRunningScalars(optimizer)).map(([name, v]) => ({
-          name,
-          value: v.dataSync()[0]!,
-        })),
-      });
-    } finally {
-      // getWeights makes some tensors for the occasion (Adam's iteration count); the optimizer's own variables stay.
-      for (const { tensor } of weights) if (!(tensor instanceof tf.Variable)) tensor.dispose();
-    }
-  }
+  for (const { optimizer } of groups) optimizers.push(await readOptimizerState(optimizer));
   return { variables: replicaWeights(payload), optimizers };
 }
 
@@ -255,32 +235,7 @@ export async function loadReplicaState(payload: { trainerId: number; state: Data
   tf.tidy(() => {
     for (const [i, v] of replica.variables.entries()) v.assign(tf.tensor(variables[i]!.values, v.shape, 'float32'));
   });
-  for (const [g, { optimizer }] of groups.entries()) {
-    const saved = optimizers[g]!;
-    // Nothing saved for this optimizer (it never stepped): it keeps its own fresh state.
-    if (saved.weights.length === 0) continue;
-    // The optimizer's current state is replaced, not disposed, by setWeights: free it here.
-    const previous = await optimizer.getWeights();
-    const incoming = saved.weights.map(({ name, shape, dtype, values }) => ({
-      name,
-      tensor: tf.tensor(values, shape, dtype),
-    }));
-    try {
-      await optimizer.setWeights(incoming);
-    } catch (error) {
-      // Still the optimizer's state: free only what getWeights made for the occasion (the iteration count).
-      for (const { tensor } of previous) if (!(tensor instanceof tf.Variable)) tensor.dispose();
-      throw error;
-    } finally {
-      // setWeights keeps its own variables made from these (sharing their data), so the tensors can go.
-      tf.dispose(incoming.map((w) => w.tensor));
-    }
-    tf.dispose(previous.map((w) => w.tensor));
-    const scalars = optimizerRunningScalars(optimizer);
-    tf.tidy(() => {
-      for (const { name, value } of saved.scalars) scalars[name]?.assign(tf.scalar(value));
-    });
-  }
+  for (const [g, { optimizer }] of groups.entries()) await loadOptimizerState(optimizer, optimizers[g]!);
 }
 
 /** Frees the replica (variables, optimizer and whatever `dispose` frees). */

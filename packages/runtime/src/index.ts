@@ -23,10 +23,9 @@ export type {
   DataParallelState,
   DataParallelStepTimings,
   OptimizerGroup,
-  OptimizerStateValues,
-  OptimizerWeightValues,
   Replica,
   ReplicaContext,
   VariableValues,
 } from './data-parallel/replica';
-export { optimizerRunningScalars } from './optimizer-running-scalars';
+export { loadOptimizerState, readOptimizerState } from './optimizer-state';
+export type { OptimizerStateValues, OptimizerWeightValues } from './optimizer-state';

@@ -1,28 +1,50 @@
-import { optimizerRunningScalars } from '@empirical-bregman/runtime';
-import * as tf from '@tensorflow/tfjs-core';
+import { type OptimizerStateValues, loadOptimizerState, readOptimizerState } from '@empirical-bregman/runtime';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { StoredArray } from './checkpoint-file';
 
-type GradientList = Extract<Parameters<tf.Optimizer['applyGradients']>[0], unknown[]>;
-type NamedTensorLike = GradientList[number];
+// An optimiser's state in a checkpoint: arrays named `<label>/<i>/<weight name>` (its getWeights(), in order) and
+// `<label>-bias/<key>` (Adam's bias-correction products). The runtime reads and loads the state itself; this file
+// only names it, for the in-thread optimisers and for the data-parallel replicas' alike.
 
-/**
- * An optimiser's state as checkpoint arrays named `<label>/<i>/<weight name>` (its getWeights(), in order) and
- * `<label>-bias/<key>` (Adam's bias-correction products).
- */
-export async function optimizerArrays(label: string, optimizer: tf.Optimizer): Promise<StoredArray[]> {
-  const arrays: StoredArray[] = [];
-  for (const [i, w] of (await optimizer.getWeights()).entries()) {
-    arrays.push({
+/** A state (runtime's `readOptimizerState`, or a data-parallel replica's) as checkpoint arrays under `label`. */
+export function stateArrays(label: string, state: OptimizerStateValues): StoredArray[] {
+  return [
+    ...state.weights.map((w, i) => ({
       name: `${label}/${i}/${w.name}`,
-      shape: w.tensor.shape,
-      values: Float32Array.from(await w.tensor.data()),
-    });
-    // getWeights() makes a fresh scalar for the iteration count (the moments are the optimiser's own variables).
-    if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
+      shape: w.shape,
+      values: Float32Array.from(w.values),
+    })),
+    ...state.scalars.map(({ name, value }) => ({
+      name: `${label}-bias/${name}`,
+      shape: [],
+      values: Float32Array.of(value),
+    })),
+  ];
+}
+
+/** What {@link stateArrays} saved under `label` (empty weights when nothing was saved). */
+export function stateFromArrays(label: string, arrays: ReadonlyMap<string, StoredArray>): OptimizerStateValues {
+  const weights: OptimizerStateValues['weights'] = [];
+  const scalars: OptimizerStateValues['scalars'] = [];
+  for (const [key, a] of arrays) {
+    if (key.startsWith(`${label}/`)) {
+      const [, index, ...nameParts] = key.split('/');
+      const name = nameParts.join('/');
+      // The iteration count is an int32 scalar in tfjs; checkpoints store every array as float32.
+      weights[Number(index)] =
+        name === 'iter'
+          ? { name, shape: a.shape, dtype: 'int32', values: Int32Array.from(a.values) }
+          : { name, shape: a.shape, dtype: 'float32', values: a.values };
+    } else if (key.startsWith(`${label}-bias/`)) {
+      scalars.push({ name: key.slice(`${label}-bias/`.length), value: a.values[0]! });
+    }
   }
-  for (const [key, v] of Object.entries(optimizerRunningScalars(optimizer)))
-    arrays.push({ name: `${label}-bias/${key}`, shape: v.shape, values: Float32Array.from(await v.data()) });
-  return arrays;
+  return { weights, scalars };
+}
+
+/** An optimiser's state as checkpoint arrays under `label`. */
+export async function optimizerArrays(label: string, optimizer: tf.Optimizer): Promise<StoredArray[]> {
+  return stateArrays(label, await readOptimizerState(optimizer));
 }
 
 /** Puts back what {@link optimizerArrays} saved under `label` (nothing saved: the optimiser is left as it is). */
@@ -31,20 +53,5 @@ export async function restoreOptimizer(
   optimizer: tf.Optimizer,
   arrays: ReadonlyMap<string, StoredArray>,
 ): Promise<void> {
-  const named: NamedTensorLike[] = [];
-  for (const [key, a] of arrays) {
-    if (!key.startsWith(`${label}/`)) continue;
-    const [, index, ...nameParts] = key.split('/');
-    named[Number(index)] = { name: nameParts.join('/'), tensor: tf.tensor(a.values, a.shape) };
-  }
-  if (named.length > 0) {
-    await optimizer.setWeights(named);
-    tf.dispose(named.map((n) => n.tensor));
-  }
-  // After setWeights, Adam recomputes β^(t+1) with pow(); the uninterrupted run has it as a running product,
-  // which differs in the last float32 bits. Restore the saved products so a resumed run is bit-identical.
-  for (const [key, v] of Object.entries(optimizerRunningScalars(optimizer))) {
-    const saved = arrays.get(`${label}-bias/${key}`);
-    if (saved) tf.tidy(() => v.assign(tf.tensor(saved.values, saved.shape)));
-  }
+  await loadOptimizerState(optimizer, stateFromArrays(label, arrays));
 }

@@ -1,17 +1,12 @@
 import { type LabelledData, type MPerClassSampler, gatherBatch } from '@empirical-bregman/datasets';
-import {
-  type BackendInfo,
-  DataParallelTrainer,
-  type OptimizerStateValues,
-  WorkerPool,
-} from '@empirical-bregman/runtime';
+import { type BackendInfo, DataParallelTrainer, WorkerPool } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { BenchError } from '../bench-error';
 import { builtEntryPath } from '../built-entry';
 import { type RunConfig, dataParallelWorkers } from '../config/run-config';
 import type { StoredArray } from './checkpoint-file';
 import { type TrainingParts, batchLoss } from './model-parts';
-import { optimizerArrays, restoreOptimizer } from './optimizer-state';
+import { optimizerArrays, restoreOptimizer, stateArrays, stateFromArrays } from './optimizer-state';
 import type { TrainReplicaBatch, TrainReplicaInit } from './train-replica';
 
 /**
@@ -145,38 +140,12 @@ export async function dataParallelEngine(
     },
     async optimizerArrays() {
       const { optimizers } = await trainer.state(0);
-      const arrays: StoredArray[] = [];
-      for (const [g, label] of groups.entries()) {
-        const state = optimizers[g]!;
-        for (const [i, w] of state.weights.entries())
-          arrays.push({ name: `${label}/${i}/${w.name}`, shape: w.shape, values: Float32Array.from(w.values) });
-        for (const { name, value } of state.scalars)
-          arrays.push({ name: `${label}-bias/${name}`, shape: [], values: Float32Array.of(value) });
-      }
-      return arrays;
+      return groups.flatMap((label, g) => stateArrays(label, optimizers[g]!));
     },
     async restore(arrays) {
-      const optimizers: OptimizerStateValues[] = groups.map((label) => {
-        const weights: OptimizerStateValues['weights'] = [];
-        const scalars: OptimizerStateValues['scalars'] = [];
-        for (const [key, a] of arrays) {
-          if (key.startsWith(`${label}/`)) {
-            const [, index, ...nameParts] = key.split('/');
-            const name = nameParts.join('/');
-            // The iteration count is an int32 scalar in tfjs; checkpoints store every array as float32.
-            weights[Number(index)] =
-              name === 'iter'
-                ? { name, shape: a.shape, dtype: 'int32', values: Int32Array.from(a.values) }
-                : { name, shape: a.shape, dtype: 'float32', values: a.values };
-          } else if (key.startsWith(`${label}-bias/`)) {
-            scalars.push({ name: key.slice(label.length + 6), value: a.values[0]! });
-          }
-        }
-        return { weights, scalars };
-      });
       await trainer.loadState({
         variables: variables.map((v) => ({ name: v.name, shape: [...v.shape], values: v.dataSync() as Float32Array })),
-        optimizers,
+        optimizers: groups.map((label) => stateFromArrays(label, arrays)),
       });
     },
     async dispose() {

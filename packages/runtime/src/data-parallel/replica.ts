@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { OptimizerStateValues } from '../optimizer-state';
 
 /** What a replica module's `createReplica` receives besides its own `init` payload. */
 export interface ReplicaContext {
@@ -70,26 +71,6 @@ export interface DataParallelStepTimings {
 export interface ReplicaStepResult {
   readonly loss: number;
   readonly timings: DataParallelStepTimings;
-}
-
-/** One tensor of an optimizer's state (e.g. Adam's iteration count and moments), as read back from a replica. */
-export interface OptimizerWeightValues {
-  readonly name: string;
-  readonly shape: number[];
-  readonly dtype: 'float32' | 'int32';
-  readonly values: Float32Array | Int32Array;
-}
-
-/** One optimizer's state, as read back from a replica. */
-export interface OptimizerStateValues {
-  /** Its `getWeights()`, in order. */
-  readonly weights: OptimizerWeightValues[];
-  /**
-   * Running scalars that `getWeights()` leaves out: Adam's bias-correction products β₁ᵗ and β₂ᵗ. `setWeights()`
-   * recomputes them as pow(β, t), which differs from the running product in the last float32 bits, so without them a
-   * resumed run drifts from the original.
-   */
-  readonly scalars: { readonly name: string; readonly value: number }[];
 }
 
 /**
