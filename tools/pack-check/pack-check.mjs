@@ -19,7 +19,7 @@ const byName = new Map(packages.map((p) => [p.manifest.name, p]));
 // Beyond importing: a call that needs the package's shipped files (wasm binaries, worker program) where it has them.
 const smoke = {
   // The CLI binary itself, as a user who installed the package runs it.
-  '@empirical-bregman/bench':
+  '@empirical-bregman/cli':
     "const { execFileSync } = await import('node:child_process'); const v = execFileSync('npx', ['--no-install', 'bregman', '--version'], { encoding: 'utf8' }).trim(); if (!/^\\d+\\.\\d+\\.\\d+$/.test(v)) throw new Error('bregman --version printed ' + v);",
   '@empirical-bregman/runtime':
     "const info = await m.initBackend({ force: 'wasm', quiet: true }); if (info.backend !== 'wasm') throw new Error(info.backend);" +

@@ -1,8 +1,0 @@
-export { main, buildProgram } from './cli';
-export { BenchError } from './bench-error';
-export { RUN_CONFIG_SCHEMA, validateRunConfig, readConfigFile, runName } from './config/run-config';
-export type { DivergenceHead, LossName, MinerName, Protocol, RunConfig, TrunkKind } from './config/run-config';
-export { trainRun } from './run/train-run';
-export type { RunOutcome, TrainRunOptions } from './run/train-run';
-export { trainCommand } from './commands/train-command';
-export type * from './report/report-data';

@@ -1,0 +1,46 @@
+import { type DownloadableName, PUBLISHED_FILES, fetchDataset, listDatasets } from '@empirical-bregman/datasets';
+import { CliError } from '../cli-error';
+import { suggestion } from '../config/schema';
+
+/** `bregman data list`: a table of every dataset. */
+export function dataListCommand(): string {
+  const rows = listDatasets();
+  const lines = ['| dataset | available | source | classes | samples | description |', '|---|---|---|---|---|---|'];
+  for (const d of rows) {
+    lines.push(
+      `| ${d.name} | ${d.available ? 'yes' : `no: \`bregman data fetch ${d.name}\``} | ${d.source} | ${d.numClasses ?? ''} | ${d.samples ?? ''} | ${d.description} |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `bregman data fetch NAME`: downloads and verifies a dataset; progress goes to `log`. */
+export async function dataFetchCommand(name: string, log: (line: string) => void): Promise<string> {
+  const downloadable = Object.keys(PUBLISHED_FILES);
+  if (!downloadable.includes(name)) {
+    const known = listDatasets().some((d) => d.name === name);
+    throw new CliError(
+      'data fetch',
+      'NOT_FOUND',
+      known
+        ? `${JSON.stringify(name)} needs no download (it is embedded, bundled or synthetic); downloadable: ${downloadable.join(', ')}`
+        : `expected a downloadable dataset among ${downloadable.join(', ')}; got ${JSON.stringify(name)}${suggestion(name, downloadable)}`,
+    );
+  }
+  let lastUrl = '';
+  let lastPercent = -10;
+  const dir = await fetchDataset(name as DownloadableName, {
+    onProgress: (p) => {
+      if (p.url !== lastUrl) {
+        lastUrl = p.url;
+        lastPercent = -10;
+      }
+      const percent = p.total ? Math.floor((100 * p.received) / p.total) : 0;
+      if (percent >= lastPercent + 10) {
+        lastPercent = percent;
+        log(`${p.url}: ${percent}%${p.total ? ` of ${(p.total / 1e6).toFixed(1)} MB` : ''}`);
+      }
+    },
+  });
+  return `fetched ${name} into ${dir}\n`;
+}

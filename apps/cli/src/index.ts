@@ -1,0 +1,10 @@
+export { main, buildProgram } from './cli';
+export { CliError } from './cli-error';
+/** @deprecated renamed to {@link CliError} when the app `@empirical-bregman/bench` became `@empirical-bregman/cli`. */
+export { CliError as BenchError } from './cli-error';
+export { RUN_CONFIG_SCHEMA, validateRunConfig, readConfigFile, runName } from './config/run-config';
+export type { DivergenceHead, LossName, MinerName, Protocol, RunConfig, TrunkKind } from './config/run-config';
+export { trainRun } from './run/train-run';
+export type { RunOutcome, TrainRunOptions } from './run/train-run';
+export { trainCommand } from './commands/train-command';
+export type * from './report/report-data';

@@ -1,0 +1,125 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { BackendInfo } from '@empirical-bregman/runtime';
+import { runGridItem } from '../bench/run-grid-item';
+import { CliError } from '../cli-error';
+import { type RunConfig, validateRunConfig } from '../config/run-config';
+import type { RunReportData } from '../report/report-data';
+import { readCheckpointFile } from '../run/checkpoint-file';
+import type { ProgressSink } from '../run/progress';
+import { readJson } from '../run/run-folder';
+import { CHECKPOINT_FILE } from '../run/train-run';
+import { JOB_PAYLOAD_VERSION, type QueueJobPayload, type QueueJobResult } from './queue-job';
+
+export interface QueueJobContext {
+  /** The job id (named in every error). */
+  readonly jobId: string;
+  /** The worker's `--out`: replaces the payload's `outDir` (machines that do not share the submitter's path). */
+  readonly outDir?: string;
+  readonly backend?: BackendInfo;
+  /** Called after every optimiser step (the sandboxed processor watches its parent from there). */
+  readonly progress?: ProgressSink;
+}
+
+/**
+ * Checks a job's data before anything is written: the payload's shape and version, and the run config with the
+ * same schema as `bregman train` (so the message is the one `train` would print). Throws a one-line CliError.
+ */
+export function validateJobPayload(data: unknown, jobId: string): QueueJobPayload {
+  const where = `job ${jobId}`;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new CliError(where, 'BAD_FORMAT', `expected a payload object, got ${JSON.stringify(data) ?? String(data)}`);
+  }
+  const raw = data as Record<string, unknown>;
+  if (raw.version !== JOB_PAYLOAD_VERSION) {
+    throw new CliError(
+      where,
+      'BAD_FORMAT',
+      `expected payload version ${JOB_PAYLOAD_VERSION} (submitted by the same bregman version), got ${JSON.stringify(raw.version) ?? 'none'}`,
+    );
+  }
+  const config = validateRunConfig(raw.config, `${where} config`);
+  if (typeof raw.outDir !== 'string' || raw.outDir === '') {
+    throw new CliError(
+      where,
+      'BAD_FORMAT',
+      `expected "outDir" to be a folder path, got ${JSON.stringify(raw.outDir)}`,
+    );
+  }
+  if (typeof raw.runFolder !== 'string' || !/^[A-Za-z0-9._-]+$/.test(raw.runFolder) || /^\.+$/.test(raw.runFolder)) {
+    throw new CliError(
+      where,
+      'BAD_FORMAT',
+      `expected "runFolder" to be a folder name (letters, digits, . _ -), got ${JSON.stringify(raw.runFolder)}`,
+    );
+  }
+  return { version: JOB_PAYLOAD_VERSION, config, outDir: raw.outDir, runFolder: raw.runFolder };
+}
+
+/** The epoch of a readable checkpoint in `dir`, or null (none, or unreadable: the run then starts over). */
+function checkpointEpoch(dir: string): number | null {
+  const path = join(dir, CHECKPOINT_FILE);
+  if (!existsSync(path)) return null;
+  try {
+    return readCheckpointFile<{ state: { epoch: number } }>(path).header.state.epoch;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One queue job: validates the payload, then runs its grid cell into `<outDir>/<runFolder>` and returns the run's
+ * results.json. The folder is what makes faults harmless: a job taken over from a dead worker continues from the
+ * folder's last checkpoint (`resume`), and a folder that already holds this config's results (a job lost with a
+ * Redis restart and submitted again) is reused without training.
+ */
+export async function runQueueJob(data: unknown, context: QueueJobContext): Promise<QueueJobResult> {
+  const payload = validateJobPayload(data, context.jobId);
+  const dir = resolve(context.outDir ?? payload.outDir, payload.runFolder);
+  const started = Date.now();
+  const configPath = join(dir, 'config.json');
+  if (existsSync(configPath)) {
+    const stored = readFileSync(configPath, 'utf8');
+    if (JSON.stringify(JSON.parse(stored)) !== JSON.stringify(payload.config)) {
+      throw new CliError(
+        `job ${context.jobId}`,
+        'INVALID_ARGUMENT',
+        `expected ${dir} to be this job's run folder, got a folder with another config.json`,
+      );
+    }
+    const resultsPath = join(dir, 'results.json');
+    if (existsSync(resultsPath)) {
+      const report = readJson<RunReportData>(resultsPath, `job ${context.jobId}`);
+      return {
+        dir,
+        rows: [...report.results],
+        backend: report.backend.backend,
+        seconds: (Date.now() - started) / 1000,
+        bestEpoch: bestEpochOf(report),
+        report,
+        host: hostname(),
+        resumedFromEpoch: null,
+        reused: true,
+      };
+    }
+  }
+  const resumedFromEpoch = checkpointEpoch(dir);
+  const config: RunConfig = payload.config;
+  const result = await runGridItem(
+    { config, dir, resume: resumedFromEpoch !== null },
+    context.backend,
+    context.progress,
+  );
+  const report = readJson<RunReportData>(join(dir, 'results.json'), `job ${context.jobId}`);
+  return { ...result, report, host: hostname(), resumedFromEpoch, reused: false };
+}
+
+/** The best epoch as the run's notes state it (results.json does not store it as a number). */
+function bestEpochOf(report: RunReportData): number {
+  for (const note of report.notes ?? []) {
+    const match = /at epoch (\d+)/.exec(note);
+    if (match) return Number(match[1]);
+  }
+  return 0;
+}

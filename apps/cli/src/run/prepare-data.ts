@@ -1,0 +1,136 @@
+import {
+  classDisjointSplit,
+  type LabelledData,
+  loadDataset,
+  sampleSize,
+  Standardizer,
+  stratifiedSplit,
+  subsetData,
+} from '@empirical-bregman/datasets';
+import { SeededRandom } from '@empirical-bregman/common';
+import { CliError } from '../cli-error';
+import type { RunConfig } from '../config/run-config';
+
+/** The three parts of a run's data, features flattened to vectors, plus how they were made. */
+export interface PreparedData {
+  readonly train: LabelledData;
+  readonly val: LabelledData;
+  readonly test: LabelledData;
+  /** Shape of one sample as loaded ([28, 28, 1] for MNIST, [d] for tabular). */
+  readonly sampleShape: readonly number[];
+  readonly isImage: boolean;
+  /** Human-readable description of the split, for the report. */
+  readonly description: string;
+  /** The preprocessing applied to every part (standardisation for tabular data), for new samples to embed. */
+  readonly preprocess: (features: Float32Array) => Float32Array;
+}
+
+function classesOf(data: LabelledData): number[] {
+  return [...new Set(data.labels)].sort((a, b) => a - b);
+}
+
+function indicesOfClasses(labels: Int32Array, classes: ReadonlySet<number>): Int32Array {
+  const out: number[] = [];
+  for (let i = 0; i < labels.length; i++) if (classes.has(labels[i]!)) out.push(i);
+  return Int32Array.from(out);
+}
+
+/**
+ * Loads the dataset and applies the protocol:
+ * - `class-disjoint` (the metric-learning standard, Musgrave et al. 2020): the first half of the classes for training
+ *   and validation, the second half for testing. Validation holds out `valClasses` whole training classes (auto: 2
+ *   when at least 5 training classes remain with 3 or more to train on, so early stopping measures generalisation
+ *   to unseen classes); with fewer, `valFraction` of each training class's samples.
+ * - `closed-set`: every class everywhere; `testFraction` then `valFraction` of each class held out.
+ * Tabular features are standardised with statistics of the training part only.
+ */
+export async function prepareData(config: RunConfig): Promise<PreparedData> {
+  const loaded = (await loadDataset(config.dataset as never)) as LabelledData;
+  const isImage = loaded.sampleShape.length === 3;
+  let train: LabelledData;
+  let val: LabelledData;
+  let test: LabelledData;
+  let description: string;
+  if (config.protocol === 'class-disjoint') {
+    const split = classDisjointSplit(loaded.labels);
+    const trainValClasses = Array.from(split.trainValClasses);
+    const byClasses = config.validation === 'classes' || (config.validation === 'auto' && trainValClasses.length >= 5);
+    const valClassCount = byClasses ? config.valClasses || 2 : 0;
+    if (valClassCount > 0) {
+      if (trainValClasses.length - valClassCount < 2 || valClassCount < 2) {
+        throw new CliError(
+          'config',
+          'INVALID_ARGUMENT',
+          `"valClasses" must leave at least 2 training classes and be at least 2; ${loaded.name} has ${trainValClasses.length} training classes, got ${valClassCount}`,
+        );
+      }
+      const valSet = new Set(trainValClasses.slice(trainValClasses.length - valClassCount));
+      const trainSet = new Set(trainValClasses.slice(0, trainValClasses.length - valClassCount));
+      train = subsetData(loaded, indicesOfClasses(loaded.labels, trainSet));
+      val = subsetData(loaded, indicesOfClasses(loaded.labels, valSet));
+      description = `class-disjoint: train classes ${[...trainSet].join(', ')}, validation classes ${[...valSet].join(', ')}, test classes ${Array.from(split.testClasses).join(', ')}`;
+    } else {
+      const trainVal = subsetData(loaded, split.trainVal);
+      const inner = stratifiedSplit(trainVal.labels, {
+        testFraction: 0,
+        valFraction: config.valFraction,
+        seed: config.seed,
+      });
+      train = subsetData(trainVal, inner.train);
+      val = subsetData(trainVal, inner.val);
+      description = `class-disjoint: train classes ${trainValClasses.join(', ')} (${(config.valFraction * 100).toFixed(0)}% of their samples for validation), test classes ${Array.from(split.testClasses).join(', ')}`;
+    }
+    test = subsetData(loaded, split.test);
+  } else {
+    const split = stratifiedSplit(loaded.labels, {
+      testFraction: config.testFraction,
+      valFraction: config.valFraction,
+      seed: config.seed,
+    });
+    train = subsetData(loaded, split.train);
+    val = subsetData(loaded, split.val);
+    test = subsetData(loaded, split.test);
+    description = `closed-set: all ${loaded.numClasses} classes; ${(config.testFraction * 100).toFixed(0)}% of each class for test, ${(config.valFraction * 100).toFixed(0)}% for validation`;
+  }
+  const cap = (d: LabelledData, max: number, label: string): LabelledData => {
+    if (max <= 0 || d.labels.length <= max) return d;
+    const keep = new SeededRandom(`${config.seed}/${label}`).sample(d.labels.length, max).sort();
+    return subsetData(d, keep);
+  };
+  if (config.maxTrainSamples > 0 && train.labels.length > config.maxTrainSamples) {
+    train = cap(train, config.maxTrainSamples, 'train');
+    description += `; training capped at ${config.maxTrainSamples} samples`;
+  }
+  if (
+    config.maxEvalSamples > 0 &&
+    (val.labels.length > config.maxEvalSamples || test.labels.length > config.maxEvalSamples)
+  ) {
+    val = cap(val, config.maxEvalSamples, 'val');
+    test = cap(test, config.maxEvalSamples, 'test');
+    description += `; validation and test capped at ${config.maxEvalSamples} random samples each`;
+  }
+  let preprocess = (features: Float32Array): Float32Array => features;
+  if (!isImage) {
+    const standardizer = Standardizer.fit(train.features, sampleSize(train.sampleShape));
+    const apply = (d: LabelledData): LabelledData => ({ ...d, features: standardizer.transform(d.features) });
+    train = apply(train);
+    val = apply(val);
+    test = apply(test);
+    description += '; features standardised on the training part';
+    preprocess = (features) => standardizer.transform(features);
+  }
+  for (const [part, d] of [
+    ['training', train],
+    ['validation', val],
+    ['test', test],
+  ] as const) {
+    if (classesOf(d).length < 2) {
+      throw new CliError(
+        'prepareData',
+        'INVALID_ARGUMENT',
+        `expected at least 2 classes in the ${part} part of ${loaded.name}, got ${classesOf(d).length}`,
+      );
+    }
+  }
+  return { train, val, test, sampleShape: loaded.sampleShape, isImage, description, preprocess };
+}
