@@ -41,11 +41,7 @@ export function validateJobPayload(data: unknown, jobId: string): QueueJobPayloa
   }
   const config = validateRunConfig(raw.config, `${where} config`);
   if (typeof raw.outDir !== 'string' || raw.outDir === '') {
-    throw new CliError(
-      where,
-      'BAD_FORMAT',
-      `expected "outDir" to be a folder path, got ${JSON.stringify(raw.outDir)}`,
-    );
+    throw new CliError(where, 'BAD_FORMAT', `expected "outDir" to be a folder path, got ${JSON.stringify(raw.outDir)}`);
   }
   if (typeof raw.runFolder !== 'string' || !/^[A-Za-z0-9._-]+$/.test(raw.runFolder) || /^\.+$/.test(raw.runFolder)) {
     throw new CliError(
