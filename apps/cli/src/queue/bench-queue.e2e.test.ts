@@ -10,7 +10,7 @@ import { QUEUE_NAME } from './queue-job';
 import { waitFor } from '../testing/wait-for';
 
 // The real thing: a redis-server on a random port, `bregman worker` processes and `bregman bench --queue`, all from
-// the built binary. CI installs redis-server (.ci/run); without it these tests fail, they do not skip.
+// the built binary. `pnpm test` installs redis-server first (tools/prereqs); without it these tests fail, never skip.
 const bin = fileURLToPath(new URL('../../bin/bregman.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'eb-queue-'));
 const PASSWORD = 's3cret-pw';
@@ -127,7 +127,7 @@ beforeAll(async () => {
   const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
     throw new Error(
-      'redis-server is not installed: the job-queue tests need a real Redis (Debian: apt-get install redis-server; .ci/run installs it)',
+      'redis-server is not installed: the job-queue tests need a real Redis (Debian: apt-get install redis-server; pnpm test installs it as root)',
     );
   }
   writeFileSync(
