@@ -6,10 +6,13 @@ import {
   type DivergenceHead,
   type Protocol,
   type RunConfig,
-  validateRunConfig,
 } from '../config/run-config';
 import { suggestion } from '../config/schema';
-import { DIVERGENCE_REGRESSION, DIVERGENCE_REGRESSION_HEADS } from '../regression/divergence-regression-config';
+import { validateRunConfig } from '../config/validate-run-config';
+import {
+  DIVERGENCE_REGRESSION,
+  DIVERGENCE_REGRESSION_HEADS,
+} from '../tasks/divergence-regression/divergence-regression-config';
 
 export const SUITES = ['quick', 'standard'] as const;
 export type SuiteName = (typeof SUITES)[number];

@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { initBackend, writeFileAtomic } from '@empirical-bregman/runtime';
 import { CliError } from '../cli-error';
 import { encodeNpy } from '../io/npy';
-import { prepareData } from '../run/prepare-data';
+import { prepareData } from '../tasks/retrieval/prepare-data';
 import { embedInputFile, loadRun } from './load-run';
 
 /** `bregman embed RUN_DIR --input FILE [--output FILE]`: writes embeddings as .npy or .json (by extension). */

@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { initBackend } from '@empirical-bregman/runtime';
 import { renderResultsMarkdown } from '../report/index';
 import type { RunReportData } from '../report/report-data';
-import { prepareData } from '../run/prepare-data';
+import { prepareData } from '../tasks/retrieval/prepare-data';
 import { writeJson } from '../run/run-folder';
-import { backendSummary, finalResults } from '../run/train-run';
+import { backendSummary } from '../run/train-run';
+import { finalResults } from '../tasks/retrieval/retrieval-task';
 import { loadRun } from './load-run';
 
 /** `bregman eval RUN_DIR`: re-evaluates the saved model on the run's test part; writes eval.json, returns the table. */
@@ -13,7 +14,7 @@ export async function evalCommand(runDir: string, options: { quiet?: boolean } =
   const { dir, config, trunk, divergence } = await loadRun(runDir, 'eval');
   try {
     const data = await prepareData(config);
-    const results = await finalResults(config, data, trunk, divergence, { untrainedTest: {} });
+    const results = await finalResults(config, data, trunk, divergence, {});
     const report: RunReportData = {
       title: `re-evaluation of ${dir}`,
       createdAt: new Date().toISOString(),

@@ -5,10 +5,11 @@ import { fileSystemIOHandler } from '@empirical-bregman/runtime';
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { CliError } from '../cli-error';
-import { type RunConfig, validateRunConfig } from '../config/run-config';
+import type { RunConfig } from '../config/run-config';
+import { validateRunConfig } from '../config/validate-run-config';
 import { readSamples } from '../io/read-samples';
-import { embedSamples } from '../run/embeddings';
-import type { PreparedData } from '../run/prepare-data';
+import { embedSamples } from '../tasks/retrieval/embeddings';
+import type { PreparedData } from '../tasks/retrieval/prepare-data';
 import { readJson, requireRunFolder } from '../run/run-folder';
 
 /** A finished run's configuration, trained embedding network and divergence (the caller disposes them). */

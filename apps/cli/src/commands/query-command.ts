@@ -1,8 +1,8 @@
 import { exactKnn } from '@empirical-bregman/eval';
 import { initBackend } from '@empirical-bregman/runtime';
 import { CliError } from '../cli-error';
-import { embedAll } from '../run/embeddings';
-import { prepareData } from '../run/prepare-data';
+import { embedAll } from '../tasks/retrieval/embeddings';
+import { prepareData } from '../tasks/retrieval/prepare-data';
 import { embedInputFile, loadRun } from './load-run';
 
 export interface QueryOptions {

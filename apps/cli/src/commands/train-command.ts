@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { type BackendInfo, initBackend } from '@empirical-bregman/runtime';
 import { CliError } from '../cli-error';
-import { type RunConfig, readConfigFile, runName, validateRunConfig } from '../config/run-config';
+import { type RunConfig, readConfigFile, runName } from '../config/run-config';
+import { validateRunConfig } from '../config/validate-run-config';
 import { createProgress } from '../run/progress';
 import { createRunFolder, readJson, requireRunFolder, writeJson } from '../run/run-folder';
 import { type RunOutcome, trainRun } from '../run/train-run';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jobIdFor, jobPayload } from '../queue/queue-job';
-import { dataParallelWorkers, validateRunConfig } from './run-config';
+import { dataParallelWorkers } from './run-config';
+import { validateRunConfig } from './validate-run-config';
 
 describe('dataParallel in a run config', () => {
   const base = { dataset: 'mnist-digits', protocol: 'closed-set', divergence: 'icnn', seed: 2 };

@@ -2,11 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CliError } from '../cli-error';
-import {
-  checkDivergenceRegressionConfig,
-  withDivergenceRegressionDefaults,
-} from '../regression/divergence-regression-config';
-import { type Schema, validateAgainst } from './schema';
+import type { Schema } from './schema';
 
 export const DIVERGENCE_HEADS = [
   'euclidean',
@@ -56,6 +52,13 @@ export const RUN_CONFIG_SCHEMA = {
     kind: 'string',
     pattern: /^[A-Za-z0-9._-]+$/,
     doc: 'run name (folder suffix); default <dataset>-<protocol>-<divergence>',
+  },
+  // No default: left out when the dataset implies it (retrieval for the catalogue's datasets), so configs, queue job
+  // ids and run folders are the same as before the key existed.
+  task: {
+    kind: 'string',
+    pattern: /^[a-z][a-z0-9-]*$/,
+    doc: 'what kind of run: retrieval (default: an embedding and a divergence head trained on labelled data) or divergence-regression (a head fitted to a known divergence on synthetic pairs)',
   },
   dataset: { kind: 'enum', values: DATASET_NAMES, default: 'mnist-digits', doc: 'dataset from the datasets package' },
   protocol: {
@@ -219,6 +222,8 @@ export const RUN_CONFIG_SCHEMA = {
 
 export interface RunConfig {
   readonly name?: string;
+  /** Absent: the task the dataset implies (see `taskOfConfig`). */
+  readonly task?: string;
   readonly dataset: (typeof DATASET_NAMES)[number];
   readonly protocol: Protocol;
   readonly divergence: DivergenceHead;
@@ -250,22 +255,6 @@ export interface RunConfig {
   readonly maxEvalSamples: number;
   readonly seed: number;
   readonly outDir: string;
-}
-
-/**
- * Validates a run configuration (from flags, a file or a job payload) and fills in defaults (for the
- * divergence-regression task, its own defaults first: see `DIVERGENCE_REGRESSION_DEFAULTS`).
- */
-export function validateRunConfig(raw: unknown, where = 'config'): RunConfig {
-  const config = validateAgainst(
-    RUN_CONFIG_SCHEMA,
-    withDivergenceRegressionDefaults(raw),
-    where,
-  ) as unknown as RunConfig;
-  checkDivergenceRegressionConfig(config, where);
-  // 1 is the same run as no key (see the schema): one form, one hash.
-  if (config.dataParallel === 1) delete (config as { dataParallel?: number }).dataParallel;
-  return config;
 }
 
 /** Worker threads a run trains on (`dataParallel`, 1 when absent). */

@@ -4,12 +4,13 @@ import { join, resolve } from 'node:path';
 import type { BackendInfo } from '@empirical-bregman/runtime';
 import { runGridItem } from '../bench/run-grid-item';
 import { CliError } from '../cli-error';
-import { type RunConfig, validateRunConfig } from '../config/run-config';
+import type { RunConfig } from '../config/run-config';
+import { validateRunConfig } from '../config/validate-run-config';
 import type { RunReportData } from '../report/report-data';
 import { readCheckpointFile } from '../run/checkpoint-file';
 import type { ProgressSink } from '../run/progress';
 import { readJson } from '../run/run-folder';
-import { CHECKPOINT_FILE } from '../run/train-run';
+import { CHECKPOINT_FILE } from '../run/run-epochs';
 import { JOB_PAYLOAD_VERSION, type QueueJobPayload, type QueueJobResult } from './queue-job';
 
 export interface QueueJobContext {

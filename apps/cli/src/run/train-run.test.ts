@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { initBackend } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validateRunConfig } from '../config/run-config';
+import { validateRunConfig } from '../config/validate-run-config';
 import { createProgress } from './progress';
 import { tinyRunConfig, trainQuietly } from '../testing/tiny-run';
-import { SimulatedCrash, trainRun } from './train-run';
+import { SimulatedCrash } from './run-epochs';
+import { trainRun } from './train-run';
 
 const root = mkdtempSync(join(tmpdir(), 'eb-train-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,5 +1,6 @@
 import { initBackend } from '@empirical-bregman/runtime';
-import { type RunConfig, validateRunConfig } from '../config/run-config';
+import type { RunConfig } from '../config/run-config';
+import { validateRunConfig } from '../config/validate-run-config';
 import { createProgress } from '../run/progress';
 import { type RunOutcome, trainRun } from '../run/train-run';
 

@@ -8,8 +8,8 @@ import {
   subsetData,
 } from '@empirical-bregman/datasets';
 import { SeededRandom } from '@empirical-bregman/common';
-import { CliError } from '../cli-error';
-import type { RunConfig } from '../config/run-config';
+import { CliError } from '../../cli-error';
+import type { RunConfig } from '../../config/run-config';
 
 /** The three parts of a run's data, features flattened to vectors, plus how they were made. */
 export interface PreparedData {

@@ -1,4 +1,4 @@
-import { CliError } from '../cli-error';
+import { CliError } from '../../cli-error';
 
 /** Metric names of the divergence-regression rows (labels in report/metric-names.ts). */
 export const REGRESSION_METRICS = ['mse', 'relMse', 'spearmanRho', 'asymmetryAgreement'] as const;

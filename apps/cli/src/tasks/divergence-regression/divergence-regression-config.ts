@@ -1,7 +1,7 @@
-import { CliError } from '../cli-error';
-import type { DivergenceHead, RunConfig } from '../config/run-config';
+import { CliError } from '../../cli-error';
+import type { DivergenceHead, RunConfig } from '../../config/run-config';
 
-/** The dataset name of the synthetic divergence-regression task (generated, not from the datasets package). */
+/** The name of the divergence-regression task, and of the synthetic pairs it makes (not from the datasets package). */
 export const DIVERGENCE_REGRESSION = 'divergence-regression';
 
 /**
@@ -42,17 +42,14 @@ export const DIVERGENCE_REGRESSION_HEAD_DEFAULTS: Readonly<Partial<Record<Diverg
   mahalanobis: { divergenceLearningRate: 3e-3 },
 };
 
-/** Fills in the divergence-regression defaults when `raw` is a divergence-regression config; else returns `raw`. */
-export function withDivergenceRegressionDefaults(raw: unknown): unknown {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
-  const input = raw as Record<string, unknown>;
-  if (input.dataset !== DIVERGENCE_REGRESSION) return raw;
-  const name = input.divergence;
+/** The divergence-regression defaults for a raw config (with the head's own changes), for the keys it does not set. */
+export function divergenceRegressionDefaults(raw: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const name = raw.divergence;
   const head =
     typeof name === 'string' && Object.hasOwn(DIVERGENCE_REGRESSION_HEAD_DEFAULTS, name)
       ? DIVERGENCE_REGRESSION_HEAD_DEFAULTS[name as DivergenceHead]
       : undefined;
-  return { ...DIVERGENCE_REGRESSION_DEFAULTS, ...head, ...input };
+  return { ...DIVERGENCE_REGRESSION_DEFAULTS, ...head };
 }
 
 /**
@@ -61,20 +58,19 @@ export function withDivergenceRegressionDefaults(raw: unknown): unknown {
  * {@link DIVERGENCE_REGRESSION_HEADS}'s complement.
  */
 export function checkDivergenceRegressionConfig(config: RunConfig, where: string): void {
-  if (config.dataset !== DIVERGENCE_REGRESSION) return;
   const fail = (message: string): never => {
     throw new CliError(where, 'INVALID_ARGUMENT', message);
   };
   if (!DIVERGENCE_REGRESSION_HEADS.includes(config.divergence))
     fail(
-      `"divergence" must be one of ${DIVERGENCE_REGRESSION_HEADS.join(', ')} for dataset ${DIVERGENCE_REGRESSION}; got ${JSON.stringify(config.divergence)}`,
+      `"divergence" must be one of ${DIVERGENCE_REGRESSION_HEADS.join(', ')} for task ${DIVERGENCE_REGRESSION}; got ${JSON.stringify(config.divergence)}`,
     );
   if (config.protocol !== 'closed-set')
     fail(
-      `"protocol" must be closed-set for dataset ${DIVERGENCE_REGRESSION} (it has no classes); got ${JSON.stringify(config.protocol)}`,
+      `"protocol" must be closed-set for task ${DIVERGENCE_REGRESSION} (it has no classes); got ${JSON.stringify(config.protocol)}`,
     );
   if (config.trunk !== 'auto')
     fail(
-      `"trunk" must be auto for dataset ${DIVERGENCE_REGRESSION} (the head works on the raw points); got ${JSON.stringify(config.trunk)}`,
+      `"trunk" must be auto for task ${DIVERGENCE_REGRESSION} (the head works on the raw points); got ${JSON.stringify(config.trunk)}`,
     );
 }

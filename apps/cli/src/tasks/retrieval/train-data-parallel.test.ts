@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { MPerClassSampler } from '@empirical-bregman/datasets';
 import { initBackend } from '@empirical-bregman/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validateRunConfig } from '../config/run-config';
-import { buildDivergence, buildLoss, buildMiner, buildTrunk, trunkVariables } from './model-parts';
+import { validateRunConfig } from '../../config/validate-run-config';
+import { buildModelParts } from './model-parts';
 import { prepareData } from './prepare-data';
-import { createProgress } from './progress';
-import { tinyRunConfig, trainQuietly } from '../testing/tiny-run';
-import { SimulatedCrash, trainRun } from './train-run';
+import { tinyRunConfig, trainQuietly } from '../../testing/tiny-run';
+import { SimulatedCrash } from '../../run/run-epochs';
 import { dataParallelEngine } from './training-engine';
 
 const root = mkdtempSync(join(tmpdir(), 'eb-train-dp-'));
@@ -23,18 +22,13 @@ describe('trainRun with --data-parallel 2', () => {
   it('starts every replica from this thread’s weights and copies the trained weights back', async () => {
     const backend = await initBackend({ quiet: true });
     const data = await prepareData(tiny);
-    const trunk = buildTrunk(tiny, data.sampleShape, data.isImage);
-    const divergence = buildDivergence(tiny);
-    const loss = buildLoss(tiny, divergence, 10);
-    const { trunkVars, kernelVars } = trunkVariables(trunk);
-    const headVars = [...divergence.trainableVariables, ...loss.trainableVariables];
+    const parts = buildModelParts(tiny, data.sampleShape, data.isImage, 10);
+    const { trunkVars, headVars } = parts;
     const variables = [...trunkVars, ...headVars];
     const initial = variables.map((v) => Array.from(v.dataSync()));
     const engine = await dataParallelEngine({
       config: tiny,
-      parts: { trunk, loss, miner: buildMiner(tiny, divergence), kernelVars },
-      trunkVars,
-      headVars,
+      parts,
       sampler: new MPerClassSampler(data.train.labels, 10, 30, { seed: 1 }),
       train: data.train,
       init: { config: tiny, sampleShape: data.sampleShape, isImage: data.isImage, numClasses: 10 },
@@ -60,8 +54,7 @@ describe('trainRun with --data-parallel 2', () => {
       ]);
     } finally {
       await engine.dispose();
-      trunk.dispose();
-      divergence.dispose();
+      parts.dispose();
     }
   });
 
@@ -85,20 +78,9 @@ describe('trainRun with --data-parallel 2', () => {
     expect(resumed.report.curves).toEqual(reference.report.curves);
   });
 
-  it('refuses divergence-regression (pairs, not m-per-class batches) before writing anything', async () => {
-    const backend = await initBackend({ quiet: true });
-    const config = validateRunConfig({ dataset: 'divergence-regression', divergence: 'icnn', dataParallel: 2 });
-    let created = false;
-    await expect(
-      trainRun(config, {
-        dir: () => {
-          created = true;
-          return join(root, 'never');
-        },
-        backend,
-        progress: createProgress({ quiet: true }),
-      }),
-    ).rejects.toThrow(/expected dataParallel 1 for divergence-regression/);
-    expect(created).toBe(false);
+  it('refuses divergence-regression (pairs, not m-per-class batches) when the config is validated', () => {
+    expect(() => validateRunConfig({ dataset: 'divergence-regression', divergence: 'icnn', dataParallel: 2 })).toThrow(
+      /^config: expected dataParallel 1 for divergence-regression/,
+    );
   });
 });

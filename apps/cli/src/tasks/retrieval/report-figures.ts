@@ -3,8 +3,8 @@ import { BregmanDivergence } from '@empirical-bregman/bregman-core';
 import { SeededRandom } from '@empirical-bregman/common';
 import type { LabelledData } from '@empirical-bregman/datasets';
 import * as tf from '@tensorflow/tfjs-core';
-import { projectUmap } from '../report/index';
-import type { DivergenceMatrix, PhiSurface, Projection2D, RetrievalExamples } from '../report/report-data';
+import { projectUmap } from '../../report/index';
+import type { DivergenceMatrix, PhiSurface, Projection2D, RetrievalExamples } from '../../report/report-data';
 
 /** Indices of a class-balanced sample of at most `size` items, sorted by class then index. */
 function balancedSample(labels: Int32Array, size: number, seed: number): number[] {

@@ -1,5 +1,5 @@
 import { SeededRandom } from '@empirical-bregman/common';
-import { CliError } from '../cli-error';
+import { CliError } from '../../cli-error';
 
 /**
  * The known asymmetric target of the divergence-regression task: the Bregman divergence of φ(x) = Σᵢ e^{xᵢ}

@@ -3,7 +3,7 @@ import type { LabelledData } from '@empirical-bregman/datasets';
 import { type ClusteringMethod, evaluate } from '@empirical-bregman/eval';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { MetricValues } from '../report/report-data';
+import type { MetricValues } from '../../report/report-data';
 
 /** The embeddings of every sample of `data`, computed in batches (caller disposes the result). */
 export function embedAll(trunk: tfl.LayersModel, data: LabelledData, batchSize = 500): tf.Tensor2D {

@@ -3,8 +3,8 @@
 // the calling thread builds them, with the trunk's and the head's Adam optimizers.
 import type { Replica } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
-import type { RunConfig } from '../config/run-config';
-import { batchLoss, buildDivergence, buildLoss, buildMiner, buildTrunk, trunkVariables } from './model-parts';
+import type { RunConfig } from '../../config/run-config';
+import { batchLoss, buildModelParts } from './model-parts';
 
 export interface TrainReplicaInit {
   readonly config: RunConfig;
@@ -21,12 +21,8 @@ export interface TrainReplicaBatch {
 
 export function createReplica(init: TrainReplicaInit): Replica {
   const { config, sampleShape, isImage, numClasses } = init;
-  const trunk = buildTrunk(config, sampleShape, isImage);
-  const divergence = buildDivergence(config);
-  const loss = buildLoss(config, divergence, numClasses);
-  const miner = buildMiner(config, divergence);
-  const { trunkVars, kernelVars } = trunkVariables(trunk);
-  const headVars = [...divergence.trainableVariables, ...loss.trainableVariables];
+  const parts = buildModelParts(config, sampleShape, isImage, numClasses);
+  const { trunkVars, headVars, loss } = parts;
   const optimizerGroups = [{ optimizer: tf.train.adam(config.learningRate), variables: trunkVars }];
   if (headVars.length > 0)
     optimizerGroups.push({ optimizer: tf.train.adam(config.divergenceLearningRate), variables: headVars });
@@ -36,12 +32,7 @@ export function createReplica(init: TrainReplicaInit): Replica {
     loss(batch: unknown): tf.Scalar {
       const { features, labels } = batch as TrainReplicaBatch;
       return tf.tidy(() =>
-        batchLoss(
-          config,
-          { trunk, loss, miner, kernelVars },
-          tf.tensor(features, [labels.length, ...sampleShape]),
-          tf.tensor1d(labels, 'int32'),
-        ),
+        batchLoss(config, parts, tf.tensor(features, [labels.length, ...sampleShape]), tf.tensor1d(labels, 'int32')),
       );
     },
     report(): { meanPositive: number; meanNegative: number } | null {
@@ -51,9 +42,7 @@ export function createReplica(init: TrainReplicaInit): Replica {
     dispose(): void {
       // The variables and optimizers are disposed by the trainer; the model and the head own nothing else, but
       // disposing them is safe (a disposed variable is skipped).
-      trunk.dispose();
-      divergence.dispose();
-      (loss as { dispose?: () => void }).dispose?.();
+      parts.dispose();
     },
   };
 }

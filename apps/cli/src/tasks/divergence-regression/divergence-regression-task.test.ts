@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { initBackend } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type RunConfig, validateRunConfig } from '../config/run-config';
-import { renderResultsMarkdown } from '../report/index';
-import { createProgress } from '../run/progress';
-import { SimulatedCrash, type TrainRunOptions, trainRun } from '../run/train-run';
-import { writeRunOutputs } from '../run/write-outputs';
+import type { RunConfig } from '../../config/run-config';
+import { validateRunConfig } from '../../config/validate-run-config';
+import { renderResultsMarkdown } from '../../report/index';
+import { createProgress } from '../../run/progress';
+import { SimulatedCrash } from '../../run/run-epochs';
+import { type TrainRunOptions, trainRun } from '../../run/train-run';
+import { writeRunOutputs } from '../../run/write-outputs';
 
 const root = mkdtempSync(join(tmpdir(), 'eb-regression-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -111,10 +113,23 @@ describe('divergence regression (trainRun dispatch)', () => {
     const bad = (settings: Record<string, unknown>) => () =>
       validateRunConfig({ dataset: 'divergence-regression', ...settings });
     expect(bad({ divergence: 'kl' })).toThrow(
-      /^config: "divergence" must be one of euclidean, mahalanobis, max-affine, icnn for dataset divergence-regression; got "kl"$/,
+      /^config: "divergence" must be one of euclidean, mahalanobis, max-affine, icnn for task divergence-regression; got "kl"$/,
     );
-    expect(bad({ protocol: 'class-disjoint' })).toThrow(/^config: "protocol" must be closed-set for dataset/);
-    expect(bad({ trunk: 'mlp' })).toThrow(/^config: "trunk" must be auto for dataset divergence-regression/);
+    expect(bad({ protocol: 'class-disjoint' })).toThrow(/^config: "protocol" must be closed-set for task/);
+    expect(bad({ trunk: 'mlp' })).toThrow(/^config: "trunk" must be auto for task divergence-regression/);
     expect(bad({ epochz: 3 })).toThrow(/unknown key "epochz"; did you mean "epochs"\?/);
+    // The task by name: the same config as the dataset name implies (no `task` key: one form, one hash).
+    expect(validateRunConfig({ task: 'divergence-regression' })).toEqual(
+      validateRunConfig({ dataset: 'divergence-regression' }),
+    );
+    expect(() => validateRunConfig({ task: 'retrieval', dataset: 'divergence-regression' })).toThrow(
+      /^config: "dataset" divergence-regression is made by task divergence-regression, not a dataset task retrieval/,
+    );
+    expect(() => validateRunConfig({ task: 'divergence-regression', dataset: 'iris' })).toThrow(
+      /^config: "dataset" must be divergence-regression for task divergence-regression/,
+    );
+    expect(() => validateRunConfig({ task: 'clasification' })).toThrow(
+      /^config: "task" must be one of retrieval, divergence-regression/,
+    );
   });
 });

@@ -1,16 +1,4 @@
-import {
-  BregmanDivergence,
-  CosineDivergence,
-  type Divergence,
-  EuclideanDivergence,
-} from '@empirical-bregman/bregman-core';
-import {
-  BurgEntropy,
-  IcnnConvexFunction,
-  LearnedQuadratic,
-  MaxAffineConvexFunction,
-  NegativeEntropy,
-} from '@empirical-bregman/convex-net';
+import type { Divergence } from '@empirical-bregman/bregman-core';
 import {
   BatchHardMiner,
   ContrastiveLoss,
@@ -25,7 +13,8 @@ import {
 } from '@empirical-bregman/losses';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { DivergenceHead, RunConfig, TrunkKind } from '../config/run-config';
+import type { DivergenceHead, RunConfig, TrunkKind } from '../../config/run-config';
+import { buildDivergence } from '../../model/divergence-head';
 
 /** Divergence heads whose embeddings must be positive (the entropies' domain): the trunk ends in softplus. */
 const POSITIVE_HEADS: readonly DivergenceHead[] = ['kl', 'itakura-saito'];
@@ -84,30 +73,6 @@ export function buildTrunk(config: RunConfig, sampleShape: readonly number[], is
     }),
   );
   return tfl.sequential({ layers });
-}
-
-/** The divergence head: fixed (euclidean, cosine, kl, itakura-saito) or learned (mahalanobis, max-affine, icnn). */
-export function buildDivergence(config: RunConfig): Divergence {
-  const dim = config.embeddingDim;
-  const seed = `${config.seed}/divergence`;
-  switch (config.divergence) {
-    case 'euclidean':
-      return new EuclideanDivergence();
-    case 'cosine':
-      return new CosineDivergence();
-    case 'mahalanobis':
-      return new BregmanDivergence(new LearnedQuadratic({ dim, seed }));
-    case 'max-affine':
-      return new BregmanDivergence(new MaxAffineConvexFunction({ dim, pieces: config.maxAffinePieces, seed }));
-    case 'icnn':
-      return new BregmanDivergence(
-        new IcnnConvexFunction({ dim, hiddenSizes: config.icnnHidden, mu: config.icnnMu, seed }),
-      );
-    case 'kl':
-      return new BregmanDivergence(new NegativeEntropy({ dim, floor: 1e-6 }));
-    case 'itakura-saito':
-      return new BregmanDivergence(new BurgEntropy({ dim, floor: 1e-6 }));
-  }
 }
 
 /** The loss, over the run's divergence. */
@@ -173,5 +138,47 @@ export function trunkVariables(trunk: tfl.LayersModel): { trunkVars: tf.Variable
   return {
     trunkVars: trunk.trainableWeights.map((w) => w.read() as tf.Variable),
     kernelVars: trunk.trainableWeights.filter((w) => w.name.endsWith('kernel')).map((w) => w.read() as tf.Variable),
+  };
+}
+
+/** Everything one replica of a retrieval model trains: trunk, head, loss (and miner), with their variables. */
+export interface ModelParts extends TrainingParts {
+  readonly divergence: Divergence;
+  /** The trunk's trainable variables (the trunk's Adam). */
+  readonly trunkVars: readonly tf.Variable[];
+  /** The head's and the loss's variables (the head's Adam; empty for a fixed head and a loss without proxies). */
+  readonly headVars: readonly tf.Variable[];
+  /** Frees the trunk, the head and the loss. */
+  dispose(): void;
+}
+
+/**
+ * Builds the model of a retrieval run from its config — the one place it is built: the calling thread and every
+ * data-parallel replica get the same seeded weights from it.
+ */
+export function buildModelParts(
+  config: RunConfig,
+  sampleShape: readonly number[],
+  isImage: boolean,
+  numClasses: number,
+): ModelParts {
+  const trunk = buildTrunk(config, sampleShape, isImage);
+  const divergence = buildDivergence(config);
+  const loss = buildLoss(config, divergence, numClasses);
+  const miner = buildMiner(config, divergence);
+  const { trunkVars, kernelVars } = trunkVariables(trunk);
+  return {
+    trunk,
+    divergence,
+    loss,
+    miner,
+    kernelVars,
+    trunkVars,
+    headVars: [...divergence.trainableVariables, ...loss.trainableVariables],
+    dispose() {
+      trunk.dispose();
+      divergence.dispose();
+      loss.dispose();
+    },
   };
 }

@@ -1,12 +1,12 @@
 import { type LabelledData, type MPerClassSampler, gatherBatch } from '@empirical-bregman/datasets';
 import { type BackendInfo, DataParallelTrainer, WorkerPool } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
-import { CliError } from '../cli-error';
-import { builtEntryPath } from '../built-entry';
-import { type RunConfig, dataParallelWorkers } from '../config/run-config';
-import type { StoredArray } from './checkpoint-file';
-import { type TrainingParts, batchLoss } from './model-parts';
-import { optimizerArrays, restoreOptimizer, stateArrays, stateFromArrays } from './optimizer-state';
+import { CliError } from '../../cli-error';
+import { builtEntryPath } from '../../built-entry';
+import { type RunConfig, dataParallelWorkers } from '../../config/run-config';
+import type { StoredArray } from '../../run/checkpoint-file';
+import { type ModelParts, batchLoss } from './model-parts';
+import { optimizerArrays, restoreOptimizer, stateArrays, stateFromArrays } from '../../run/optimizer-state';
 import type { TrainReplicaBatch, TrainReplicaInit } from './train-replica';
 
 /**
@@ -35,9 +35,7 @@ export interface StepStats {
 
 interface EngineContext {
   readonly config: RunConfig;
-  readonly parts: TrainingParts;
-  readonly trunkVars: readonly tf.Variable[];
-  readonly headVars: readonly tf.Variable[];
+  readonly parts: ModelParts;
   readonly sampler: MPerClassSampler;
   readonly train: LabelledData;
 }
@@ -46,7 +44,8 @@ const LABELS = ['trunkOptimizer', 'headOptimizer'] as const;
 
 /** Steps in this thread: the trunk's and the head's Adam optimizers. */
 export function inProcessEngine(context: EngineContext): TrainingEngine {
-  const { config, parts, trunkVars, headVars, sampler, train } = context;
+  const { config, parts, sampler, train } = context;
+  const { trunkVars, headVars } = parts;
   const trunkOptimizer = tf.train.adam(config.learningRate);
   const headOptimizer = tf.train.adam(config.divergenceLearningRate);
   const gradientsOf = (vars: readonly tf.Variable[], grads: tf.NamedTensorMap) =>
@@ -96,7 +95,8 @@ export function inProcessEngine(context: EngineContext): TrainingEngine {
 export async function dataParallelEngine(
   context: EngineContext & { readonly init: TrainReplicaInit; readonly backend: BackendInfo },
 ): Promise<TrainingEngine> {
-  const { config, trunkVars, headVars, sampler, train } = context;
+  const { config, sampler, train } = context;
+  const { trunkVars, headVars } = context.parts;
   const workers = dataParallelWorkers(config);
   // The workers run the calling thread's backend, so a run's recorded backend is the one that trained it.
   const pool = await WorkerPool.create({ size: workers, backend: { force: context.backend.backend } });

@@ -1,0 +1,53 @@
+import { CliError } from '../cli-error';
+import type { Task } from '../run/task';
+import { TASKS, findTask, taskForDataset } from '../tasks/task-registry';
+import { RUN_CONFIG_SCHEMA, type RunConfig } from './run-config';
+import { validateAgainst } from './schema';
+
+/** The task a raw config asks for: its `task` setting, else the one its dataset implies. */
+function requestedTask(input: Readonly<Record<string, unknown>>, where: string): Task {
+  if (input.task === undefined) return taskForDataset(input.dataset);
+  const task = typeof input.task === 'string' ? findTask(input.task) : undefined;
+  if (!task)
+    throw new CliError(
+      where,
+      'INVALID_ARGUMENT',
+      `"task" must be one of ${TASKS.map((t) => t.name).join(', ')}; got ${JSON.stringify(input.task)}`,
+    );
+  return task;
+}
+
+/**
+ * Validates a run configuration (from flags, a file or a job payload) and fills in defaults: the task's own first
+ * (e.g. divergence regression's smaller batches), then the schema's. The `task` key is kept only when the dataset
+ * does not imply it: one run, one form, one hash.
+ */
+export function validateRunConfig(raw: unknown, where = 'config'): RunConfig {
+  const input =
+    typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
+  if (!input) return validateAgainst(RUN_CONFIG_SCHEMA, raw, where) as unknown as RunConfig; // throws its own error
+  const task = requestedTask(input, where);
+  const filled: Record<string, unknown> = { ...task.defaults?.(input), ...input };
+  if (filled.dataset === undefined && task.dataNames?.length) filled.dataset = task.dataNames[0];
+  const config = validateAgainst(RUN_CONFIG_SCHEMA, filled, where) as unknown as RunConfig & { task?: string };
+  const maker = taskForDataset(config.dataset);
+  if (maker !== task && maker.dataNames?.includes(config.dataset))
+    throw new CliError(
+      where,
+      'INVALID_ARGUMENT',
+      `"dataset" ${config.dataset} is made by task ${maker.name}, not a dataset task ${task.name} can train on`,
+    );
+  task.checkConfig?.(config, where);
+  if (maker === task) delete config.task;
+  else config.task = task.name;
+  // 1 is the same run as no key (see the schema): one form, one hash.
+  if (config.dataParallel === 1) delete (config as { dataParallel?: number }).dataParallel;
+  return config;
+}
+
+/** The task that trains `config` (validated). */
+export function taskOfConfig(config: RunConfig): Task {
+  return config.task === undefined
+    ? taskForDataset(config.dataset)
+    : (findTask(config.task) ?? taskForDataset(config.dataset));
+}

@@ -1,0 +1,256 @@
+import { join } from 'node:path';
+import { CosineDivergence, type Divergence, EuclideanDivergence } from '@empirical-bregman/bregman-core';
+import { MPerClassSampler, type MPerClassSamplerState } from '@empirical-bregman/datasets';
+import { fileSystemIOHandler } from '@empirical-bregman/runtime';
+import * as tf from '@tensorflow/tfjs-core';
+import { CliError } from '../../cli-error';
+import { type RunConfig, dataParallelWorkers, runName } from '../../config/run-config';
+import type { MetricValues, ResultRow } from '../../report/report-data';
+import type { StoredArray } from '../../run/checkpoint-file';
+import { writeJson } from '../../run/run-folder';
+import { assignVariables, takeArray, variableArrays } from '../../run/stored-variables';
+import type { Task, TaskSession } from '../../run/task';
+import { embedAll, rawFeatures, scoreEmbeddings } from './embeddings';
+import { type ModelParts, buildModelParts } from './model-parts';
+import { type PreparedData, prepareData } from './prepare-data';
+import { reportFigures } from './report-figures';
+import { type TrainingEngine, dataParallelEngine, inProcessEngine } from './training-engine';
+
+/** The untrained network's test metrics per query slot (`left`, `right`, or `symmetric`). */
+type UntrainedTest = Record<string, MetricValues>;
+
+/** The query slots to evaluate: both for asymmetric divergences. */
+function queryOrders(divergence: Divergence): ('left' | 'right' | undefined)[] {
+  return divergence.symmetric ? [undefined] : ['left', 'right'];
+}
+
+/** m of the m-per-class sampler and the effective batch size. */
+export function samplerShape(config: RunConfig, numClasses: number): { m: number; batchSize: number } {
+  const m =
+    config.samplesPerClass > 0 ? config.samplesPerClass : Math.max(2, Math.floor(config.batchSize / numClasses));
+  const classesPerBatch = Math.max(2, Math.min(numClasses, Math.floor(config.batchSize / m)));
+  if (classesPerBatch > numClasses) {
+    throw new CliError(
+      'config',
+      'INVALID_ARGUMENT',
+      `"batchSize" ${config.batchSize} with "samplesPerClass" ${m} needs ${classesPerBatch} classes per batch, but the training part has ${numClasses}`,
+    );
+  }
+  return { m, batchSize: m * classesPerBatch };
+}
+
+/**
+ * Deep metric learning on labelled data: the embedding network and the divergence head trained jointly on
+ * m-per-class batches, validated by MAP@R, tested by retrieval (P@1, R-precision, MAP@R, Recall@K, kNN accuracy)
+ * and clustering against the raw input and the untrained network. In this thread or as data-parallel replicas.
+ */
+export const retrievalTask: Task = {
+  name: 'retrieval',
+  description: 'an embedding network and a divergence head trained jointly on labelled data, scored by retrieval',
+  async start(config, { backend }) {
+    const data = await prepareData(config);
+    const trainClasses = new Set(data.train.labels).size;
+    let numClasses = 0;
+    for (const part of [data.train, data.val, data.test])
+      for (const l of part.labels) numClasses = Math.max(numClasses, l + 1);
+    const shape = samplerShape(config, trainClasses);
+    // Fails here (before any folder exists) when m-per-class batches are impossible.
+    new MPerClassSampler(data.train.labels, shape.m, shape.batchSize, { seed: 0 });
+
+    const parts = buildModelParts(config, data.sampleShape, data.isImage, numClasses);
+    const sampler = new MPerClassSampler(data.train.labels, shape.m, shape.batchSize, {
+      seed: `${config.seed}/sampler`,
+    });
+    // Data-parallel: each step takes one batch per worker (effective batch workers × batchSize).
+    const workers = dataParallelWorkers(config);
+    const stepsPerEpoch =
+      config.stepsPerEpoch > 0
+        ? config.stepsPerEpoch
+        : Math.max(1, Math.floor(data.train.labels.length / (shape.batchSize * workers)));
+    const context = { config, parts, sampler, train: data.train };
+    let engine: TrainingEngine;
+    try {
+      engine =
+        workers > 1
+          ? await dataParallelEngine({
+              ...context,
+              init: { config, sampleShape: data.sampleShape, isImage: data.isImage, numClasses },
+              backend,
+            })
+          : inProcessEngine(context);
+    } catch (error) {
+      parts.dispose();
+      throw error;
+    }
+    const samplerNote = `sampler: ${shape.m} samples of each of ${shape.batchSize / shape.m} classes per batch; ${stepsPerEpoch} steps per epoch${workers > 1 ? `; data-parallel on ${workers} workers, one batch each (effective batch ${workers * shape.batchSize})` : ''}`;
+    return retrievalSession(config, data, parts, sampler, engine, stepsPerEpoch, samplerNote);
+  },
+};
+
+function retrievalSession(
+  config: RunConfig,
+  data: PreparedData,
+  parts: ModelParts,
+  sampler: MPerClassSampler,
+  engine: TrainingEngine,
+  stepsPerEpoch: number,
+  samplerNote: string,
+): TaskSession {
+  const { trunk, divergence } = parts;
+  const lossVars = parts.loss.trainableVariables;
+  return {
+    stepsPerEpoch,
+    trainable: true,
+    selection: { metric: 'mapAtR', better: 'higher' },
+    lossName: 'loss',
+    nonFiniteAdvice:
+      'Try a lower --learning-rate / --divergence-learning-rate, a smaller --margin, or a stronger scale control',
+    async validate() {
+      const embeddings = embedAll(trunk, data.val);
+      try {
+        return await scoreEmbeddings(divergence, embeddings, data.val.labels, { seed: 0 });
+      } finally {
+        embeddings.dispose();
+      }
+    },
+    async untrainedBaseline(): Promise<UntrainedTest> {
+      const untrained: UntrainedTest = {};
+      const test = embedAll(trunk, data.test);
+      try {
+        for (const q of queryOrders(divergence)) {
+          untrained[q ?? 'symmetric'] = await scoreEmbeddings(divergence, test, data.test.labels, {
+            queryIn: q,
+            clustering: true,
+            seed: config.seed,
+          });
+        }
+      } finally {
+        test.dispose();
+      }
+      return untrained;
+    },
+    step: () => engine.step(),
+    async endEpoch(meanLoss) {
+      await engine.sync();
+      const stats = await engine.lastStats();
+      const values: Record<string, number> = { loss: meanLoss };
+      if (stats) {
+        values.meanPositiveDivergence = stats.meanPositive;
+        values.meanNegativeDivergence = stats.meanNegative;
+      }
+      return values;
+    },
+    summarizeEpoch: (train, val) =>
+      `train loss ${(train.loss ?? 0).toFixed(4)}, val MAP@R ${(val.mapAtR ?? 0).toFixed(4)}, P@1 ${(val.precisionAt1 ?? 0).toFixed(4)}`,
+    weightArrays() {
+      const out: StoredArray[] = trunk
+        .getWeights()
+        .map((w, i) => ({ name: `trunk/${i}`, shape: w.shape, values: w.dataSync() as Float32Array }));
+      return [
+        ...out,
+        ...variableArrays('divergence', divergence.trainableVariables),
+        ...variableArrays('loss', lossVars),
+      ];
+    },
+    restoreWeights(arrays) {
+      const weights = trunk
+        .getWeights()
+        .map((w, i) => tf.tensor(takeArray(arrays, `trunk/${i}`, w.shape).values, w.shape));
+      trunk.setWeights(weights);
+      tf.dispose(weights);
+      assignVariables('divergence', divergence.trainableVariables, arrays);
+      assignVariables('loss', lossVars, arrays);
+    },
+    optimizerArrays: () => engine.optimizerArrays(),
+    restoreOptimizers: (arrays) => engine.restore(arrays),
+    dataState: () => sampler.getState(),
+    restoreDataState: (state) => sampler.setState(state as MPerClassSamplerState),
+    async finish(dir, run) {
+      const results = await finalResults(config, data, trunk, divergence, run.untrainedBaseline as UntrainedTest);
+      const testEmbeddings = embedAll(trunk, data.test);
+      let sections: Awaited<ReturnType<typeof reportFigures>>;
+      try {
+        sections = await reportFigures(divergence, testEmbeddings, data.test, data.isImage, config.seed);
+      } finally {
+        testEmbeddings.dispose();
+      }
+      await trunk.save(fileSystemIOHandler(join(dir, 'model')));
+      writeJson(join(dir, 'model', 'divergence.json'), divergence.toJSON());
+      return {
+        title: `${runName(config)}: ${config.divergence} divergence, ${config.loss} loss`,
+        results,
+        sections,
+        notes: [
+          data.description,
+          `best validation MAP@R ${run.bestScore.toFixed(4)} at epoch ${run.bestEpoch}${run.bestEpoch === 0 ? ' (training never beat the untrained network on validation: the untrained weights are kept)' : ''}`,
+          samplerNote,
+        ],
+      };
+    },
+    async dispose() {
+      await engine.dispose();
+      parts.dispose();
+    },
+  };
+}
+
+/** The test-set rows of a run: raw input (Euclidean, cosine), the untrained network (when known), the trained one. */
+export async function finalResults(
+  config: RunConfig,
+  data: PreparedData,
+  trunk: ModelParts['trunk'],
+  divergence: Divergence,
+  untrainedTest: UntrainedTest,
+): Promise<ResultRow[]> {
+  const rows: ResultRow[] = [];
+  const raw = rawFeatures(data.test);
+  try {
+    for (const [name, d] of [
+      ['euclidean', new EuclideanDivergence()],
+      ['cosine', new CosineDivergence()],
+    ] as const) {
+      rows.push({
+        protocol: config.protocol,
+        model: 'raw input',
+        divergence: name,
+        metrics: await scoreEmbeddings(d, raw, data.test.labels, { clustering: true, seed: config.seed }),
+      });
+      d.dispose();
+    }
+  } finally {
+    raw.dispose();
+  }
+  const bregman = !['euclidean', 'cosine'].includes(config.divergence);
+  for (const q of queryOrders(divergence)) {
+    const untrained = untrainedTest[q ?? 'symmetric'];
+    if (untrained)
+      rows.push({
+        protocol: config.protocol,
+        model: 'untrained network',
+        divergence: config.divergence,
+        ...(q ? { queryIn: q } : {}),
+        metrics: untrained,
+      });
+  }
+  const test = embedAll(trunk, data.test);
+  try {
+    for (const q of queryOrders(divergence)) {
+      const metrics = await scoreEmbeddings(divergence, test, data.test.labels, {
+        queryIn: q,
+        clustering: true,
+        bregmanClustering: bregman,
+        seed: config.seed,
+      });
+      rows.push({
+        protocol: config.protocol,
+        model: 'trained',
+        divergence: config.divergence,
+        ...(q ? { queryIn: q } : {}),
+        metrics,
+      });
+    }
+  } finally {
+    test.dispose();
+  }
+  return rows;
+}
