@@ -81,7 +81,7 @@ describe('bregman CLI: bad input is one clear line, exit code 2, nothing written
     [
       'impossible sampler settings',
       ['train', '--dataset', 'iris', '--protocol', 'closed-set', '--samples-per-class', '60', '--out-dir', out],
-      /MPerClassSampler.*60/,
+      /--samples-per-class 60 needs at least 60 training samples in every class, but class 0 has/,
     ],
   ];
   for (const [what, argv, message] of cases) {

@@ -11,15 +11,20 @@ export interface StoredArray {
 }
 
 const MAGIC = 'EBCK';
-const VERSION = 1;
+const VERSION = 2;
+/** magic, version, header length, SHA-256 of header and payload. */
+const PREAMBLE = 4 + 4 + 4 + 32;
 
 /**
  * One checkpoint = ONE file: a JSON header (run state: epoch, sampler and RNG state, curves, early-stopping state)
  * and the float32 values of every variable (network, divergence, loss, optimiser moments). One file, so a single
  * atomic rename (`writeFileAtomic`) publishes a complete checkpoint: after `kill -9` the file is the previous or the
- * new checkpoint, never a mix. A SHA-256 of the payload catches a truncated or corrupted file on load.
+ * new checkpoint, never a mix. One SHA-256 covers the header *and* the payload: an edited epoch in the header is as
+ * much a corruption as a flipped weight (format 1 hashed only the payload, so `"epoch":3` → `"epoch":8` resumed a run
+ * with epochs 4–8 never trained).
  *
- * Layout: "EBCK" | u32 version | u32 header length | header JSON (UTF-8) | zero padding to 4 bytes | float32 data.
+ * Layout: "EBCK" | u32 version | u32 header length | 32-byte SHA-256(header ‖ payload) | header JSON (UTF-8) | zero
+ * padding to 4 bytes | float32 data.
  */
 export function writeCheckpointFile(
   path: string,
@@ -35,16 +40,20 @@ export function writeCheckpointFile(
   const data = new Float32Array(offset);
   for (const [i, a] of arrays.entries()) data.set(a.values, entries[i]!.offset);
   const dataBytes = new Uint8Array(data.buffer);
-  const sha256 = createHash('sha256').update(dataBytes).digest('hex');
-  const headerBytes = Buffer.from(JSON.stringify({ ...header, arrays: entries, sha256 }), 'utf8');
-  const padded = Math.ceil((12 + headerBytes.length) / 4) * 4;
+  const headerBytes = Buffer.from(JSON.stringify({ ...header, arrays: entries }), 'utf8');
+  const padded = Math.ceil((PREAMBLE + headerBytes.length) / 4) * 4;
   const out = Buffer.alloc(padded + dataBytes.length);
   out.write(MAGIC, 0, 'ascii');
   out.writeUInt32LE(VERSION, 4);
   out.writeUInt32LE(headerBytes.length, 8);
-  headerBytes.copy(out, 12);
+  headerBytes.copy(out, PREAMBLE);
   Buffer.from(dataBytes.buffer, dataBytes.byteOffset, dataBytes.byteLength).copy(out, padded);
+  digest(headerBytes, out.subarray(padded)).copy(out, 12);
   writeFileAtomic(path, out);
+}
+
+function digest(header: Uint8Array, payload: Uint8Array): Buffer {
+  return createHash('sha256').update(header).update(payload).digest();
 }
 
 export function readCheckpointFile<H extends Record<string, unknown>>(
@@ -58,24 +67,43 @@ export function readCheckpointFile<H extends Record<string, unknown>>(
   }
   const version = bytes.readUInt32LE(4);
   if (version !== VERSION)
-    throw new CliError(where, 'BAD_FORMAT', `expected checkpoint version ${VERSION} at ${path}, got ${version}`);
-  const headerLength = bytes.readUInt32LE(8);
-  const header = JSON.parse(bytes.toString('utf8', 12, 12 + headerLength)) as H & {
-    arrays: { name: string; shape: number[]; offset: number; length: number }[];
-    sha256: string;
-  };
-  const start = Math.ceil((12 + headerLength) / 4) * 4;
-  const payload = bytes.subarray(start);
-  if (createHash('sha256').update(payload).digest('hex') !== header.sha256) {
     throw new CliError(
       where,
       'BAD_FORMAT',
-      `expected the checkpoint payload at ${path} to match its SHA-256, got a different one (truncated or corrupted file)`,
+      `expected checkpoint format ${VERSION} at ${path}, got ${version}${version === 1 ? ' (written by an older version, whose header is not covered by its checksum: start the run again)' : ''}`,
+    );
+  const headerLength = bytes.readUInt32LE(8);
+  const start = Math.ceil((PREAMBLE + headerLength) / 4) * 4;
+  const corrupt = () =>
+    new CliError(
+      where,
+      'BAD_FORMAT',
+      `expected the checkpoint at ${path} to match its SHA-256, got a different one (truncated, corrupted or edited file)`,
+    );
+  if (bytes.length < start) throw corrupt();
+  const headerBytes = bytes.subarray(PREAMBLE, PREAMBLE + headerLength);
+  const payload = bytes.subarray(start);
+  if (!digest(headerBytes, payload).equals(bytes.subarray(12, PREAMBLE))) throw corrupt();
+  let header: H & { arrays: { name: string; shape: number[]; offset: number; length: number }[] };
+  try {
+    header = JSON.parse(headerBytes.toString('utf8'));
+  } catch (error) {
+    throw new CliError(
+      where,
+      'BAD_FORMAT',
+      `expected a JSON header in the checkpoint at ${path}, got: ${(error as Error).message}`,
     );
   }
   const data = new Float32Array(payload.buffer.slice(payload.byteOffset, payload.byteOffset + payload.byteLength));
   const arrays = new Map<string, StoredArray>();
-  for (const e of header.arrays)
+  for (const e of header.arrays ?? []) {
+    if (!(e.offset >= 0 && e.length >= 0 && e.offset + e.length <= data.length))
+      throw new CliError(
+        where,
+        'BAD_FORMAT',
+        `expected array ${e.name} within the payload of ${path}, got offset ${e.offset} + ${e.length} of ${data.length}`,
+      );
     arrays.set(e.name, { name: e.name, shape: e.shape, values: data.subarray(e.offset, e.offset + e.length) });
+  }
   return { header, arrays };
 }

@@ -5,6 +5,7 @@ import { CliError } from '../cli-error';
 import type { RunConfig } from '../config/run-config';
 import type { CurvePoint, MetricValues } from '../report/report-data';
 import { readCheckpointFile, writeCheckpointFile } from './checkpoint-file';
+import { faultPoint } from './fault-point';
 import { epochRecord, rewriteMetrics } from './metrics-file';
 import type { ProgressSink } from './progress';
 import { appendMetrics } from './run-folder';
@@ -82,6 +83,14 @@ export async function runEpochs(session: TaskSession, options: RunEpochsOptions)
     session.restoreWeights(arrays);
     await session.restoreOptimizers(arrays);
     state = header.state;
+    // Written before every checkpoint that refers to it; a best-weights file of a later epoch than the checkpoint (a
+    // kill between the two) is rewritten when that epoch is trained again.
+    if (!existsSync(bestPath))
+      throw new CliError(
+        'resume',
+        'NOT_FOUND',
+        `expected the best weights of epoch ${state.bestEpoch} at ${bestPath} beside the checkpoint, got no such file (was it deleted?); start the run again`,
+      );
     session.restoreDataState(state.dataState);
     rewriteMetrics(dir, state.curves);
     progress.line(`resumed ${dir} after epoch ${state.epoch} (step ${state.globalStep})`);
@@ -98,8 +107,11 @@ export async function runEpochs(session: TaskSession, options: RunEpochsOptions)
       untrainedBaseline: await session.untrainedBaseline(),
       stopped: false,
     };
+    // The best weights first: a checkpoint never refers to best weights that are not on disk (a kill between the two
+    // leaves no checkpoint, and a resume starts the run again).
+    writeBestWeights(bestPath, 0, session);
+    faultPoint('after-best-weights');
     await saveCheckpoint(checkpointPath, options.task, state, session);
-    writeCheckpointFile(bestPath, { kind: 'best-weights' }, session.weightArrays());
     rewriteMetrics(dir, state.curves);
   }
 
@@ -141,12 +153,14 @@ export async function runEpochs(session: TaskSession, options: RunEpochsOptions)
       state.bestScore = score(val);
       state.bestEpoch = epoch;
       state.epochsWithoutGain = 0;
-      writeCheckpointFile(bestPath, { kind: 'best-weights' }, session.weightArrays());
+      writeBestWeights(bestPath, epoch, session);
+      faultPoint('after-best-weights');
     } else {
       state.epochsWithoutGain++;
       if (config.patience > 0 && state.epochsWithoutGain >= config.patience) state.stopped = true;
     }
     await saveCheckpoint(checkpointPath, options.task, state, session);
+    faultPoint('after-checkpoint');
     appendMetrics(dir, { ...epochRecord(state.curves, epoch), numTensors: tf.memory().numTensors });
     tensorsPerEpoch.push(tf.memory().numTensors);
     progress.line(
@@ -165,6 +179,10 @@ export async function runEpochs(session: TaskSession, options: RunEpochsOptions)
     epochsRun: state.epoch,
     tensorsPerEpoch,
   };
+}
+
+function writeBestWeights(path: string, epoch: number, session: TaskSession): void {
+  writeCheckpointFile(path, { kind: 'best-weights', epoch }, session.weightArrays());
 }
 
 async function saveCheckpoint(path: string, task: string, state: RunState, session: TaskSession): Promise<void> {

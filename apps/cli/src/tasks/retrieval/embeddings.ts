@@ -1,6 +1,6 @@
 import type { Divergence } from '@empirical-bregman/bregman-core';
 import type { LabelledData } from '@empirical-bregman/datasets';
-import { type ClusteringMethod, evaluate } from '@empirical-bregman/eval';
+import { type ClusteringMethod, evaluate, resolveK } from '@empirical-bregman/eval';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { MetricValues } from '../../report/report-data';
@@ -50,6 +50,28 @@ export interface ScoreOptions {
   readonly seed?: number;
 }
 
+/** The Recall@K a report shows, when the split has enough items of one class. */
+export const RECALL_AT = [1, 2, 4, 8] as const;
+
+/**
+ * The K of {@link RECALL_AT} a split supports: every sample is a query against the others (itself excluded), so K
+ * goes up to the largest class count minus one. A 3-class split of 20 test items has no R@8.
+ */
+export function supportedRecallAt(labels: Int32Array): number[] {
+  const maxK = resolveK('max_bin_count', labels, labels, true);
+  return RECALL_AT.filter((K) => K <= maxK);
+}
+
+/** A report note naming the Recall@K a split does not support, or nothing. */
+export function recallNotApplicable(labels: Int32Array): string[] {
+  const maxK = resolveK('max_bin_count', labels, labels, true);
+  const missing = RECALL_AT.filter((K) => K > maxK);
+  if (missing.length === 0) return [];
+  return [
+    `Recall@${missing.join(', @')} not applicable: the largest test class has ${maxK + 1} items and a query's neighbours exclude itself, so K ≤ ${maxK}`,
+  ];
+}
+
 /**
  * Retrieval (and optionally clustering) metrics of `embeddings` under `divergence`, every sample a query against all
  * others (self-match excluded), flattened to the names the reports use.
@@ -76,7 +98,7 @@ export async function scoreEmbeddings(
     include: options.clustering
       ? ['precisionAt1', 'rPrecision', 'mapAtR', 'recallAtK', 'knnAccuracy']
       : ['precisionAt1', 'mapAtR'],
-    recallAt: [1, 2, 4, 8],
+    recallAt: supportedRecallAt(labels),
   });
   const metrics: Record<string, number> = {};
   const r = result.retrieval;

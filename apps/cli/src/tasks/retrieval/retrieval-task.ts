@@ -10,7 +10,7 @@ import type { StoredArray } from '../../run/checkpoint-file';
 import { writeJson } from '../../run/run-folder';
 import { assignVariables, takeArray, variableArrays } from '../../run/stored-variables';
 import type { Task, TaskSession } from '../../run/task';
-import { embedAll, rawFeatures, scoreEmbeddings } from './embeddings';
+import { embedAll, rawFeatures, recallNotApplicable, scoreEmbeddings } from './embeddings';
 import { type ModelParts, buildModelParts } from './model-parts';
 import { type PreparedData, prepareData } from './prepare-data';
 import { reportFigures } from './report-figures';
@@ -24,10 +24,62 @@ function queryOrders(divergence: Divergence): ('left' | 'right' | undefined)[] {
   return divergence.symmetric ? [undefined] : ['left', 'right'];
 }
 
-/** m of the m-per-class sampler and the effective batch size. */
-export function samplerShape(config: RunConfig, numClasses: number): { m: number; batchSize: number } {
-  const m =
-    config.samplesPerClass > 0 ? config.samplesPerClass : Math.max(2, Math.floor(config.batchSize / numClasses));
+/** How the m-per-class sampler fills a batch: m samples of each of batchSize / m classes. */
+export interface SamplerShape {
+  readonly m: number;
+  readonly batchSize: number;
+  /** Why m or the batch differ from what the config asked for, when they do (a line for the run's notes). */
+  readonly adapted?: string;
+}
+
+/**
+ * m of the m-per-class sampler and the effective batch size for the training labels. With `samplesPerClass` 0
+ * (auto), m = batchSize / classes, lowered to the smallest training class when that class is smaller (said in the
+ * run's notes); a given `samplesPerClass` must fit every class and divide the batch size, else one line names the
+ * flags to change.
+ */
+export function samplerShape(config: RunConfig, trainLabels: Int32Array): SamplerShape {
+  const counts = new Map<number, number>();
+  for (const l of trainLabels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  const numClasses = counts.size;
+  const smallest = Math.min(...counts.values());
+  const tooSmall = (m: number) =>
+    [...counts]
+      .filter(([, n]) => n < m)
+      .sort((a, b) => a[0] - b[0])
+      .map(([c, n]) => `class ${c} has ${n}`);
+  let m: number;
+  let adapted: string | undefined;
+  if (config.samplesPerClass > 0) {
+    m = config.samplesPerClass;
+    if (config.batchSize % m !== 0) {
+      const lower = Math.max(m, config.batchSize - (config.batchSize % m));
+      throw new CliError(
+        'config',
+        'INVALID_ARGUMENT',
+        `--batch-size ${config.batchSize} is not a multiple of --samples-per-class ${m}: use --batch-size ${lower} or ${lower + m}`,
+      );
+    }
+    const small = tooSmall(m);
+    if (small.length > 0)
+      throw new CliError(
+        'config',
+        'INVALID_ARGUMENT',
+        `--samples-per-class ${m} needs at least ${m} training samples in every class, but ${small.slice(0, 3).join(', ')}${small.length > 3 ? ` (and ${small.length - 3} more)` : ''}: use --samples-per-class ${Math.max(2, smallest)} or less`,
+      );
+  } else {
+    m = Math.max(2, Math.floor(config.batchSize / numClasses));
+    if (m > smallest) {
+      if (smallest < 2)
+        throw new CliError(
+          'config',
+          'INVALID_ARGUMENT',
+          `the m-per-class sampler needs at least 2 training samples in every class, but ${tooSmall(2).slice(0, 3).join(', ')}: use a larger training part (--max-train-samples 0, a smaller --test-fraction / --val-fraction) or drop those classes from the data`,
+        );
+      adapted = `samples per class lowered from ${m} (batch size ${config.batchSize} / ${numClasses} classes) to ${smallest}, the size of the smallest training class (set --samples-per-class to choose)`;
+      m = smallest;
+    }
+  }
   const classesPerBatch = Math.max(2, Math.min(numClasses, Math.floor(config.batchSize / m)));
   if (classesPerBatch > numClasses) {
     throw new CliError(
@@ -36,7 +88,7 @@ export function samplerShape(config: RunConfig, numClasses: number): { m: number
       `"batchSize" ${config.batchSize} with "samplesPerClass" ${m} needs ${classesPerBatch} classes per batch, but the training part has ${numClasses}`,
     );
   }
-  return { m, batchSize: m * classesPerBatch };
+  return { m, batchSize: m * classesPerBatch, ...(adapted ? { adapted } : {}) };
 }
 
 /**
@@ -47,13 +99,13 @@ export function samplerShape(config: RunConfig, numClasses: number): { m: number
 export const retrievalTask: Task = {
   name: 'retrieval',
   description: 'an embedding network and a divergence head trained jointly on labelled data, scored by retrieval',
-  async start(config, { backend }) {
+  async start(config, { backend, progress }) {
     const data = await prepareData(config);
-    const trainClasses = new Set(data.train.labels).size;
     let numClasses = 0;
     for (const part of [data.train, data.val, data.test])
       for (const l of part.labels) numClasses = Math.max(numClasses, l + 1);
-    const shape = samplerShape(config, trainClasses);
+    const shape = samplerShape(config, data.train.labels);
+    if (shape.adapted) progress.line(shape.adapted);
     // Fails here (before any folder exists) when m-per-class batches are impossible.
     new MPerClassSampler(data.train.labels, shape.m, shape.batchSize, { seed: 0 });
 
@@ -82,7 +134,7 @@ export const retrievalTask: Task = {
       parts.dispose();
       throw error;
     }
-    const samplerNote = `sampler: ${shape.m} samples of each of ${shape.batchSize / shape.m} classes per batch; ${stepsPerEpoch} steps per epoch${workers > 1 ? `; data-parallel on ${workers} workers, one batch each (effective batch ${workers * shape.batchSize})` : ''}`;
+    const samplerNote = `${shape.adapted ? `${shape.adapted}; ` : ''}sampler: ${shape.m} samples of each of ${shape.batchSize / shape.m} classes per batch; ${stepsPerEpoch} steps per epoch${workers > 1 ? `; data-parallel on ${workers} workers, one batch each (effective batch ${workers * shape.batchSize})` : ''}`;
     return retrievalSession(config, data, parts, sampler, engine, stepsPerEpoch, samplerNote);
   },
 };
@@ -184,6 +236,7 @@ function retrievalSession(
           data.description,
           `best validation MAP@R ${run.bestScore.toFixed(4)} at epoch ${run.bestEpoch}${run.bestEpoch === 0 ? ' (training never beat the untrained network on validation: the untrained weights are kept)' : ''}`,
           samplerNote,
+          ...recallNotApplicable(data.test.labels),
         ],
       };
     },

@@ -1,0 +1,115 @@
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The fault-injection suite of the run loop: the built `bregman` binary killed at named points (BREGMAN_FAULT, see
+// run/fault-point.ts) and fed damaged files, each case asserting what the user sees (message, exit code) and that
+// nothing is lost: a resumed run ends with exactly the results of an uninterrupted one.
+const bin = fileURLToPath(new URL('../../bin/bregman.js', import.meta.url));
+const root = mkdtempSync(join(tmpdir(), 'eb-faults-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const TINY = [
+  ...['--dataset', 'mnist-digits', '--protocol', 'closed-set', '--divergence', 'icnn', '--hidden', '32'],
+  ...['--embedding-dim', '8', '--icnn-hidden', '16', '--batch-size', '30', '--epochs', '3', '--steps-per-epoch', '4'],
+  ...['--patience', '0', '--max-train-samples', '400', '--max-eval-samples', '120', '--seed', '7', '--quiet'],
+];
+
+function bregman(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+}
+
+function onlyRun(out: string): string {
+  const dirs = readdirSync(out);
+  expect(dirs).toHaveLength(1);
+  return join(out, dirs[0]!);
+}
+
+const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+const tempFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+
+let expected: { results: unknown; curves: unknown };
+beforeAll(() => {
+  if (!existsSync(fileURLToPath(new URL('../../dist/cli.js', import.meta.url))))
+    throw new Error('apps/cli/dist is missing: run `pnpm build` first (turbo does it before `pnpm test`)');
+  const whole = join(root, 'whole');
+  const done = bregman(['train', ...TINY, '--out-dir', whole]);
+  expect(done.status, done.stderr).toBe(0);
+  expected = results(onlyRun(whole));
+});
+
+describe('bregman train under faults', () => {
+  // n-th time the point is reached: 1 = before the first epoch (the untrained weights), 2 = after epoch 1, …
+  for (const fault of ['after-best-weights:1', 'after-best-weights:2', 'after-checkpoint:1', 'after-checkpoint:3']) {
+    it(`killed at ${fault}, then resumed, ends with the results of an uninterrupted run`, () => {
+      const out = join(root, fault.replace(':', '-'));
+      const killed = bregman(['train', ...TINY, '--out-dir', out], { BREGMAN_FAULT: fault });
+      expect(killed.signal).toBe('SIGKILL');
+      const dir = onlyRun(out);
+      expect(existsSync(join(dir, 'results.json'))).toBe(false);
+      const resumed = bregman(['train', '--resume', dir, '--quiet']);
+      expect(resumed.status, resumed.stderr).toBe(0);
+      const actual = results(dir);
+      expect(actual.results).toEqual(expected.results);
+      expect(actual.curves).toEqual(expected.curves);
+      expect(tempFiles(dir)).toEqual([]);
+    });
+  }
+
+  it('refuses a checkpoint whose header was edited (epoch 1 → 3), in one line, and changes nothing', () => {
+    const out = join(root, 'edited');
+    expect(bregman(['train', ...TINY, '--out-dir', out], { BREGMAN_FAULT: 'after-checkpoint:2' }).signal).toBe(
+      'SIGKILL',
+    );
+    const dir = onlyRun(out);
+    const path = join(dir, 'checkpoint.bin');
+    const bytes = readFileSync(path);
+    const text = bytes.toString('latin1');
+    const at = text.indexOf('"epoch":1');
+    expect(at).toBeGreaterThan(0);
+    bytes.write('"epoch":3', at, 'latin1');
+    writeFileSync(path, bytes);
+    const resumed = bregman(['train', '--resume', dir, '--quiet']);
+    expect(resumed.stderr).toMatch(
+      /^bregman: checkpoint: expected the checkpoint at .*checkpoint\.bin to match its SHA-256, got a different one \(truncated, corrupted or edited file\)\n$/,
+    );
+    expect(resumed.status).not.toBe(0);
+    expect(existsSync(join(dir, 'results.json'))).toBe(false);
+    expect(readFileSync(path)).toEqual(bytes);
+  });
+
+  it('trains closed-set iris (6 validation items per class) and marks the Recall@K a 5-per-class test part cannot have', () => {
+    const out = join(root, 'iris');
+    const done = bregman([
+      'train',
+      '--dataset',
+      'iris',
+      '--protocol',
+      'closed-set',
+      '--epochs',
+      '2',
+      '--max-eval-samples',
+      '15',
+      '--quiet',
+      '--out-dir',
+      out,
+    ]);
+    expect(done.status, done.stderr).toBe(0);
+    const report = results(onlyRun(out));
+    const trained = report.results.find((r: { model: string }) => r.model === 'trained').metrics;
+    expect(Object.keys(trained)).toEqual(expect.arrayContaining(['recallAt1', 'recallAt2', 'recallAt4']));
+    expect(trained.recallAt8).toBeUndefined();
+    expect(report.notes.join('\n')).toMatch(/Recall@8 not applicable: the largest test class has 5 items/);
+  });
+
+  it('trains a closed-set wine run with default flags, lowering m to the smallest class and saying so', () => {
+    const out = join(root, 'wine');
+    const done = bregman(['train', '--dataset', 'wine', '--protocol', 'closed-set', '--epochs', '2', '--out-dir', out]);
+    expect(done.status, done.stderr).toBe(0);
+    expect(done.stderr).toMatch(/samples per class lowered from 40 \(batch size 120 \/ 3 classes\) to \d+/);
+    expect(results(onlyRun(out)).notes.join('\n')).toMatch(/samples per class lowered from 40/);
+  });
+});
