@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -36,5 +36,27 @@ describe('fileSystemIOHandler', () => {
       .save(fileSystemIOHandler(broken));
     writeFileSync(join(broken, 'model.json'), '{"modelTopology": ');
     await expect(tfl.loadLayersModel(fileSystemIOHandler(broken))).rejects.toThrow(/expected JSON in .*model.json/);
+  });
+
+  it('refuses a weights file with junk appended or cut short, naming both byte counts', async () => {
+    const model = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 2 })] });
+    const folder = join(dir, 'sized');
+    await model.save(fileSystemIOHandler(folder));
+    model.dispose();
+    const weights = readFileSync(join(folder, 'weights.bin'));
+    // 3×2 kernel + 2 biases, float32
+    expect(weights.byteLength).toBe(32);
+    writeFileSync(join(folder, 'weights.bin'), Buffer.concat([weights, Buffer.from('junk')]));
+    await expect(tfl.loadLayersModel(fileSystemIOHandler(folder))).rejects.toThrow(
+      /expected 32 bytes of weights in \.\/weights\.bin \(from .*model\.json\), got 36 \(junk appended to a weights file\)/,
+    );
+    writeFileSync(join(folder, 'weights.bin'), weights.subarray(0, 20));
+    await expect(tfl.loadLayersModel(fileSystemIOHandler(folder))).rejects.toThrow(
+      /got 20 \(a truncated weights file\)/,
+    );
+    const json = JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8'));
+    json.weightsManifest[0].paths = ['../../etc/passwd'];
+    writeFileSync(join(folder, 'model.json'), JSON.stringify(json));
+    await expect(tfl.loadLayersModel(fileSystemIOHandler(folder))).rejects.toThrow(/expected weight paths inside/);
   });
 });

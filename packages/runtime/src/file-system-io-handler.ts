@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from './atomic-write';
 import { RuntimeError } from './runtime-error';
@@ -67,6 +67,14 @@ export function fileSystemIOHandler(directory: string): tf.io.IOHandler {
           specs.push(...group.weights);
           for (const p of group.paths) {
             const file = join(directory, p);
+            // A manifest names files beside model.json; a path that leaves the folder is not a model's.
+            if (relative(directory, file).startsWith('..') || isAbsolute(p)) {
+              throw new RuntimeError(
+                'fileSystemIOHandler.load',
+                'BAD_FORMAT',
+                `expected weight paths inside ${directory} in ${jsonPath}, got ${JSON.stringify(p)}`,
+              );
+            }
             if (!existsSync(file)) {
               throw new RuntimeError(
                 'fileSystemIOHandler.load',
@@ -77,7 +85,16 @@ export function fileSystemIOHandler(directory: string): tf.io.IOHandler {
             buffers.push(readFileSync(file));
           }
         }
-        const joined = new Uint8Array(buffers.reduce((n, b) => n + b.byteLength, 0));
+        const total = buffers.reduce((n, b) => n + b.byteLength, 0);
+        const expected = manifestByteLength(specs);
+        if (expected !== null && total !== expected) {
+          throw new RuntimeError(
+            'fileSystemIOHandler.load',
+            'BAD_FORMAT',
+            `expected ${expected} bytes of weights in ${manifest.flatMap((g) => g.paths).join(', ')} (from ${jsonPath}), got ${total} (${total < expected ? 'a truncated' : 'junk appended to a'} weights file)`,
+          );
+        }
+        const joined = new Uint8Array(total);
         let offset = 0;
         for (const b of buffers) {
           joined.set(b, offset);
@@ -87,4 +104,17 @@ export function fileSystemIOHandler(directory: string): tf.io.IOHandler {
       });
     },
   };
+}
+
+const BYTES: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
+
+/** Bytes the manifest's weights take (quantised ones at their stored width), or null when one cannot be sized. */
+function manifestByteLength(specs: readonly tf.io.WeightsManifestEntry[]): number | null {
+  let total = 0;
+  for (const spec of specs) {
+    const width = BYTES[spec.quantization?.dtype ?? spec.dtype];
+    if (width === undefined) return null;
+    total += spec.shape.reduce((a, b) => a * b, 1) * width;
+  }
+  return total;
 }
