@@ -17,6 +17,8 @@ export type { MnistDigitsOptions } from './load-mnist-digits';
 export { loadMnistDigits } from './load-mnist-digits';
 export type { UciName } from './load-uci';
 export { loadUci } from './load-uci';
+export type { CellPosition, NumericRows } from './numeric-rows';
+export { FLOAT32_MAX, checkFeatureValue, numericRows, parseDecimalCell } from './numeric-rows';
 export type { LabelledCsvOptions } from './parse-labelled-csv';
 export { parseLabelledCsv } from './parse-labelled-csv';
 export type { IdxArray, IdxDtype } from './read-idx';

@@ -26,7 +26,15 @@ describe('parseLabelledCsv', () => {
 
   it('reports ragged rows, non-numeric cells and missing labels with line and column', () => {
     expectBadFormat('1,2,0\n1,2,3,0\n', /expected 3 cells on line 2, got 4 \(ragged row\)/);
-    expectBadFormat('1,2,0\n1,x,1\n', /expected a number on line 2, column 2, got "x" \(non-numeric cell\)/);
+    expectBadFormat('1,2,0\n1,x,1\n', /expected a decimal number, got "x" at row 2, column 2$/);
+    // Values that would not survive as float32, and notations that are not decimal.
+    expectBadFormat('1,2,0\n1,1e400,1\n', /expected a finite number, got Infinity at row 2, column 2$/);
+    expectBadFormat(
+      '1,2,0\n1e39,2,1\n',
+      /expected a value within float32's range \(±3\.4e38\), got 1e\+39 at row 2, column 1$/,
+    );
+    expectBadFormat('1,2,0\n0x1F,2,1\n', /expected a decimal number, got "0x1F" at row 2, column 1$/);
+    expectBadFormat('1,2,0\nInfinity,2,1\n', /expected a decimal number, got "Infinity" at row 2, column 1$/);
     expectBadFormat('1,2,0\n1,2\n', /expected 3 cells .* on line 2, got 2 \(missing label\?\)/);
     expectBadFormat(
       '1,2,0\n1,2,\n',

@@ -1,5 +1,6 @@
 import { DatasetError } from './dataset-error';
 import { type LabelledData, validateLabelledData } from './labelled-data';
+import { parseDecimalCell } from './numeric-rows';
 
 /** Options of {@link parseLabelledCsv}. */
 export interface LabelledCsvOptions {
@@ -16,12 +17,11 @@ export interface LabelledCsvOptions {
   readonly sampleShape?: readonly number[];
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
 /**
  * Parses a labelled CSV: one sample per line, numeric features, then a non-negative integer class label last.
  * Blank lines are skipped. Errors are `BAD_FORMAT` {@link DatasetError}s naming the source, the line and the
- * column: ragged rows, non-numeric cells, missing or non-integer labels, a header that disagrees with the rows.
+ * column: ragged rows, non-numeric cells (decimal notation only; values must fit float32: `1e400` and `0x1F` are
+ * refused), missing or non-integer labels, a header that disagrees with the rows.
  *
  * ```ts
  * const iris = parseLabelledCsv(readFileSync('iris.csv', 'utf8'), { source: 'iris.csv', header: 'sklearn' });
@@ -65,14 +65,8 @@ export function parseLabelledCsv(text: string, options: LabelledCsvOptions = {})
       fail(`expected ${width} cells on line ${lineNo}, got ${cells.length} (ragged row)`);
     }
     const row: number[] = [];
-    for (let c = 0; c < width - 1; c++) {
-      if (!NUMBER.test(cells[c])) {
-        fail(
-          `expected a number on line ${lineNo}, column ${c + 1}, got ${JSON.stringify(cells[c])} (non-numeric cell)`,
-        );
-      }
-      row.push(Number(cells[c]));
-    }
+    for (let c = 0; c < width - 1; c++)
+      row.push(parseDecimalCell(cells[c], { source, row: lineNo, column: c + 1 }, 'parseLabelledCsv'));
     const labelCell = cells[width - 1];
     if (labelCell === '')
       fail(`expected a class label in the last column on line ${lineNo}, got an empty cell (missing label)`);

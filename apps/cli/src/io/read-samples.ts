@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { CliError } from '../cli-error';
+import { checkFeatureValue, numericRows } from '@empirical-bregman/datasets';
 import { decodeNpy } from './npy';
 
 /**
  * Samples to embed or query with, from a file: `.npy` ([n, …] float32/float64), `.json` (an array of rows, or
- * `{ "features": [...] }` flat) or `.csv` (one sample per line, numbers only). Each sample must have `size` values.
+ * `{ "features": [...] }` flat) or `.csv` (one sample per line, decimal numbers only). Every row must have `size`
+ * values and every value must be finite in float32 (datasets' `numericRows`): a ragged row, `1e39` or `0x1F` is a
+ * one-line error naming the file, row and column, never a re-cut or NaN embedding.
  */
 export function readSamples(path: string, size: number): { features: Float32Array; count: number } {
   let bytes: Buffer;
@@ -21,7 +24,19 @@ export function readSamples(path: string, size: number): { features: Float32Arra
   let flat: Float32Array;
   const ext = extname(path).toLowerCase();
   if (ext === '.npy') {
-    flat = decodeNpy(bytes, path).values;
+    const { values, shape } = decodeNpy(bytes, path);
+    const width = shape.slice(1).reduce((a, b) => a * b, 1);
+    if (shape.length >= 2 && width !== size)
+      throw new CliError(
+        'input',
+        'INVALID_SHAPE',
+        `expected samples of ${size} values each in ${path}, got an array of shape [${shape.join(', ')}] (${width} per sample)`,
+      );
+    // float64 values beyond float32's range became ±Infinity when decoded.
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0)
+      checkFeatureValue(values[bad], { source: path, row: Math.floor(bad / size) + 1, column: (bad % size) + 1 });
+    flat = values;
   } else if (ext === '.json') {
     let parsed: unknown;
     try {
@@ -29,33 +44,29 @@ export function readSamples(path: string, size: number): { features: Float32Arra
     } catch (error) {
       throw new CliError('input', 'BAD_FORMAT', `expected JSON in ${path}, got: ${(error as Error).message}`);
     }
-    const rows = Array.isArray(parsed)
-      ? parsed.flat(Number.POSITIVE_INFINITY)
-      : (parsed as { features?: unknown[] })?.features;
-    if (!Array.isArray(rows) || !rows.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-      throw new CliError(
-        'input',
-        'BAD_FORMAT',
-        `expected ${path} to hold an array of numeric rows or { "features": [numbers] }`,
-      );
+    if (Array.isArray(parsed) && parsed.length > 0 && parsed.every((row) => Array.isArray(row))) {
+      // Rows: each one sample, checked for its length (a flat re-cut would silently pair the wrong values).
+      flat = numericRows(
+        parsed.map((row: unknown[]) => row.flat(Number.POSITIVE_INFINITY)),
+        { source: path, width: size },
+      ).values;
+    } else {
+      const values = Array.isArray(parsed) ? parsed : (parsed as { features?: unknown })?.features;
+      if (!Array.isArray(values) || values.length === 0)
+        throw new CliError(
+          'input',
+          'BAD_FORMAT',
+          `expected ${path} to hold an array of numeric rows or { "features": [numbers] }`,
+        );
+      flat = numericRows([values], { source: path }).values;
     }
-    flat = Float32Array.from(rows as number[]);
   } else if (ext === '.csv') {
-    const values: number[] = [];
-    for (const [i, line] of bytes.toString('utf8').split(/\r?\n/).entries()) {
-      if (line.trim() === '') continue;
-      for (const cell of line.split(',')) {
-        const v = Number(cell);
-        if (cell.trim() === '' || !Number.isFinite(v))
-          throw new CliError(
-            'input',
-            'BAD_FORMAT',
-            `expected numbers in ${path}, got ${JSON.stringify(cell)} on line ${i + 1}`,
-          );
-        values.push(v);
-      }
-    }
-    flat = Float32Array.from(values);
+    const rows = bytes
+      .toString('utf8')
+      .split(/\r?\n/)
+      .filter((line) => line.trim() !== '')
+      .map((line) => line.split(','));
+    flat = numericRows(rows, { source: path, width: size }).values;
   } else {
     throw new CliError('input', 'INVALID_ARGUMENT', `expected a .npy, .json or .csv file, got ${path}`);
   }
