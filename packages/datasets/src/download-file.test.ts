@@ -96,6 +96,17 @@ describe('downloadFile (local HTTP server on 127.0.0.1)', () => {
     expect(existsSync(`${dest}.part`)).toBe(false);
   });
 
+  it('stops at the published size when the server sends more, and deletes the partial file', async () => {
+    const dest = join(dir, 'capped', 'file.bin');
+    const attempt = downloadFile(`${base}/big`, dest, { sha256: sha, bytes: 1_000 });
+    await expect(attempt).rejects.toThrow(
+      /expected 1000 bytes from .*\/big \(its published size\), got more; the download was stopped and deleted/,
+    );
+    await attempt.catch((error) => expect((error as DatasetError).code).toBe('CHECKSUM_MISMATCH'));
+    expect(existsSync(dest)).toBe(false);
+    expect(existsSync(`${dest}.part`)).toBe(false);
+  });
+
   it('rejects a malformed checksum and an unreachable server with clear errors', async () => {
     await expect(downloadFile(`${base}/x`, join(dir, 'x'), { sha256: 'abc' })).rejects.toThrow(/64-digit hex SHA-256/);
     await expect(downloadFile('http://127.0.0.1:1/x', join(dir, 'y'), { sha256: sha })).rejects.toThrow(

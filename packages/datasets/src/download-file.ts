@@ -107,12 +107,25 @@ export async function downloadFile(url: string, destination: string, options: Do
       try {
         if (response.body) {
           for await (const chunk of response.body) {
+            // The published size is a hard cap: a server sending more is sending another file, and without the cap
+            // a wrong or endless response fills the disk before the checksum can fail.
+            if (options.bytes !== undefined && have + chunk.length > options.bytes) {
+              await response.body.cancel().catch(() => {});
+              await file.close();
+              await rm(part, { force: true });
+              throw new DatasetError(
+                component,
+                'CHECKSUM_MISMATCH',
+                `expected ${options.bytes} bytes from ${url} (its published size), got more; the download was stopped and deleted`,
+              );
+            }
             await file.write(chunk);
             have += chunk.length;
             options.onProgress?.({ url, received: have, total });
           }
         }
       } catch (cause) {
+        if (cause instanceof DatasetError) throw cause;
         throw new DatasetError(
           component,
           'IO',
@@ -120,7 +133,7 @@ export async function downloadFile(url: string, destination: string, options: Do
           { cause },
         );
       } finally {
-        await file.close();
+        await file.close().catch(() => {});
       }
     }
   }

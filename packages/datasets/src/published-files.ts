@@ -43,6 +43,7 @@ export const PUBLISHED_FILES: Readonly<Record<DownloadableName, readonly Publish
       sha256: 'f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6',
     },
   ],
+  // The bucket's website endpoint offers plain http only; the pinned SHA-256 (and size cap) protect integrity.
   'fashion-mnist': [
     {
       url: 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/train-images-idx3-ubyte.gz',
@@ -71,25 +72,25 @@ export const PUBLISHED_FILES: Readonly<Record<DownloadableName, readonly Publish
   ],
   kmnist: [
     {
-      url: 'http://codh.rois.ac.jp/kmnist/dataset/kmnist/train-images-idx3-ubyte.gz',
+      url: 'https://codh.rois.ac.jp/kmnist/dataset/kmnist/train-images-idx3-ubyte.gz',
       file: 'train-images-idx3-ubyte.gz',
       bytes: 18165135,
       sha256: '51467d22d8cc72929e2a028a0428f2086b092bb31cfb79c69cc0a90ce135fde4',
     },
     {
-      url: 'http://codh.rois.ac.jp/kmnist/dataset/kmnist/train-labels-idx1-ubyte.gz',
+      url: 'https://codh.rois.ac.jp/kmnist/dataset/kmnist/train-labels-idx1-ubyte.gz',
       file: 'train-labels-idx1-ubyte.gz',
       bytes: 29497,
       sha256: 'e38f9ebcd0f3ebcdec7fc8eabdcdaef93bb0df8ea12bee65224341c8183d8e17',
     },
     {
-      url: 'http://codh.rois.ac.jp/kmnist/dataset/kmnist/t10k-images-idx3-ubyte.gz',
+      url: 'https://codh.rois.ac.jp/kmnist/dataset/kmnist/t10k-images-idx3-ubyte.gz',
       file: 't10k-images-idx3-ubyte.gz',
       bytes: 3041136,
       sha256: 'edd7a857845ad6bb1d0ba43fe7e794d164fe2dce499a1694695a792adfac43c5',
     },
     {
-      url: 'http://codh.rois.ac.jp/kmnist/dataset/kmnist/t10k-labels-idx1-ubyte.gz',
+      url: 'https://codh.rois.ac.jp/kmnist/dataset/kmnist/t10k-labels-idx1-ubyte.gz',
       file: 't10k-labels-idx1-ubyte.gz',
       bytes: 5120,
       sha256: '20bb9a0ef54c7db3efc55a92eef5582c109615df22683c380526788f98e42a1c',
