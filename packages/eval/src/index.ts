@@ -24,3 +24,12 @@ export { BregmanAnnIndex } from './bregman-ann-index';
 export type { AnnSearchOptions, BregmanAnnIndexOptions } from './bregman-ann-index';
 export { annRecall, neighbourRecall } from './ann-recall';
 export type { AnnRecallPoint } from './ann-recall';
+
+// Uncertainty: calibration, selective prediction, unseen-class detection, temperature scaling.
+export { calibrationMetrics } from './calibration-metrics';
+export type { CalibrationMetrics, CalibrationOptions, ProbabilityMatrix, ReliabilityBin } from './calibration-metrics';
+export { selectivePrediction } from './selective-prediction';
+export type { RiskCoveragePoint, SelectivePrediction } from './selective-prediction';
+export { fprAtTpr, rocAuc } from './unseen-class-detection';
+export { fitTemperature, temperatureNll } from './fit-temperature';
+export type { FitTemperatureOptions, FittedTemperature } from './fit-temperature';

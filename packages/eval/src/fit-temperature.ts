@@ -1,0 +1,119 @@
+import { describeValue } from '@empirical-bregman/common';
+import { checkLabels } from './check-labels';
+import { EvaluationError } from './evaluation-error';
+
+/** Options of {@link fitTemperature}. */
+export interface FitTemperatureOptions {
+  /** log π_c, the classes' prior log-probabilities (default: uniform). */
+  readonly logPriors?: ArrayLike<number>;
+  /** Search range of τ. Default [1e-4, 1e4]. */
+  readonly range?: readonly [number, number];
+}
+
+export interface FittedTemperature {
+  readonly temperature: number;
+  /** Mean NLL at the fitted temperature. */
+  readonly nll: number;
+}
+
+/**
+ * Mean NLL of p(c | i) ∝ π_c · exp(−D_ic / τ) at the true classes, for n items × C classes of divergences
+ * `D[i * C + c]` (e.g. to the class centroids). Stable log-sum-exp.
+ */
+export function temperatureNll(
+  divergences: ArrayLike<number>,
+  numClasses: number,
+  labels: Int32Array,
+  temperature: number,
+  logPriors?: ArrayLike<number>,
+): number {
+  const C = numClasses;
+  const n = labels.length;
+  const beta = 1 / temperature;
+  let total = 0;
+  const z = new Float64Array(C);
+  for (let i = 0; i < n; i++) {
+    let max = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < C; c++) {
+      z[c] = (logPriors ? logPriors[c]! : 0) - beta * divergences[i * C + c]!;
+      if (z[c]! > max) max = z[c]!;
+    }
+    let sum = 0;
+    for (let c = 0; c < C; c++) sum += Math.exp(z[c]! - max);
+    total += max + Math.log(sum) - z[labels[i]!]!;
+  }
+  return total / n;
+}
+
+/**
+ * Temperature scaling (Guo et al. 2017) of the Bregman centroid posterior p(c | x) ∝ π_c · exp(−D_φ(z, μ_c) / τ):
+ * the τ that minimises the mean NLL on labelled validation items. With β = 1/τ the NLL is convex in β (a log-sum-exp
+ * of functions affine in β, minus one affine in β), so its derivative mean[D_iy − Σ_c p_ic D_ic] increases with β and
+ * one bisection on it (in log β) finds the minimum; τ is monotone in β, so the problem is the same 1-D convex
+ * problem seen in log τ. When the NLL keeps falling to the end of `range` (perfectly separated classes, or
+ * divergences carrying no information), the end is returned.
+ *
+ * ```ts
+ * const { temperature } = fitTemperature(dToCentroids, numClasses, valLabels);
+ * ```
+ */
+export function fitTemperature(
+  divergences: ArrayLike<number>,
+  numClasses: number,
+  labels: Int32Array,
+  options: FitTemperatureOptions = {},
+): FittedTemperature {
+  const component = 'fitTemperature';
+  checkLabels(component, 'labels', labels);
+  const C = numClasses;
+  if (!Number.isInteger(C) || C < 2 || divergences.length !== labels.length * C)
+    throw new EvaluationError(
+      component,
+      'INVALID_SHAPE',
+      `expected ${labels.length}·numClasses divergences with numClasses ≥ 2, got ${divergences.length} and numClasses ${describeValue(C)}`,
+    );
+  for (let i = 0; i < divergences.length; i++)
+    if (!Number.isFinite(divergences[i]!))
+      throw new EvaluationError(component, 'NON_FINITE', `expected finite divergences, got ${divergences[i]} at ${i}`);
+  const [lo, hi] = options.range ?? [1e-4, 1e4];
+  if (!(lo > 0 && hi > lo))
+    throw new EvaluationError(component, 'INVALID_ARGUMENT', `expected 0 < range[0] < range[1], got [${lo}, ${hi}]`);
+  const { logPriors } = options;
+  const n = labels.length;
+  const slope = (beta: number): number => {
+    let total = 0;
+    const z = new Float64Array(C);
+    for (let i = 0; i < n; i++) {
+      let max = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < C; c++) {
+        z[c] = (logPriors ? logPriors[c]! : 0) - beta * divergences[i * C + c]!;
+        if (z[c]! > max) max = z[c]!;
+      }
+      let sum = 0;
+      let weighted = 0;
+      for (let c = 0; c < C; c++) {
+        const e = Math.exp(z[c]! - max);
+        sum += e;
+        weighted += e * divergences[i * C + c]!;
+      }
+      total += divergences[i * C + labels[i]!]! - weighted / sum;
+    }
+    return total / n;
+  };
+  // β from 1/hi to 1/lo; the slope increases with β.
+  let a = Math.log(1 / hi);
+  let b = Math.log(1 / lo);
+  let beta: number;
+  if (slope(Math.exp(a)) >= 0) beta = Math.exp(a);
+  else if (slope(Math.exp(b)) <= 0) beta = Math.exp(b);
+  else {
+    for (let step = 0; step < 100 && b - a > 1e-10; step++) {
+      const mid = (a + b) / 2;
+      if (slope(Math.exp(mid)) < 0) a = mid;
+      else b = mid;
+    }
+    beta = Math.exp((a + b) / 2);
+  }
+  const temperature = 1 / beta;
+  return { temperature, nll: temperatureNll(divergences, C, labels, temperature, logPriors) };
+}
