@@ -33,7 +33,10 @@ describe('fitTemperature', () => {
     const labels = Int32Array.from({ length: n }, (_, i) => {
       const w = [0, 1, 2].map((c) => Math.exp(-d[i * C + c]! / tau));
       let u = rng.uniform(0, w[0]! + w[1]! + w[2]!);
-      for (let c = 0; c < C; c++) if ((u -= w[c]!) <= 0) return c;
+      for (let c = 0; c < C; c++) {
+        u -= w[c]!;
+        if (u <= 0) return c;
+      }
       return C - 1;
     });
     expect(fitTemperature(d, C, labels).temperature).toBeCloseTo(tau, 1);
