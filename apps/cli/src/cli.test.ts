@@ -46,7 +46,7 @@ describe('bregman CLI: bad input is one clear line, exit code 2, nothing written
       ['train', '--loss', 'tripplet', '--out-dir', out],
       /argument 'tripplet' is invalid|"loss" must be one of .*did you mean "triplet"\?/,
     ],
-    ['a non-number', ['train', '--epochs', 'many', '--out-dir', out], /--epochs expects a number, got "many"/],
+    ['a non-number', ['train', '--epochs', 'many', '--out-dir', out], /--epochs: expected a number, got "many"/],
     ['an out-of-range value', ['train', '--embedding-dim', '1', '--out-dir', out], /"embeddingDim" must be ≥ 2; got 1/],
     [
       'an unknown suite',

@@ -2,11 +2,16 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { type BackendInfo, WorkerPool, initBackend } from '@empirical-bregman/runtime';
-import { type BenchSelection, planBench } from '../bench/bench-suite';
+import { type Command, Option } from 'commander';
+import { type BenchSelection, SUITES, type SuiteName, planBench } from '../bench/bench-suite';
 import { type GridItemResult, runGridItem } from '../bench/run-grid-item';
 import { gridResultLine, writeBenchReport, writePlan } from '../bench/write-bench-report';
 import { builtEntryPath } from '../built-entry';
 import { CliError } from '../cli-error';
+import type { CliOutput } from '../cli/cli-output';
+import { commaList, positiveInteger, requirePositiveInteger } from '../cli/flag-parsers';
+import { readConfigFile } from '../config/run-config';
+import { renderBenchMarkdown } from '../report/index';
 import type { BenchReportData } from '../report/report-data';
 import { createProgress } from '../run/progress';
 import { createRunFolder } from '../run/run-folder';
@@ -40,9 +45,7 @@ export async function benchCommand(options: BenchCommandOptions): Promise<{ dir:
     const { queueBench } = await import('../queue/queue-bench');
     return queueBench(plan, options);
   }
-  const workers = options.workers ?? Math.min(2, availableParallelism());
-  if (!Number.isInteger(workers) || workers < 1)
-    throw new CliError('bench', 'INVALID_ARGUMENT', `--workers must be a positive integer; got ${workers}`);
+  const workers = requirePositiveInteger(options.workers ?? Math.min(2, availableParallelism()), '--workers');
   const progress = createProgress({ quiet: options.quiet });
   const backend: BackendInfo = await initBackend({ quiet: options.quiet });
   const dir = createRunFolder(options.outDir ?? 'runs', `bench-${options.suite}`);
@@ -85,4 +88,47 @@ export async function benchCommand(options: BenchCommandOptions): Promise<{ dir:
     `bench ${options.suite} finished in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote ${join(dir, 'results.md')} and ${join(dir, 'report.html')}`,
   );
   return { dir, data };
+}
+
+/** `bregman bench`: the grid's filters, its output folder, the worker threads or the job queue. */
+export function registerBenchCommand(program: Command, out: CliOutput): void {
+  program
+    .command('bench')
+    .description('a grid of runs and one comparison table (mean ± 95% CI over seeds) with a comparison page')
+    .addOption(new Option('--suite <name>', 'which grid').choices([...SUITES]).default('quick'))
+    .option('--seeds <n>', "seeds per cell (default: the suite's)", positiveInteger('--seeds'))
+    .option('--datasets <list>', 'only these datasets (comma-separated)', commaList('--datasets'))
+    .option('--divergences <list>', 'only these divergence heads (comma-separated)', commaList('--divergences'))
+    .option('--protocols <list>', 'only these protocols (class-disjoint, closed-set)', commaList('--protocols'))
+    .option('--out <dir>', 'folder that receives <timestamp>-bench-<suite>/', 'runs')
+    .option(
+      '--workers <n>',
+      'runs in parallel in worker threads (default: min(2, cores))',
+      positiveInteger('--workers'),
+    )
+    .option(
+      '--config <file>',
+      'settings for every run of the grid (JSON or YAML, keys as in train --config; the grid sets dataset, protocol, divergence, seed)',
+    )
+    .option(
+      '--queue <url>',
+      'run the grid on `bregman worker`s through this Redis job queue: redis://[[user]:password@]host[:port][/db] (one job per run; re-submitting reuses finished runs)',
+    )
+    .option('-q, --quiet', 'no progress output')
+    .action(async (opts: Record<string, unknown>) => {
+      const { dir, data } = await benchCommand({
+        suite: opts.suite as SuiteName,
+        seeds: opts.seeds as number | undefined,
+        datasets: opts.datasets as string[] | undefined,
+        divergences: opts.divergences as string[] | undefined,
+        protocols: opts.protocols as string[] | undefined,
+        ...(opts.config ? { overrides: readConfigFile(opts.config as string) } : {}),
+        outDir: opts.out as string,
+        workers: opts.workers as number | undefined,
+        ...(opts.queue !== undefined ? { queue: opts.queue as string } : {}),
+        quiet: Boolean(opts.quiet),
+      });
+      out.stdout(renderBenchMarkdown(data));
+      out.stdout(`\nbench folder: ${dir} (open report.html)\n`);
+    });
 }

@@ -1,5 +1,7 @@
 import { type DownloadableName, PUBLISHED_FILES, fetchDataset, listDatasets } from '@empirical-bregman/datasets';
+import type { Command } from 'commander';
 import { CliError } from '../cli-error';
+import type { CliOutput } from '../cli/cli-output';
 import { suggestion } from '../config/schema';
 
 /** `bregman data list`: a table of every dataset. */
@@ -43,4 +45,20 @@ export async function dataFetchCommand(name: string, log: (line: string) => void
     },
   });
   return `fetched ${name} into ${dir}\n`;
+}
+
+/** `bregman data list` and `bregman data fetch NAME`. */
+export function registerDataCommand(program: Command, out: CliOutput): void {
+  const data = program.command('data').description('datasets: list what is available, fetch what is not');
+  data
+    .command('list')
+    .description('every dataset, whether it is available here, and where it comes from')
+    .action(() => out.stdout(dataListCommand()));
+  data
+    .command('fetch')
+    .description('download a dataset into the cache ($BREGMAN_DATA_DIR), verifying published SHA-256 checksums')
+    .argument('<name>', 'dataset name (see bregman data list)')
+    .action(async (name: string) => {
+      out.stdout(await dataFetchCommand(name, (line) => out.stderr(`${line}\n`)));
+    });
 }

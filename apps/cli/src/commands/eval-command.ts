@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { initBackend } from '@empirical-bregman/runtime';
+import type { Command } from 'commander';
+import type { CliOutput } from '../cli/cli-output';
 import { renderResultsMarkdown } from '../report/index';
 import type { RunReportData } from '../report/report-data';
 import { prepareData } from '../run/prepare-data';
@@ -29,4 +31,16 @@ export async function evalCommand(runDir: string, options: { quiet?: boolean } =
     trunk.dispose();
     divergence.dispose();
   }
+}
+
+/** `bregman eval RUN_DIR`. */
+export function registerEvalCommand(program: Command, out: CliOutput): void {
+  program
+    .command('eval')
+    .description("re-evaluate a finished run's saved model on its test part (writes eval.json)")
+    .argument('<runDir>', 'a run folder')
+    .option('-q, --quiet', 'no backend line')
+    .action(async (runDir: string, opts: { quiet?: boolean }) => {
+      out.stdout(await evalCommand(runDir, { quiet: opts.quiet }));
+    });
 }

@@ -1,6 +1,9 @@
 import { exactKnn } from '@empirical-bregman/eval';
 import { initBackend } from '@empirical-bregman/runtime';
+import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error';
+import type { CliOutput } from '../cli/cli-output';
+import { positiveInteger, requirePositiveInteger } from '../cli/flag-parsers';
 import { embedAll } from '../run/embeddings';
 import { prepareData } from '../run/prepare-data';
 import { embedInputFile, loadRun } from './load-run';
@@ -16,9 +19,7 @@ export interface QueryOptions {
  * the learned divergence with the query in the left slot (D(q, r)) or the right (D(r, q)). Returns JSON.
  */
 export async function queryCommand(runDir: string, input: string, options: QueryOptions = {}): Promise<string> {
-  const k = options.k ?? 10;
-  if (!Number.isInteger(k) || k < 1)
-    throw new CliError('query', 'INVALID_ARGUMENT', `expected --k to be a positive integer, got ${k}`);
+  const k = requirePositiveInteger(options.k ?? 10, '--k');
   await initBackend({ quiet: options.quiet });
   const { config, trunk, divergence } = await loadRun(runDir, 'query');
   try {
@@ -50,4 +51,23 @@ export async function queryCommand(runDir: string, input: string, options: Query
     trunk.dispose();
     divergence.dispose();
   }
+}
+
+/** `bregman query RUN_DIR --input FILE [--k N] [--query-in left|right]`. */
+export function registerQueryCommand(program: Command, out: CliOutput): void {
+  program
+    .command('query')
+    .description("nearest neighbours of new samples among the run's test items under the learned divergence (JSON)")
+    .argument('<runDir>', 'a finished run folder')
+    .requiredOption('--input <file>', 'query samples (.npy, .json rows or .csv)')
+    .option('--k <n>', 'neighbours per query', positiveInteger('--k'), 10)
+    .addOption(
+      new Option('--query-in <slot>', 'slot of D the query takes: left ranks by D(q, r), right by D(r, q)')
+        .choices(['left', 'right'])
+        .default('left'),
+    )
+    .option('-q, --quiet', 'no backend line')
+    .action(async (runDir: string, opts: { input: string; k: number; queryIn: 'left' | 'right'; quiet?: boolean }) => {
+      out.stdout(await queryCommand(runDir, opts.input, { k: opts.k, queryIn: opts.queryIn, quiet: opts.quiet }));
+    });
 }

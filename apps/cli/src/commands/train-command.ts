@@ -1,10 +1,14 @@
 import { join } from 'node:path';
 import { type BackendInfo, initBackend } from '@empirical-bregman/runtime';
+import type { Command } from 'commander';
 import { CliError } from '../cli-error';
+import type { CliOutput } from '../cli/cli-output';
+import { addConfigFlags, settingsFromFlags } from '../cli/config-flags';
 import { type RunConfig, readConfigFile, runName, validateRunConfig } from '../config/run-config';
 import { createProgress } from '../run/progress';
 import { createRunFolder, readJson, requireRunFolder, writeJson } from '../run/run-folder';
 import { type RunOutcome, trainRun } from '../run/train-run';
+import { renderResultsMarkdown } from '../report/index';
 import { writeRunOutputs } from '../run/write-outputs';
 
 export interface TrainCommandOptions {
@@ -68,4 +72,25 @@ export async function trainCommand(options: TrainCommandOptions): Promise<TrainC
   await writeRunOutputs(created!, outcome.report);
   progress.line(`wrote ${join(created!, 'results.md')} and ${join(created!, 'report.html')}`);
   return { dir: created!, outcome };
+}
+
+/** `bregman train`: one flag per run setting (from the config schema), a config file, `--resume`. */
+export function registerTrainCommand(program: Command, out: CliOutput): void {
+  const train = program
+    .command('train')
+    .description('one training run from flags and/or a config file (JSON or YAML); writes runs/<timestamp>-<name>/')
+    .option('--config <file>', 'config file (JSON or YAML); flags override it')
+    .option('--resume <runDir>', 'continue a run after a crash from its last checkpoint')
+    .option('-q, --quiet', 'no progress output');
+  addConfigFlags(train);
+  train.action(async (opts: Record<string, unknown>) => {
+    const { dir, outcome } = await trainCommand({
+      settings: settingsFromFlags(opts),
+      configFile: opts.config as string | undefined,
+      resume: opts.resume as string | undefined,
+      quiet: Boolean(opts.quiet),
+    });
+    out.stdout(renderResultsMarkdown(outcome.report));
+    out.stdout(`\nrun folder: ${dir}\n`);
+  });
 }
