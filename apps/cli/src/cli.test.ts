@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listDatasets } from '@empirical-bregman/datasets';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from './cli';
 
@@ -115,6 +116,16 @@ describe('bregman CLI: bad input is one clear line, exit code 2, nothing written
     const version = await cli('--version');
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("offers the datasets package's whole catalogue as --dataset choices, and the divergence-regression task", async () => {
+    const { stdout } = await cli('train', '--help');
+    const choices = /--dataset <value>[\s\S]*?choices:\s+([^)]*)\)/.exec(stdout)?.[1]?.replace(/\s+/g, ' ');
+    expect(choices?.split(', ').map((c) => c.replace(/"/g, ''))).toEqual([
+      ...listDatasets().map((d) => d.name),
+      'divergence-regression',
+    ]);
+    expect(choices).toContain('cifar100');
   });
 
   it('lists the datasets with their availability', async () => {

@@ -1,8 +1,9 @@
 import { listDatasets } from '@empirical-bregman/datasets';
 import { CliError } from '../cli-error';
 import {
-  DATASET_NAMES,
+  DATASET_CHOICES,
   DIVERGENCE_HEADS,
+  type DatasetChoice,
   type DivergenceHead,
   type Protocol,
   type RunConfig,
@@ -38,7 +39,7 @@ export interface BenchSelection {
 
 interface SuiteSpec {
   readonly datasets: readonly {
-    name: (typeof DATASET_NAMES)[number];
+    name: DatasetChoice;
     protocols: readonly Protocol[];
     settings?: Record<string, unknown>;
     /** Settings for one protocol only (e.g. the CNN trunk for class-disjoint MNIST). */
@@ -159,7 +160,7 @@ export function planBench(selection: BenchSelection): BenchPlan {
       'INVALID_ARGUMENT',
       `expected dataParallel 1 in a bench grid (its runs already share the cores as parallel cells), got ${JSON.stringify(dataParallel)}`,
     );
-  const datasets = pick('datasets', selection.datasets, DATASET_NAMES);
+  const datasets = pick('datasets', selection.datasets, DATASET_CHOICES);
   const divergences = pick('divergences', selection.divergences, DIVERGENCE_HEADS);
   const protocols = pick('protocols', selection.protocols, ['closed-set', 'class-disjoint'] as const);
   const available = new Map(listDatasets().map((d) => [d.name as string, d.available]));

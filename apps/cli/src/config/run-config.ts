@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { DEFAULT_DATASET, type DatasetName, listDatasets } from '@empirical-bregman/datasets';
 import { parse as parseYaml } from 'yaml';
 import { CliError } from '../cli-error';
 import {
+  DIVERGENCE_REGRESSION,
   checkDivergenceRegressionConfig,
   withDivergenceRegressionDefaults,
 } from '../regression/divergence-regression-config';
@@ -31,21 +33,15 @@ export type MinerName = (typeof MINER_NAMES)[number];
 export const TRUNKS = ['auto', 'mlp', 'cnn', 'linear'] as const;
 export type TrunkKind = (typeof TRUNKS)[number];
 
-/** Datasets the app can train on (names from the datasets package, and the app's synthetic divergence-regression task). */
-export const DATASET_NAMES = [
-  'mnist-digits',
-  'fashion-mnist',
-  'mnist',
-  'kmnist',
-  'cifar10',
-  'uci-digits',
-  'iris',
-  'wine',
-  'breast-cancer',
-  'gaussian-mixture',
-  'concentric-circles',
-  'divergence-regression',
-] as const;
+/**
+ * What `--dataset` (and a config's `dataset`) accepts: every dataset of the datasets package's catalogue, in its
+ * order (so a new dataset is added in packages/datasets/src/dataset-catalogue.ts only), then the divergence-regression
+ * task. That one is a task, not a dataset (it generates its pairs): it stays a `dataset` value until tasks get a
+ * setting of their own. `listDatasets()` is the catalogue's public face (it also checks availability: a few
+ * `existsSync` calls, once at start-up).
+ */
+export const DATASET_CHOICES: readonly DatasetChoice[] = [...listDatasets().map((d) => d.name), DIVERGENCE_REGRESSION];
+export type DatasetChoice = DatasetName | typeof DIVERGENCE_REGRESSION;
 
 /**
  * Every setting of a run, with its default. `bregman train --help` and the README list them; a config file (JSON
@@ -57,7 +53,12 @@ export const RUN_CONFIG_SCHEMA = {
     pattern: /^[A-Za-z0-9._-]+$/,
     doc: 'run name (folder suffix); default <dataset>-<protocol>-<divergence>',
   },
-  dataset: { kind: 'enum', values: DATASET_NAMES, default: 'mnist-digits', doc: 'dataset from the datasets package' },
+  dataset: {
+    kind: 'enum',
+    values: DATASET_CHOICES,
+    default: DEFAULT_DATASET,
+    doc: 'dataset from the datasets package (bregman data list), or the divergence-regression task',
+  },
   protocol: {
     kind: 'enum',
     values: PROTOCOLS,
@@ -219,7 +220,7 @@ export const RUN_CONFIG_SCHEMA = {
 
 export interface RunConfig {
   readonly name?: string;
-  readonly dataset: (typeof DATASET_NAMES)[number];
+  readonly dataset: DatasetChoice;
   readonly protocol: Protocol;
   readonly divergence: DivergenceHead;
   readonly trunk: TrunkKind;
