@@ -43,7 +43,12 @@ export async function benchCommand(options: BenchCommandOptions): Promise<{ dir:
     }
     // Loaded only here: the job queue's client libraries cost a second at start-up that other commands do not pay.
     const { queueBench } = await import('../queue/queue-bench');
-    return queueBench(plan, options);
+    return queueBench(plan, {
+      suite: options.suite,
+      queue: options.queue,
+      ...(options.outDir !== undefined ? { outDir: options.outDir } : {}),
+      ...(options.quiet !== undefined ? { quiet: options.quiet } : {}),
+    });
   }
   const workers = requirePositiveInteger(options.workers ?? Math.min(2, availableParallelism()), '--workers');
   const progress = createProgress({ quiet: options.quiet });

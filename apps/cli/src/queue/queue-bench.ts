@@ -1,7 +1,6 @@
 import { join, relative, resolve } from 'node:path';
-import type { BenchPlan } from '../bench/bench-suite';
+import type { BenchPlan, SuiteName } from '../bench/bench-suite';
 import { gridResultLine, writeBenchReport, writePlan } from '../bench/write-bench-report';
-import type { BenchCommandOptions } from '../commands/bench-command';
 import type { BenchReportData } from '../report/report-data';
 import { createRunFolder, writeJson } from '../run/run-folder';
 import { ensureRedisReachable } from './check-redis';
@@ -10,16 +9,25 @@ import { createQueueStatus } from './queue-status';
 import { parseRedisUrl } from './redis-url';
 import { runGridOnQueue } from './run-grid-on-queue';
 
+export interface QueueBenchOptions {
+  readonly suite: SuiteName;
+  /** `redis://[[user]:password@]host[:port][/db]`. */
+  readonly queue: string;
+  /** Folder that receives the bench folder and, in `queue/`, the run folders (default `runs`). */
+  readonly outDir?: string;
+  readonly quiet?: boolean;
+}
+
 /**
- * The queue path: Redis is checked before anything is written, the bench folder gets plan.json, the runs go to
+ * The queue path of `bregman bench`: Redis is checked before anything is written, the bench folder gets plan.json, the runs go to
  * `<out>/queue/<run>-<config hash>/` (stable, so a re-submission finds them), then the same report as in-process.
  * `queue.json` records which host and backend ran each job.
  */
 export async function queueBench(
   plan: BenchPlan,
-  options: BenchCommandOptions,
+  options: QueueBenchOptions,
 ): Promise<{ dir: string; data: BenchReportData }> {
-  const target = parseRedisUrl(options.queue!, '--queue');
+  const target = parseRedisUrl(options.queue, '--queue');
   await ensureRedisReachable(target, 'bench --queue');
   const status = createQueueStatus({ quiet: options.quiet });
   const outDir = options.outDir ?? 'runs';
