@@ -22,7 +22,7 @@ async function cli(...argv: string[]) {
   return { code, stdout, stderr };
 }
 
-describe('bregman CLI: bad input is one clear line, exit code 2, nothing written', () => {
+describe('bregman CLI: bad input is one clear line, exit code 2 (usage) or 3 (a missing file), nothing written', () => {
   const out = join(root, 'runs');
   const cases: [string, string[], RegExp][] = [
     ['an unknown option', ['train', '--epoch', '3'], /unknown option '--epoch'.*Did you mean --epochs\?/],
@@ -30,11 +30,6 @@ describe('bregman CLI: bad input is one clear line, exit code 2, nothing written
       'an unknown divergence',
       ['train', '--divergence', 'icn', '--out-dir', out],
       /argument 'icn' is invalid|"divergence" must be one of/,
-    ],
-    [
-      'a missing run folder to evaluate',
-      ['eval', join(root, 'nope')],
-      /eval: expected a run folder with config.json at .*nope, got no such folder/,
     ],
     ['a query without input', ['query', join(root, 'nope')], /required option '--input <file>' not specified/],
     [
@@ -60,16 +55,6 @@ describe('bregman CLI: bad input is one clear line, exit code 2, nothing written
       /--divergences must name values among .*got "foo"/,
     ],
     [
-      'a missing run folder',
-      ['report', join(root, 'nope')],
-      /report: expected a finished run or bench folder with results.json at .*nope, got no such folder/,
-    ],
-    [
-      'a missing run folder to resume',
-      ['train', '--resume', join(root, 'nope')],
-      /train --resume: expected a run folder with config.json at .*nope, got no such folder/,
-    ],
-    [
       'an unknown dataset to fetch',
       ['data', 'fetch', 'mnsit'],
       /expected a downloadable dataset among .*got "mnsit"; did you mean "mnist"\?/,
@@ -85,10 +70,36 @@ describe('bregman CLI: bad input is one clear line, exit code 2, nothing written
       /MPerClassSampler.*60/,
     ],
   ];
-  for (const [what, argv, message] of cases) {
-    it(`rejects ${what}`, async () => {
+  // A file or folder the user named that does not exist: a data/IO error (exit code 3).
+  const missing: [string, string[], RegExp][] = [
+    [
+      'a missing run folder to evaluate',
+      ['eval', join(root, 'nope')],
+      /eval: expected a run folder with config.json at .*nope, got no such folder/,
+    ],
+    [
+      'a missing run folder',
+      ['report', join(root, 'nope')],
+      /report: expected a finished run or bench folder with results.json at .*nope, got no such folder/,
+    ],
+    [
+      'a missing run folder to resume',
+      ['train', '--resume', join(root, 'nope')],
+      /train --resume: expected a run folder with config.json at .*nope, got no such folder/,
+    ],
+    [
+      'a missing config file',
+      ['train', '--config', join(root, 'nope.yaml')],
+      /config file: expected a readable file at .*nope.yaml, got ENOENT/,
+    ],
+  ];
+  for (const [what, argv, message, exitCode] of [
+    ...cases.map((c) => [...c, 2] as const),
+    ...missing.map((c) => [...c, 3] as const),
+  ]) {
+    it(`rejects ${what} (exit code ${exitCode})`, async () => {
       const { code, stderr } = await cli(...argv);
-      expect(code).toBe(2);
+      expect(code).toBe(exitCode);
       expect(stderr.trim().split('\n')).toHaveLength(1);
       expect(stderr).toMatch(/^bregman: /);
       expect(stderr).toMatch(message);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { isEmpiricalBregmanError } from '@empirical-bregman/common';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { type CliOutput, PROCESS_OUTPUT } from './cli/cli-output';
+import { EXIT_CODES, EXIT_CODES_HELP, exitStatusOf } from './cli/exit-codes';
+import { injectFault } from './cli/inject-fault';
 import { registerBenchCommand } from './commands/bench-command';
 import { registerDataCommand } from './commands/data-command';
 import { registerEmbedCommand } from './commands/embed-command';
@@ -31,7 +32,10 @@ export function buildProgram(out: CliOutput): Command {
       writeErr: out.stderr,
       // Usage errors as one line: "bregman: error: unknown option '--epoch' (Did you mean --epochs?)".
       outputError: (text, write) => write(`bregman: ${text.trim().replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
-    });
+    })
+    .addHelpText('after', `\n${EXIT_CODES_HELP}\n`)
+    // Tests only (BREGMAN_FAULT=command:<name>): a command that fails as a bug would.
+    .hook('preAction', (_program, command) => injectFault(`command:${commandPath(command)}`));
   registerTrainCommand(program, out);
   registerBenchCommand(program, out);
   registerWorkerCommand(program, out);
@@ -43,24 +47,25 @@ export function buildProgram(out: CliOutput): Command {
   return program;
 }
 
-/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage or input error). */
+/** `data list` → 'data-list'. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join('-');
+}
+
+/**
+ * Runs the CLI; returns the exit code: 0 ok, 1 bug, 2 usage, 3 data/IO, 4 numerical, 5 unavailable resource,
+ * 6 some bench cells failed (see cli/exit-codes.ts). A failure is one line on stderr (a bug keeps its stack).
+ */
 export async function main(argv: readonly string[], out: CliOutput = PROCESS_OUTPUT): Promise<number> {
   const program = buildProgram(out);
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return 0;
+    return EXIT_CODES.ok;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // --help and --version end here with exit code 0; commander already printed its message.
-      return error.exitCode === 0 ? 0 : 2;
-    }
-    if (isEmpiricalBregmanError(error)) {
-      out.stderr(`bregman: ${error.message}\n`);
-      return error.code === 'NUMERICAL' || error.code === 'IO' ? 1 : 2;
-    }
-    out.stderr(
-      `bregman: unexpected error (a bug; please report it with this trace):\n${(error as Error).stack ?? String(error)}\n`,
-    );
-    return 1;
+    const { exitCode, message } = exitStatusOf(error);
+    if (message) out.stderr(message);
+    return exitCode;
   }
 }

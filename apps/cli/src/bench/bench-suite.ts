@@ -177,8 +177,13 @@ export function planBench(selection: BenchSelection): BenchPlan {
           },
       )
     : spec.datasets;
+  // Cells of skipped datasets: a grid left empty by missing data is an unavailable resource, not a bad filter.
+  let missingCells = 0;
   for (const entry of entries) {
     if (available.get(entry.name) === false) {
+      missingCells +=
+        entry.protocols.filter((p) => protocols.includes(p)).length *
+        (entry.divergences ?? spec.divergences).filter((d) => divergences.includes(d)).length;
       skipped.push({
         what: entry.name,
         reason: 'data not present on this machine',
@@ -211,6 +216,12 @@ export function planBench(selection: BenchSelection): BenchPlan {
       }
     }
   }
+  if (items.length === 0 && missingCells > 0)
+    throw new CliError(
+      'bench',
+      'UNAVAILABLE',
+      `expected at least one run in the grid, got none: its data are not on this machine (${skipped.map((x) => `${x.what}: ${x.command}`).join('; ')})`,
+    );
   if (items.length === 0)
     throw new CliError(
       'bench',

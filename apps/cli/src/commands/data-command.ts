@@ -23,7 +23,7 @@ export async function dataFetchCommand(name: string, log: (line: string) => void
     const known = listDatasets().some((d) => d.name === name);
     throw new CliError(
       'data fetch',
-      'NOT_FOUND',
+      'INVALID_ARGUMENT',
       known
         ? `${JSON.stringify(name)} needs no download (it is embedded, bundled or synthetic); downloadable: ${downloadable.join(', ')}`
         : `expected a downloadable dataset among ${downloadable.join(', ')}; got ${JSON.stringify(name)}${suggestion(name, downloadable)}`,

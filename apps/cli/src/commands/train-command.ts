@@ -10,6 +10,7 @@ import { createRunFolder, readJson, requireRunFolder, writeJson } from '../run/r
 import { type RunOutcome, trainRun } from '../run/train-run';
 import { renderResultsMarkdown } from '../report/index';
 import { writeRunOutputs } from '../run/write-outputs';
+import { requireDatasetPresent } from './require-dataset-present';
 
 export interface TrainCommandOptions {
   /** Settings from flags (already converted to config keys). */
@@ -52,6 +53,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<TrainC
       options.configFile ? `config (${options.configFile} + flags)` : 'config',
     );
   }
+  requireDatasetPresent(config.dataset, options.resume ? 'train --resume' : 'train');
   const backend = options.backend ?? (await initBackend({ quiet: options.quiet }));
   const progress = createProgress({ quiet: options.quiet });
   let created: string | undefined = dir;
