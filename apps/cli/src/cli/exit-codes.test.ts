@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { EmpiricalBregmanError, type ErrorCode } from '@empirical-bregman/common';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { main } from '../cli';
+import { TINY_TRAIN_FLAGS } from '../testing/tiny-cli-runs';
 import { EXIT_CODES, EXIT_CODES_HELP, exitStatusOf } from './exit-codes';
 
 const root = mkdtempSync(join(tmpdir(), 'eb-exit-'));
@@ -32,30 +33,7 @@ async function cli(...argv: string[]) {
   return { code, stdout, stderr };
 }
 
-/** A tiny retrieval run's flags (a second of training on the embedded MNIST digits). */
-const TINY = [
-  '--dataset',
-  'mnist-digits',
-  '--protocol',
-  'closed-set',
-  '--divergence',
-  'euclidean',
-  '--epochs',
-  '1',
-  '--steps-per-epoch',
-  '3',
-  '--batch-size',
-  '30',
-  '--hidden',
-  '16',
-  '--embedding-dim',
-  '4',
-  '--max-train-samples',
-  '300',
-  '--max-eval-samples',
-  '100',
-  '--quiet',
-];
+const TINY = [...TINY_TRAIN_FLAGS, '--quiet'];
 
 describe('exitStatusOf: one exit class per error code', () => {
   it('maps every stable error code of the project', () => {

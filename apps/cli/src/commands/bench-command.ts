@@ -8,7 +8,7 @@ import { type GridItemResult, runGridItem } from '../bench/run-grid-item';
 import { gridResultLine, writeBenchReport, writePlan } from '../bench/write-bench-report';
 import { builtEntryPath } from '../built-entry';
 import { CliError } from '../cli-error';
-import type { CliOutput } from '../cli/cli-output';
+import { type CliOutput, printJson } from '../cli/cli-output';
 import { commaList, positiveInteger, requirePositiveInteger } from '../cli/flag-parsers';
 import { readConfigFile } from '../config/run-config';
 import { renderBenchMarkdown } from '../report/index';
@@ -119,6 +119,7 @@ export function registerBenchCommand(program: Command, out: CliOutput): void {
       '--queue <url>',
       'run the grid on `bregman worker`s through this Redis job queue: redis://[[user]:password@]host[:port][/db] (one job per run; re-submitting reuses finished runs)',
     )
+    .option('--json', 'print only the results as one JSON document on stdout: { benchDir, report }')
     .option('-q, --quiet', 'no progress output')
     .action(async (opts: Record<string, unknown>) => {
       const { dir, data } = await benchCommand({
@@ -133,6 +134,10 @@ export function registerBenchCommand(program: Command, out: CliOutput): void {
         ...(opts.queue !== undefined ? { queue: opts.queue as string } : {}),
         quiet: Boolean(opts.quiet),
       });
+      if (opts.json) {
+        printJson(out, { benchDir: dir, report: data });
+        return;
+      }
       out.stdout(renderBenchMarkdown(data));
       out.stdout(`\nbench folder: ${dir} (open report.html)\n`);
     });

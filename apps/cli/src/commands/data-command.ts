@@ -1,7 +1,7 @@
 import { type DownloadableName, PUBLISHED_FILES, fetchDataset, listDatasets } from '@empirical-bregman/datasets';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
-import type { CliOutput } from '../cli/cli-output';
+import { type CliOutput, printJson } from '../cli/cli-output';
 import { suggestion } from '../config/schema';
 
 /** `bregman data list`: a table of every dataset. */
@@ -53,7 +53,11 @@ export function registerDataCommand(program: Command, out: CliOutput): void {
   data
     .command('list')
     .description('every dataset, whether it is available here, and where it comes from')
-    .action(() => out.stdout(dataListCommand()));
+    .option('--json', 'print one JSON document on stdout: { datasets: [catalogue entry + available] }')
+    .action((opts: { json?: boolean }) => {
+      if (opts.json) printJson(out, { datasets: listDatasets() });
+      else out.stdout(dataListCommand());
+    });
   data
     .command('fetch')
     .description('download a dataset into the cache ($BREGMAN_DATA_DIR), verifying published SHA-256 checksums')

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type BackendInfo, initBackend } from '@empirical-bregman/runtime';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
-import type { CliOutput } from '../cli/cli-output';
+import { type CliOutput, printJson } from '../cli/cli-output';
 import { addConfigFlags, settingsFromFlags } from '../cli/config-flags';
 import { type RunConfig, readConfigFile, runName, validateRunConfig } from '../config/run-config';
 import { createProgress } from '../run/progress';
@@ -83,6 +83,7 @@ export function registerTrainCommand(program: Command, out: CliOutput): void {
     .description('one training run from flags and/or a config file (JSON or YAML); writes runs/<timestamp>-<name>/')
     .option('--config <file>', 'config file (JSON or YAML); flags override it')
     .option('--resume <runDir>', 'continue a run after a crash from its last checkpoint')
+    .option('--json', 'print only the results as one JSON document on stdout: { runDir, report }')
     .option('-q, --quiet', 'no progress output');
   addConfigFlags(train);
   train.action(async (opts: Record<string, unknown>) => {
@@ -92,6 +93,10 @@ export function registerTrainCommand(program: Command, out: CliOutput): void {
       resume: opts.resume as string | undefined,
       quiet: Boolean(opts.quiet),
     });
+    if (opts.json) {
+      printJson(out, { runDir: dir, report: outcome.report });
+      return;
+    }
     out.stdout(renderResultsMarkdown(outcome.report));
     out.stdout(`\nrun folder: ${dir}\n`);
   });
