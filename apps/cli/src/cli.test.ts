@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { listDatasets } from '@empirical-bregman/datasets';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from './cli';
+import { TINY_TRAIN_FLAGS } from './testing/tiny-cli-runs';
 
 const root = mkdtempSync(join(tmpdir(), 'eb-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -28,22 +29,22 @@ describe('bregman CLI: bad input is one clear line, exit code 2 (usage) or 3 (a 
     ['an unknown option', ['train', '--epoch', '3'], /unknown option '--epoch'.*Did you mean --epochs\?/],
     [
       'an unknown divergence',
-      ['train', '--divergence', 'icn', '--out-dir', out],
+      ['train', '--divergence', 'icn', '--out', out],
       /argument 'icn' is invalid|"divergence" must be one of/,
     ],
     ['a query without input', ['query', join(root, 'nope')], /required option '--input <file>' not specified/],
     [
       'an unknown dataset',
-      ['train', '--dataset', 'mnsit', '--out-dir', out],
+      ['train', '--dataset', 'mnsit', '--out', out],
       /argument 'mnsit' is invalid|"dataset" must be one of/,
     ],
     [
       'an unknown loss',
-      ['train', '--loss', 'tripplet', '--out-dir', out],
+      ['train', '--loss', 'tripplet', '--out', out],
       /argument 'tripplet' is invalid|"loss" must be one of .*did you mean "triplet"\?/,
     ],
-    ['a non-number', ['train', '--epochs', 'many', '--out-dir', out], /--epochs: expected a number, got "many"/],
-    ['an out-of-range value', ['train', '--embedding-dim', '1', '--out-dir', out], /"embeddingDim" must be ≥ 2; got 1/],
+    ['a non-number', ['train', '--epochs', 'many', '--out', out], /--epochs: expected a number, got "many"/],
+    ['an out-of-range value', ['train', '--embedding-dim', '1', '--out', out], /"embeddingDim" must be ≥ 2; got 1/],
     [
       'an unknown suite',
       ['bench', '--suite', 'fast', '--out', out],
@@ -61,12 +62,12 @@ describe('bregman CLI: bad input is one clear line, exit code 2 (usage) or 3 (a 
     ],
     [
       'a class-disjoint split of a 3-class set',
-      ['train', '--dataset', 'iris', '--protocol', 'class-disjoint', '--out-dir', out],
+      ['train', '--dataset', 'iris', '--protocol', 'class-disjoint', '--out', out],
       /closed-set only/i,
     ],
     [
       'impossible sampler settings',
-      ['train', '--dataset', 'iris', '--protocol', 'closed-set', '--samples-per-class', '60', '--out-dir', out],
+      ['train', '--dataset', 'iris', '--protocol', 'closed-set', '--samples-per-class', '60', '--out', out],
       /MPerClassSampler.*60/,
     ],
   ];
@@ -110,11 +111,26 @@ describe('bregman CLI: bad input is one clear line, exit code 2 (usage) or 3 (a 
   it('rejects a config file with a typo, naming the key and suggesting the right one', async () => {
     const file = join(root, 'run.yaml');
     writeFileSync(file, 'divergence: icnn\nembedingDim: 32\n');
-    const { code, stderr } = await cli('train', '--config', file, '--out-dir', out);
+    const { code, stderr } = await cli('train', '--config', file, '--out', out);
     expect(code).toBe(2);
     expect(stderr).toMatch(/unknown key "embedingDim"; did you mean "embeddingDim"\?/);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });
+
+  it('names the output folder --out on train too; --out-dir still works, with a one-line deprecation warning', async () => {
+    const help = await cli('train', '--help');
+    expect(help.stdout).toMatch(/--out <dir>\s+folder that receives/);
+    expect(help.stdout).not.toContain('--out-dir');
+    const both = await cli('train', '--out', out, '--out-dir', out);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/option '--out-dir <dir>' cannot be used with option '--out <dir>'/);
+    const old = join(root, 'old-flag');
+    const { code, stdout, stderr } = await cli('train', ...TINY_TRAIN_FLAGS, '--quiet', '--out-dir', old);
+    expect(code).toBe(0);
+    expect(stderr).toBe('bregman: warning: --out-dir is deprecated; use --out (same meaning)\n');
+    expect(stdout).toContain(`run folder: ${old}/`);
+    expect(readdirSync(old)).toHaveLength(1);
+  }, 60_000);
 
   it('prints help and version with exit code 0', async () => {
     const help = await cli('--help');

@@ -132,7 +132,7 @@ describe('every exit code, from the CLI itself (6 is in bench/bench-failures.tes
       'ntxent',
       '--temperature',
       '1e-40',
-      '--out-dir',
+      '--out',
       join(root, 'nan'),
     );
     expect(code).toBe(4);
@@ -143,7 +143,7 @@ describe('every exit code, from the CLI itself (6 is in bench/bench-failures.tes
   it('5: a dataset that is not on this machine, for train and for a bench grid of only missing data', async () => {
     process.env.BREGMAN_DATA_DIR = mkdtempSync(join(tmpdir(), 'eb-empty-cache-'));
     const out = join(root, 'missing');
-    const train = await cli('train', '--dataset', 'cifar100', '--out-dir', out);
+    const train = await cli('train', '--dataset', 'cifar100', '--out', out);
     expect(train.code).toBe(5);
     expect(train.stderr).toBe(
       `bregman: train: expected the cifar100 data on this machine (in ${process.env.BREGMAN_DATA_DIR}, or BREGMAN_DATA_DIR), got none: fetch it with \`bregman data fetch cifar100\`\n`,
@@ -181,7 +181,7 @@ describe('every exit code, from the CLI itself (6 is in bench/bench-failures.tes
     expect(existsSync(fileURLToPath(new URL('../../dist/cli.js', import.meta.url))), 'run `pnpm build` first').toBe(
       true,
     );
-    const result = spawnSync(process.execPath, [bin, 'train', '--dataset', 'kmnist', '--out-dir', join(root, 'bin')], {
+    const result = spawnSync(process.execPath, [bin, 'train', '--dataset', 'kmnist', '--out', join(root, 'bin')], {
       encoding: 'utf8',
       env: { ...process.env, BREGMAN_DATA_DIR: mkdtempSync(join(tmpdir(), 'eb-empty-cache-')) },
     });

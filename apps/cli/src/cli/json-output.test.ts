@@ -33,13 +33,7 @@ describe('--json: exactly one JSON document on stdout, progress on stderr', () =
   let runDir = '';
 
   it('train --json: { runDir, report } with the report of results.json', () => {
-    const { json, stderr } = bregmanJson<RunJson>(
-      'train',
-      ...TINY_TRAIN_FLAGS,
-      '--out-dir',
-      join(root, 'runs'),
-      '--json',
-    );
+    const { json, stderr } = bregmanJson<RunJson>('train', ...TINY_TRAIN_FLAGS, '--out', join(root, 'runs'), '--json');
     runDir = json.runDir;
     expect(json.report).toEqual(JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')));
     expect(json.report.results.some((r) => r.model === 'trained')).toBe(true);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type BackendInfo, initBackend } from '@empirical-bregman/runtime';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error';
 import { type CliOutput, printJson } from '../cli/cli-output';
 import { addConfigFlags, settingsFromFlags } from '../cli/config-flags';
@@ -76,19 +76,27 @@ export async function trainCommand(options: TrainCommandOptions): Promise<TrainC
   return { dir: created!, outcome };
 }
 
-/** `bregman train`: one flag per run setting (from the config schema), a config file, `--resume`. */
+/**
+ * `bregman train`: one flag per run setting (from the config schema; the output folder is `--out`, as on every
+ * command, with the schema's own `--out-dir` kept as a deprecated alias), a config file, `--resume`, `--json`.
+ */
 export function registerTrainCommand(program: Command, out: CliOutput): void {
   const train = program
     .command('train')
-    .description('one training run from flags and/or a config file (JSON or YAML); writes runs/<timestamp>-<name>/')
+    .description('one training run from flags and/or a config file (JSON or YAML); writes <out>/<timestamp>-<name>/')
     .option('--config <file>', 'config file (JSON or YAML); flags override it')
     .option('--resume <runDir>', 'continue a run after a crash from its last checkpoint')
+    .option('--out <dir>', 'folder that receives <timestamp>-<name>/ (default: runs; config key outDir)')
+    .addOption(new Option('--out-dir <dir>', 'deprecated alias of --out').hideHelp().conflicts('out'))
     .option('--json', 'print only the results as one JSON document on stdout: { runDir, report }')
     .option('-q, --quiet', 'no progress output');
-  addConfigFlags(train);
+  addConfigFlags(train, ['outDir']);
   train.action(async (opts: Record<string, unknown>) => {
+    if (opts.outDir !== undefined) out.stderr('bregman: warning: --out-dir is deprecated; use --out (same meaning)\n');
+    const settings = settingsFromFlags(opts);
+    if (opts.out !== undefined) settings.outDir = opts.out;
     const { dir, outcome } = await trainCommand({
-      settings: settingsFromFlags(opts),
+      settings,
       configFile: opts.config as string | undefined,
       resume: opts.resume as string | undefined,
       quiet: Boolean(opts.quiet),
