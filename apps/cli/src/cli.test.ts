@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { listDatasets } from '@empirical-bregman/datasets';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from './cli';
+import { ENVIRONMENT_VARIABLES } from './cli/environment';
 import { TINY_TRAIN_FLAGS } from './testing/tiny-cli-runs';
 
 const root = mkdtempSync(join(tmpdir(), 'eb-cli-'));
@@ -154,6 +155,51 @@ describe('bregman CLI: bad input is one clear line, exit code 2 (usage) or 3 (a 
     ]);
     expect(choices).toContain('cifar100');
   });
+
+  it('lists every environment variable it reads in --help, one line each', async () => {
+    const { stdout } = await cli('--help');
+    const section = stdout.slice(stdout.indexOf('Environment:'), stdout.indexOf('Exit codes:'));
+    const names = [...section.matchAll(/^ {2}(BREGMAN_[A-Z_]+) {2,}\S/gm)].map((m) => m[1]);
+    expect(names).toEqual(ENVIRONMENT_VARIABLES.map((v) => v.name));
+    // Every variable the app's own code reads (by name or through a constant) is in the list.
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'BREGMAN_DATA_DIR',
+        'BREGMAN_BACKEND',
+        'BREGMAN_REDIS_URL',
+        'BREGMAN_QUEUE_OUT',
+        'BREGMAN_FAULT',
+      ]),
+    );
+  });
+
+  it('takes the queue URL, password included, from BREGMAN_REDIS_URL for a bare --queue (bench) or no --queue (worker)', async () => {
+    const saved = process.env.BREGMAN_REDIS_URL;
+    try {
+      delete process.env.BREGMAN_REDIS_URL;
+      const none = await cli('worker');
+      expect(none.code).toBe(2);
+      expect(none.stderr).toBe(
+        'bregman: worker: expected a queue URL in --queue URL or in $BREGMAN_REDIS_URL, got neither\n',
+      );
+      expect((await cli('bench', '--queue', '--out', out)).stderr).toMatch(/got a bare --queue and no variable/);
+      process.env.BREGMAN_REDIS_URL = 'redis://:s3cret@127.0.0.1:1';
+      for (const argv of [
+        ['worker'],
+        ['worker', '--queue'],
+        ['bench', '--queue', '--divergences', 'euclidean', '--out', out],
+      ]) {
+        const { code, stderr } = await cli(...argv, '--quiet');
+        expect(code).toBe(5);
+        expect(stderr).toMatch(/expected a reachable Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1\/0/);
+        expect(stderr).not.toContain('s3cret');
+      }
+      expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.BREGMAN_REDIS_URL;
+      else process.env.BREGMAN_REDIS_URL = saved;
+    }
+  }, 30_000);
 
   it('lists the datasets with their availability', async () => {
     const { code, stdout } = await cli('data', 'list');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { type CliOutput, PROCESS_OUTPUT } from './cli/cli-output';
+import { environmentHelp } from './cli/environment';
 import { EXIT_CODES, EXIT_CODES_HELP, exitStatusOf } from './cli/exit-codes';
 import { injectFault } from './cli/inject-fault';
 import { registerBenchCommand } from './commands/bench-command';
@@ -33,7 +34,7 @@ export function buildProgram(out: CliOutput): Command {
       // Usage errors as one line: "bregman: error: unknown option '--epoch' (Did you mean --epochs?)".
       outputError: (text, write) => write(`bregman: ${text.trim().replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
     })
-    .addHelpText('after', `\n${EXIT_CODES_HELP}\n`)
+    .addHelpText('after', `\n${environmentHelp()}\n\n${EXIT_CODES_HELP}\n`)
     // Tests only (BREGMAN_FAULT=command:<name>): a command that fails as a bug would.
     .hook('preAction', (_program, command) => injectFault(`command:${commandPath(command)}`));
   registerTrainCommand(program, out);

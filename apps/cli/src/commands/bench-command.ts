@@ -9,6 +9,7 @@ import { gridResultLine, writeBenchReport, writePlan } from '../bench/write-benc
 import { builtEntryPath } from '../built-entry';
 import { CliError } from '../cli-error';
 import { type CliOutput, printJson } from '../cli/cli-output';
+import { queueUrl } from '../cli/environment';
 import { commaList, positiveInteger, requirePositiveInteger } from '../cli/flag-parsers';
 import { readConfigFile } from '../config/run-config';
 import { renderBenchMarkdown } from '../report/index';
@@ -116,8 +117,8 @@ export function registerBenchCommand(program: Command, out: CliOutput): void {
       'settings for every run of the grid (JSON or YAML, keys as in train --config; the grid sets dataset, protocol, divergence, seed)',
     )
     .option(
-      '--queue <url>',
-      'run the grid on `bregman worker`s through this Redis job queue: redis://[[user]:password@]host[:port][/db] (one job per run; re-submitting reuses finished runs)',
+      '--queue [url]',
+      'run the grid on `bregman worker`s through this Redis job queue: redis://[[user]:password@]host[:port][/db], or $BREGMAN_REDIS_URL when no URL is given (one job per run; re-submitting reuses finished runs)',
     )
     .option('--json', 'print only the results as one JSON document on stdout: { benchDir, report }')
     .option('-q, --quiet', 'no progress output')
@@ -131,7 +132,7 @@ export function registerBenchCommand(program: Command, out: CliOutput): void {
         ...(opts.config ? { overrides: readConfigFile(opts.config as string) } : {}),
         outDir: opts.out as string,
         workers: opts.workers as number | undefined,
-        ...(opts.queue !== undefined ? { queue: opts.queue as string } : {}),
+        queue: queueUrl(opts.queue as string | boolean | undefined, { command: 'bench', required: false }),
         quiet: Boolean(opts.quiet),
       });
       if (opts.json) {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { builtEntryPath } from '../built-entry';
 import { CliError } from '../cli-error';
 import type { CliOutput } from '../cli/cli-output';
+import { queueUrl } from '../cli/environment';
 import { positiveInteger, requirePositiveInteger } from '../cli/flag-parsers';
 import { parseRedisUrl } from '../queue/redis-url';
 
@@ -63,9 +64,9 @@ export function registerWorkerCommand(program: Command, _out: CliOutput): void {
     .description(
       'run grid jobs of `bregman bench --queue` from a Redis job queue, each in its own process, until Ctrl-C',
     )
-    .requiredOption(
-      '--queue <url>',
-      'the job queue: redis://[[user]:password@]host[:port][/db] (the password is never printed)',
+    .option(
+      '--queue [url]',
+      'the job queue: redis://[[user]:password@]host[:port][/db] (the password is never printed; default: $BREGMAN_REDIS_URL)',
     )
     .option(
       '--concurrency <n>',
@@ -83,9 +84,15 @@ export function registerWorkerCommand(program: Command, _out: CliOutput): void {
     )
     .option('-q, --quiet', 'no log lines')
     .action(
-      async (opts: { queue: string; concurrency?: number; out?: string; stallTimeout?: number; quiet?: boolean }) => {
+      async (opts: {
+        queue?: string | boolean;
+        concurrency?: number;
+        out?: string;
+        stallTimeout?: number;
+        quiet?: boolean;
+      }) => {
         await workerCommand({
-          queue: opts.queue,
+          queue: queueUrl(opts.queue, { command: 'worker', required: true })!,
           concurrency: opts.concurrency,
           outDir: opts.out,
           stallTimeout: opts.stallTimeout,
