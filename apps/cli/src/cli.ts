@@ -35,8 +35,8 @@ export function buildProgram(out: CliOutput): Command {
       outputError: (text, write) => write(`bregman: ${text.trim().replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
     })
     .addHelpText('after', `\n${environmentHelp()}\n\n${EXIT_CODES_HELP}\n`)
-    // Tests only (BREGMAN_FAULT=command:<name>): a command that fails as a bug would.
-    .hook('preAction', (_program, command) => injectFault(`command:${commandPath(command)}`));
+    // Tests only (BREGMAN_FAULT=command/<name>): a command that fails as a bug would.
+    .hook('preAction', (_program, command) => injectFault(`command/${commandPath(command)}`));
   registerTrainCommand(program, out);
   registerBenchCommand(program, out);
   registerWorkerCommand(program, out);

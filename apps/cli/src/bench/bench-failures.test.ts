@@ -46,7 +46,7 @@ describe.sequential('bregman bench survives a failing cell, and --resume reruns 
   let benchDir = '';
 
   it('a failing cell: the others finish, the report marks it, exit code 6', async () => {
-    process.env.BREGMAN_FAULT = `run:${FAILING}`;
+    process.env.BREGMAN_FAULT = `cell/${FAILING}`;
     const out = join(root, 'runs');
     const { code, stdout, stderr } = await cli(
       ...[...GRID, '--seeds', '1', '--config', join(root, 'tiny.json'), '--workers', '2', '--out', out, '--quiet'],
@@ -64,7 +64,7 @@ describe.sequential('bregman bench survives a failing cell, and --resume reruns 
         runDir: FAILING,
         error: {
           code: expect.any(String),
-          message: expect.stringMatching(/fault injected at run:wine-closed-set-cosine-s1/),
+          message: expect.stringMatching(/fault injected at cell\/wine-closed-set-cosine-s1/),
         },
       }),
     ]);

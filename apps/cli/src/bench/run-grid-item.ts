@@ -32,7 +32,7 @@ export async function runGridItem(
   backend?: BackendInfo,
   progress: ProgressSink = createProgress({ quiet: true }),
 ): Promise<GridItemResult> {
-  injectFault(`run:${runName(payload.config)}`);
+  injectFault(`cell/${runName(payload.config)}`);
   const started = Date.now();
   const info = backend ?? (await initBackend({ quiet: true }));
   writeJson(join(payload.dir, 'config.json'), payload.config);

@@ -89,7 +89,7 @@ describe('every exit code, from the CLI itself (6 is in bench/bench-failures.tes
   });
 
   it('1: an internal error (a bug) keeps its stack trace', async () => {
-    process.env.BREGMAN_FAULT = 'command:data-list';
+    process.env.BREGMAN_FAULT = 'command/data-list';
     const { code, stdout, stderr } = await cli('data', 'list');
     expect(code).toBe(1);
     expect(stdout).toBe('');
