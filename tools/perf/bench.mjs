@@ -1,5 +1,7 @@
 // pnpm bench:perf [--json] [--runs N] [--suite runtime|bregman|ann|all] [--no-retrieval] — performance workloads, as
 // a table and (with --json) as JSON. Timings live here, never in unit tests. `--no-retrieval` skips W3 and W5.
+// With --json, stdout is the JSON document alone (logs go to stderr; the root script sends the build's output there
+// too): run it as `pnpm -s bench:perf --json`, since pnpm itself prints its "> script" banner on stdout without -s.
 import { initBackend } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { runAnnWorkload } from './ann-workload.mjs';

@@ -2,7 +2,8 @@ export { main, buildProgram } from './cli';
 export { CliError } from './cli-error';
 /** @deprecated renamed to {@link CliError} when the app `@empirical-bregman/bench` became `@empirical-bregman/cli`. */
 export { CliError as BenchError } from './cli-error';
-export { RUN_CONFIG_SCHEMA, readConfigFile, runName } from './config/run-config';
+export { readConfigFile, runName } from './config/run-config';
+export { RUN_CONFIG_SCHEMA } from './config/run-config-schema';
 export { validateRunConfig } from './config/validate-run-config';
 export { TASKS } from './tasks/task-registry';
 export type { Task, TaskSession, TaskContext, TaskReport, FinishedTraining, StepPosition } from './run/task';

@@ -1,12 +1,7 @@
 import { listDatasets } from '@empirical-bregman/datasets';
 import { CliError } from '../cli-error';
-import {
-  DATASET_NAMES,
-  DIVERGENCE_HEADS,
-  type DivergenceHead,
-  type Protocol,
-  type RunConfig,
-} from '../config/run-config';
+import { DIVERGENCE_HEADS, type DivergenceHead, type Protocol, type RunConfig } from '../config/run-config';
+import { DATASET_CHOICES } from '../config/run-config-schema';
 import { suggestion } from '../config/schema';
 import { validateRunConfig } from '../config/validate-run-config';
 import {
@@ -41,7 +36,7 @@ export interface BenchSelection {
 
 interface SuiteSpec {
   readonly datasets: readonly {
-    name: (typeof DATASET_NAMES)[number];
+    name: string;
     protocols: readonly Protocol[];
     settings?: Record<string, unknown>;
     /** Settings for one protocol only (e.g. the CNN trunk for class-disjoint MNIST). */
@@ -162,7 +157,7 @@ export function planBench(selection: BenchSelection): BenchPlan {
       'INVALID_ARGUMENT',
       `expected dataParallel 1 in a bench grid (its runs already share the cores as parallel cells), got ${JSON.stringify(dataParallel)}`,
     );
-  const datasets = pick('datasets', selection.datasets, DATASET_NAMES);
+  const datasets = pick('datasets', selection.datasets, DATASET_CHOICES);
   const divergences = pick('divergences', selection.divergences, DIVERGENCE_HEADS);
   const protocols = pick('protocols', selection.protocols, ['closed-set', 'class-disjoint'] as const);
   const available = new Map(listDatasets().map((d) => [d.name as string, d.available]));
@@ -179,8 +174,13 @@ export function planBench(selection: BenchSelection): BenchPlan {
           },
       )
     : spec.datasets;
+  // Cells of skipped datasets: a grid left empty by missing data is an unavailable resource, not a bad filter.
+  let missingCells = 0;
   for (const entry of entries) {
     if (available.get(entry.name) === false) {
+      missingCells +=
+        entry.protocols.filter((p) => protocols.includes(p)).length *
+        (entry.divergences ?? spec.divergences).filter((d) => divergences.includes(d)).length;
       skipped.push({
         what: entry.name,
         reason: 'data not present on this machine',
@@ -213,6 +213,12 @@ export function planBench(selection: BenchSelection): BenchPlan {
       }
     }
   }
+  if (items.length === 0 && missingCells > 0)
+    throw new CliError(
+      'bench',
+      'UNAVAILABLE',
+      `expected at least one run in the grid, got none: its data are not on this machine (${skipped.map((x) => `${x.what}: ${x.command}`).join('; ')})`,
+    );
   if (items.length === 0)
     throw new CliError(
       'bench',

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type BackendInfo, initBackend } from '@empirical-bregman/runtime';
-import type { RunConfig } from '../config/run-config';
+import { failPoint } from '../fault-injection';
+import { type RunConfig, runName } from '../config/run-config';
 import type { ResultRow } from '../report/report-data';
 import { type ProgressSink, createProgress } from '../run/progress';
 import { writeJson } from '../run/run-folder';
@@ -31,6 +32,7 @@ export async function runGridItem(
   backend?: BackendInfo,
   progress: ProgressSink = createProgress({ quiet: true }),
 ): Promise<GridItemResult> {
+  failPoint(`cell/${runName(payload.config)}`);
   const started = Date.now();
   const info = backend ?? (await initBackend({ quiet: true }));
   writeJson(join(payload.dir, 'config.json'), payload.config);

@@ -4,6 +4,7 @@ import { renderBenchMarkdown, renderBenchReport } from '../report/index';
 import type { BackendSummary, BenchReportData, BenchRun } from '../report/report-data';
 import { writeJson } from '../run/run-folder';
 import type { BenchPlan, SuiteName } from './bench-suite';
+import type { CellError, GridCellOutcome } from './grid-cell-outcome';
 import type { GridItemResult } from './run-grid-item';
 
 /** The progress line of a finished grid cell: its trained rows' MAP@R and its time. */
@@ -22,32 +23,61 @@ export function gridResultLine(done: number, total: number, name: string, result
   return `[${done}/${total}] ${name}: ${summary} in ${result.seconds.toFixed(0)} s`;
 }
 
-/** plan.json of a bench folder: the grid's validated configs and the skipped cells (plus, e.g., the queue used). */
-export function writePlan(dir: string, suite: SuiteName, plan: BenchPlan, extra: Record<string, unknown> = {}): void {
-  writeJson(join(dir, 'plan.json'), {
-    suite,
-    items: plan.items.map((i) => i.config),
-    skipped: plan.skipped,
-    ...extra,
-  });
+/** The progress line of a grid cell that failed. */
+export function gridFailureLine(done: number, total: number, name: string, error: CellError): string {
+  return `[${done}/${total}] ${name}: FAILED: ${error.message}`;
+}
+
+/** A grid cell that failed, as results.json records it. */
+export interface FailedCell {
+  /** The cell's run name (its folder name in an in-process bench). */
+  readonly name: string;
+  readonly dataset: string;
+  readonly protocol: string;
+  readonly divergence: string;
+  readonly seed: number;
+  /** Its run folder, relative to the bench folder (it may hold a checkpoint to resume from). */
+  readonly runDir: string;
+  readonly error: CellError;
+}
+
+/** results.json of a bench folder: the report data, and the cells that failed (empty when every run finished). */
+export interface BenchResults extends BenchReportData {
+  readonly failed: readonly FailedCell[];
 }
 
 /**
- * The end of every `bregman bench`, in-process or through the job queue: the grid's results (in plan order) become
- * one BenchReportData, written as results.json, results.md and report.html in the bench folder. Raw-input rows,
- * which are the same in every run of a (dataset, protocol, seed), are kept once.
+ * The end of every `bregman bench`, in-process or through the job queue: the grid's outcomes (in plan order) become
+ * one BenchResults, written as results.json, results.md and report.html in the bench folder. Raw-input rows, which
+ * are the same in every run of a (dataset, protocol, seed), are kept once. A failed cell is listed in `failed` and,
+ * marked FAILED with its error, among the report's skipped cells.
  */
 export async function writeBenchReport(
   dir: string,
   suite: SuiteName,
   plan: BenchPlan,
-  results: readonly GridItemResult[],
+  outcomes: readonly GridCellOutcome[],
   backend: BackendSummary,
-): Promise<BenchReportData> {
+): Promise<BenchResults> {
   const runs: BenchRun[] = [];
+  const failed: FailedCell[] = [];
   const seenReference = new Set<string>();
   for (const [i, item] of plan.items.entries()) {
-    const result = results[i]!;
+    const outcome = outcomes[i]!;
+    if (outcome.status === 'failed') {
+      const { dataset, protocol, divergence, seed } = item.config;
+      failed.push({
+        name: item.name,
+        dataset,
+        protocol,
+        divergence,
+        seed,
+        runDir: relative(dir, outcome.dir) || item.name,
+        error: outcome.error,
+      });
+      continue;
+    }
+    const result = outcome.result;
     for (const row of result.rows) {
       if (row.model === 'raw input') {
         const key = `${item.config.dataset}/${row.protocol}/${item.config.seed}/${row.divergence}`;
@@ -66,13 +96,14 @@ export async function writeBenchReport(
       });
     }
   }
-  const data: BenchReportData = {
+  const data: BenchResults = {
     title: `bregman bench --suite ${suite}`,
     createdAt: new Date().toISOString(),
     backend,
     suite,
     runs,
-    skipped: plan.skipped,
+    skipped: [...plan.skipped, ...failed.map((f) => ({ what: f.name, reason: `FAILED: ${f.error.message}` }))],
+    failed,
   };
   writeJson(join(dir, 'results.json'), data);
   writeFileSync(join(dir, 'results.md'), renderBenchMarkdown(data));

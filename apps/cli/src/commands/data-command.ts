@@ -1,5 +1,7 @@
 import { type DownloadableName, PUBLISHED_FILES, fetchDataset, listDatasets } from '@empirical-bregman/datasets';
+import type { Command } from 'commander';
 import { CliError } from '../cli-error';
+import { type CliOutput, printJson } from '../cli/cli-output';
 import { suggestion } from '../config/schema';
 
 /** `bregman data list`: a table of every dataset. */
@@ -21,7 +23,7 @@ export async function dataFetchCommand(name: string, log: (line: string) => void
     const known = listDatasets().some((d) => d.name === name);
     throw new CliError(
       'data fetch',
-      'NOT_FOUND',
+      'INVALID_ARGUMENT',
       known
         ? `${JSON.stringify(name)} needs no download (it is embedded, bundled or synthetic); downloadable: ${downloadable.join(', ')}`
         : `expected a downloadable dataset among ${downloadable.join(', ')}; got ${JSON.stringify(name)}${suggestion(name, downloadable)}`,
@@ -43,4 +45,24 @@ export async function dataFetchCommand(name: string, log: (line: string) => void
     },
   });
   return `fetched ${name} into ${dir}\n`;
+}
+
+/** `bregman data list` and `bregman data fetch NAME`. */
+export function registerDataCommand(program: Command, out: CliOutput): void {
+  const data = program.command('data').description('datasets: list what is available, fetch what is not');
+  data
+    .command('list')
+    .description('every dataset, whether it is available here, and where it comes from')
+    .option('--json', 'print one JSON document on stdout: { datasets: [catalogue entry + available] }')
+    .action((opts: { json?: boolean }) => {
+      if (opts.json) printJson(out, { datasets: listDatasets() });
+      else out.stdout(dataListCommand());
+    });
+  data
+    .command('fetch')
+    .description('download a dataset into the cache ($BREGMAN_DATA_DIR), verifying published SHA-256 checksums')
+    .argument('<name>', 'dataset name (see bregman data list)')
+    .action(async (name: string) => {
+      out.stdout(await dataFetchCommand(name, (line) => out.stderr(`${line}\n`)));
+    });
 }

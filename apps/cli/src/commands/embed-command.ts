@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { initBackend, writeFileAtomic } from '@empirical-bregman/runtime';
+import type { Command } from 'commander';
 import { CliError } from '../cli-error';
+import type { CliOutput } from '../cli/cli-output';
 import { encodeNpy } from '../io/npy';
 import { prepareData } from '../tasks/retrieval/prepare-data';
 import { embedInputFile, loadRun } from './load-run';
@@ -35,4 +37,18 @@ export async function embedCommand(
     trunk.dispose();
     divergence.dispose();
   }
+}
+
+/** `bregman embed RUN_DIR --input FILE [--output FILE]`. */
+export function registerEmbedCommand(program: Command, out: CliOutput): void {
+  program
+    .command('embed')
+    .description("embed new samples with a run's trained network; writes .npy or .json")
+    .argument('<runDir>', 'a finished run folder')
+    .requiredOption('--input <file>', "samples (.npy, .json rows or .csv), in the run dataset's sample shape")
+    .option('--output <file>', 'where to write the embeddings (.npy or .json; default <input>.embeddings.json)')
+    .option('-q, --quiet', 'no backend line')
+    .action(async (runDir: string, opts: { input: string; output?: string; quiet?: boolean }) => {
+      out.stdout(await embedCommand(runDir, opts.input, opts.output, { quiet: opts.quiet }));
+    });
 }

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { initBackend } from '@empirical-bregman/runtime';
+import type { Command } from 'commander';
+import { type CliOutput, printJson } from '../cli/cli-output';
 import { renderResultsMarkdown } from '../report/index';
 import type { RunReportData } from '../report/report-data';
 import { prepareData } from '../tasks/retrieval/prepare-data';
@@ -8,8 +10,11 @@ import { backendSummary } from '../run/train-run';
 import { finalResults } from '../tasks/retrieval/retrieval-task';
 import { loadRun } from './load-run';
 
-/** `bregman eval RUN_DIR`: re-evaluates the saved model on the run's test part; writes eval.json, returns the table. */
-export async function evalCommand(runDir: string, options: { quiet?: boolean } = {}): Promise<string> {
+/** `bregman eval RUN_DIR`: re-evaluates the saved model on the run's test part; writes and returns eval.json. */
+export async function evalCommand(
+  runDir: string,
+  options: { quiet?: boolean } = {},
+): Promise<{ dir: string; report: RunReportData }> {
   const backend = await initBackend({ quiet: options.quiet });
   const { dir, config, trunk, divergence } = await loadRun(runDir, 'eval');
   try {
@@ -25,9 +30,24 @@ export async function evalCommand(runDir: string, options: { quiet?: boolean } =
       notes: [`re-evaluated the saved model; ${data.description}`],
     };
     writeJson(join(dir, 'eval.json'), report);
-    return renderResultsMarkdown(report);
+    return { dir, report };
   } finally {
     trunk.dispose();
     divergence.dispose();
   }
+}
+
+/** `bregman eval RUN_DIR`. */
+export function registerEvalCommand(program: Command, out: CliOutput): void {
+  program
+    .command('eval')
+    .description("re-evaluate a finished run's saved model on its test part (writes eval.json)")
+    .argument('<runDir>', 'a run folder')
+    .option('--json', 'print only the results as one JSON document on stdout: { runDir, report }')
+    .option('-q, --quiet', 'no backend line')
+    .action(async (runDir: string, opts: { json?: boolean; quiet?: boolean }) => {
+      const { dir, report } = await evalCommand(runDir, { quiet: opts.quiet });
+      if (opts.json) printJson(out, { runDir: dir, report });
+      else out.stdout(renderResultsMarkdown(report));
+    });
 }

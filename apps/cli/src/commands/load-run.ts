@@ -11,6 +11,7 @@ import { readSamples } from '../io/read-samples';
 import { embedSamples } from '../tasks/retrieval/embeddings';
 import type { PreparedData } from '../tasks/retrieval/prepare-data';
 import { readJson, requireRunFolder } from '../run/run-folder';
+import { requireDatasetPresent } from './require-dataset-present';
 
 /** A finished run's configuration, trained embedding network and divergence (the caller disposes them). */
 export async function loadRun(
@@ -26,6 +27,7 @@ export async function loadRun(
       `expected a retrieval run, got a divergence-regression run in ${dir} (it has no embedding network; its results are in results.json, and bregman report rebuilds its report)`,
     );
   }
+  requireDatasetPresent(config.dataset, component);
   const modelDir = join(dir, 'model');
   if (!existsSync(join(modelDir, 'model.json')) || !existsSync(join(modelDir, 'divergence.json'))) {
     throw new CliError(

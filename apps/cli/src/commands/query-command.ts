@@ -1,6 +1,9 @@
 import { exactKnn } from '@empirical-bregman/eval';
 import { initBackend } from '@empirical-bregman/runtime';
+import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error';
+import { type CliOutput, printJson } from '../cli/cli-output';
+import { positiveInteger, requirePositiveInteger } from '../cli/flag-parsers';
 import { embedAll } from '../tasks/retrieval/embeddings';
 import { prepareData } from '../tasks/retrieval/prepare-data';
 import { embedInputFile, loadRun } from './load-run';
@@ -11,14 +14,24 @@ export interface QueryOptions {
   readonly quiet?: boolean;
 }
 
+/** What `bregman query` prints (as JSON). */
+export interface QueryAnswer {
+  /** The items searched: the run's test part. */
+  readonly references: string;
+  readonly queryIn: 'left' | 'right';
+  /** One entry per sample of the input file, in its order; neighbours nearest first. */
+  readonly results: {
+    readonly query: number;
+    readonly neighbours: { readonly index: number; readonly label: number; readonly divergence: number }[];
+  }[];
+}
+
 /**
  * `bregman query RUN_DIR --input FILE`: the k nearest items of the run's test part for each sample of FILE, under
- * the learned divergence with the query in the left slot (D(q, r)) or the right (D(r, q)). Returns JSON.
+ * the learned divergence with the query in the left slot (D(q, r)) or the right (D(r, q)).
  */
-export async function queryCommand(runDir: string, input: string, options: QueryOptions = {}): Promise<string> {
-  const k = options.k ?? 10;
-  if (!Number.isInteger(k) || k < 1)
-    throw new CliError('query', 'INVALID_ARGUMENT', `expected --k to be a positive integer, got ${k}`);
+export async function queryCommand(runDir: string, input: string, options: QueryOptions = {}): Promise<QueryAnswer> {
+  const k = requirePositiveInteger(options.k ?? 10, '--k');
   await initBackend({ quiet: options.quiet });
   const { config, trunk, divergence } = await loadRun(runDir, 'query');
   try {
@@ -41,7 +54,11 @@ export async function queryCommand(runDir: string, input: string, options: Query
           return { index, label: data.test.labels[index]!, divergence: nn.distances[q * k + r]! };
         }),
       }));
-      return `${JSON.stringify({ references: `${config.dataset} ${config.protocol} test part (${data.test.labels.length} items)`, queryIn: options.queryIn ?? 'left', results }, null, 2)}\n`;
+      return {
+        references: `${config.dataset} ${config.protocol} test part (${data.test.labels.length} items)`,
+        queryIn: options.queryIn ?? 'left',
+        results,
+      };
     } finally {
       queries.dispose();
       references.dispose();
@@ -50,4 +67,25 @@ export async function queryCommand(runDir: string, input: string, options: Query
     trunk.dispose();
     divergence.dispose();
   }
+}
+
+/** `bregman query RUN_DIR --input FILE [--k N] [--query-in left|right]`. */
+export function registerQueryCommand(program: Command, out: CliOutput): void {
+  program
+    .command('query')
+    .description("nearest neighbours of new samples among the run's test items under the learned divergence (JSON)")
+    .argument('<runDir>', 'a finished run folder')
+    .requiredOption('--input <file>', 'query samples (.npy, .json rows or .csv)')
+    .option('--k <n>', 'neighbours per query', positiveInteger('--k'), 10)
+    .addOption(
+      new Option('--query-in <slot>', 'slot of D the query takes: left ranks by D(q, r), right by D(r, q)')
+        .choices(['left', 'right'])
+        .default('left'),
+    )
+    // Its output is JSON either way: the flag is accepted so that every result-printing command takes it.
+    .option('--json', 'print the answer as one JSON document on stdout (the default; see the README for its shape)')
+    .option('-q, --quiet', 'no backend line')
+    .action(async (runDir: string, opts: { input: string; k: number; queryIn: 'left' | 'right'; quiet?: boolean }) => {
+      printJson(out, await queryCommand(runDir, opts.input, { k: opts.k, queryIn: opts.queryIn, quiet: opts.quiet }));
+    });
 }

@@ -1,6 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
 import { CliError } from '../cli-error';
+import type { CliOutput } from '../cli/cli-output';
 import { renderBenchMarkdown, renderBenchReport, renderResultsMarkdown, renderRunReport } from '../report/index';
 import type { BenchReportData, RunReportData } from '../report/report-data';
 import { readJson } from '../run/run-folder';
@@ -25,4 +27,15 @@ export async function reportCommand(runDir: string): Promise<string> {
   writeFileSync(join(dir, 'results.md'), renderResultsMarkdown(data));
   writeFileSync(join(dir, 'report.html'), await renderRunReport(data));
   return renderResultsMarkdown(data);
+}
+
+/** `bregman report RUN_DIR`. */
+export function registerReportCommand(program: Command, out: CliOutput): void {
+  program
+    .command('report')
+    .description('rebuild results.md and report.html of a run or bench folder from its results.json')
+    .argument('<runDir>', 'a run folder (runs/<timestamp>-<name>) or bench folder')
+    .action(async (runDir: string) => {
+      out.stdout(await reportCommand(runDir));
+    });
 }

@@ -1,12 +1,17 @@
 import { join } from 'node:path';
 import { type BackendInfo, initBackend } from '@empirical-bregman/runtime';
+import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error';
+import { type CliOutput, printJson } from '../cli/cli-output';
+import { addConfigFlags, settingsFromFlags } from '../cli/config-flags';
 import { type RunConfig, readConfigFile, runName } from '../config/run-config';
 import { validateRunConfig } from '../config/validate-run-config';
 import { createProgress } from '../run/progress';
 import { createRunFolder, readJson, requireRunFolder, writeJson } from '../run/run-folder';
 import { type RunOutcome, trainRun } from '../run/train-run';
+import { renderResultsMarkdown } from '../report/index';
 import { writeRunOutputs } from '../run/write-outputs';
+import { requireDatasetPresent } from './require-dataset-present';
 
 export interface TrainCommandOptions {
   /** Settings from flags (already converted to config keys). */
@@ -49,6 +54,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<TrainC
       options.configFile ? `config (${options.configFile} + flags)` : 'config',
     );
   }
+  requireDatasetPresent(config.dataset, options.resume ? 'train --resume' : 'train');
   const backend = options.backend ?? (await initBackend({ quiet: options.quiet }));
   const progress = createProgress({ quiet: options.quiet });
   let created: string | undefined = dir;
@@ -69,4 +75,38 @@ export async function trainCommand(options: TrainCommandOptions): Promise<TrainC
   await writeRunOutputs(created!, outcome.report);
   progress.line(`wrote ${join(created!, 'results.md')} and ${join(created!, 'report.html')}`);
   return { dir: created!, outcome };
+}
+
+/**
+ * `bregman train`: one flag per run setting (from the config schema; the output folder is `--out`, as on every
+ * command, with the schema's own `--out-dir` kept as a deprecated alias), a config file, `--resume`, `--json`.
+ */
+export function registerTrainCommand(program: Command, out: CliOutput): void {
+  const train = program
+    .command('train')
+    .description('one training run from flags and/or a config file (JSON or YAML); writes <out>/<timestamp>-<name>/')
+    .option('--config <file>', 'config file (JSON or YAML); flags override it')
+    .option('--resume <runDir>', 'continue a run after a crash from its last checkpoint')
+    .option('--out <dir>', 'folder that receives <timestamp>-<name>/ (default: runs; config key outDir)')
+    .addOption(new Option('--out-dir <dir>', 'deprecated alias of --out').hideHelp().conflicts('out'))
+    .option('--json', 'print only the results as one JSON document on stdout: { runDir, report }')
+    .option('-q, --quiet', 'no progress output');
+  addConfigFlags(train, ['outDir']);
+  train.action(async (opts: Record<string, unknown>) => {
+    if (opts.outDir !== undefined) out.stderr('bregman: warning: --out-dir is deprecated; use --out (same meaning)\n');
+    const settings = settingsFromFlags(opts);
+    if (opts.out !== undefined) settings.outDir = opts.out;
+    const { dir, outcome } = await trainCommand({
+      settings,
+      configFile: opts.config as string | undefined,
+      resume: opts.resume as string | undefined,
+      quiet: Boolean(opts.quiet),
+    });
+    if (opts.json) {
+      printJson(out, { runDir: dir, report: outcome.report });
+      return;
+    }
+    out.stdout(renderResultsMarkdown(outcome.report));
+    out.stdout(`\nrun folder: ${dir}\n`);
+  });
 }

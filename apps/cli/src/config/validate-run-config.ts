@@ -1,7 +1,8 @@
 import { CliError } from '../cli-error';
 import type { Task } from '../run/task';
 import { TASKS, findTask, taskForDataset } from '../tasks/task-registry';
-import { RUN_CONFIG_SCHEMA, type RunConfig } from './run-config';
+import type { RunConfig } from './run-config';
+import { RUN_CONFIG_SCHEMA } from './run-config-schema';
 import { validateAgainst } from './schema';
 
 /** The task a raw config asks for: its `task` setting, else the one its dataset implies. */

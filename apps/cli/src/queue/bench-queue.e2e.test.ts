@@ -306,23 +306,23 @@ describe.sequential('bregman bench --queue and bregman worker (BullMQ on a real 
     LONG,
   );
 
-  it('an unreachable Redis or a wrong password: one clear line, exit code 1, nothing written', async () => {
+  it('an unreachable Redis or a wrong password: one clear line, exit code 5 (unavailable), nothing written', async () => {
     const closed = await freePort();
     const out = join(root, 'unreachable');
     const bench = await run([...gridArgs(), '--out', out, '--queue', `redis://:${PASSWORD}@127.0.0.1:${closed}`]);
-    expect(bench.code).toBe(1);
+    expect(bench.code).toBe(5);
     expect(bench.stderr).toBe(
       `bregman: bench --queue: expected a reachable Redis at redis://:***@127.0.0.1:${closed}/0, got connect ECONNREFUSED 127.0.0.1:${closed}\n`,
     );
     expect(existsSync(out)).toBe(false);
     const wrong = await run([...gridArgs(), '--out', out, '--queue', url(0, 'wrong-password')]);
-    expect(wrong.code).toBe(1);
+    expect(wrong.code).toBe(5);
     expect(wrong.stderr.trim().split('\n')).toHaveLength(1);
     expect(wrong.stderr).toMatch(/expected a reachable Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0, got WRONGPASS/);
     expect(wrong.stderr).not.toContain('wrong-password');
     expect(existsSync(out)).toBe(false);
     const worker = await run(['worker', '--queue', `redis://:${PASSWORD}@127.0.0.1:${closed}`]);
-    expect(worker.code).toBe(1);
+    expect(worker.code).toBe(5);
     expect(worker.stderr).toMatch(
       /^bregman: worker: expected a reachable Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0, got connect ECONNREFUSED/,
     );

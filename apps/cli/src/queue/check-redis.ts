@@ -4,7 +4,7 @@ import { type RedisTarget, redisOptions, scrubSecrets } from './redis-url';
 
 /**
  * Connects once to the queue's Redis and sends PING, with a bounded timeout and no retries, so an unreachable or
- * misconfigured server is one clear line (exit code 1) before anything is written or any worker starts. The message
+ * misconfigured server is one clear line (UNAVAILABLE: exit code 5) before anything is written or any worker starts. The message
  * shows the URL with its password masked.
  */
 export async function ensureRedisReachable(target: RedisTarget, component: string, timeoutMs = 5_000): Promise<void> {
@@ -29,7 +29,7 @@ export async function ensureRedisReachable(target: RedisTarget, component: strin
   } catch (error) {
     const cause = socketError ?? (error as Error);
     const reason = scrubSecrets(cause.message.split('\n')[0] ?? String(cause), target);
-    throw new CliError(component, 'IO', `expected a reachable Redis at ${target.display}, got ${reason}`);
+    throw new CliError(component, 'UNAVAILABLE', `expected a reachable Redis at ${target.display}, got ${reason}`);
   } finally {
     client.disconnect();
   }

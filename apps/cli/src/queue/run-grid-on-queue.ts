@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
+import { join } from 'node:path';
 import type { GridItem } from '../bench/bench-suite';
+import type { GridCellOutcome } from '../bench/grid-cell-outcome';
 import { CliError } from '../cli-error';
 import { JOB_OPTIONS, QUEUE_NAME, type QueueJobPayload, type QueueJobResult, jobIdFor, jobPayload } from './queue-job';
 import type { QueueStatus } from './queue-status';
@@ -11,9 +13,9 @@ export interface QueueGridOptions {
   /** Absolute folder that receives the run folders (unless a worker has its own `--out`). */
   readonly runsDir: string;
   readonly status: QueueStatus;
-  /** Called once per grid cell when its job has finished, in the order they finish; `earlier` when it had finished
-   * before this submission (its stored result is reused). */
-  readonly onResult?: (index: number, result: QueueJobResult, earlier: boolean) => void;
+  /** Called once per grid cell when its job has ended (finished or failed), in the order they end; `earlier` when it
+   * had finished before this submission (its stored result is reused). */
+  readonly onOutcome?: (index: number, outcome: GridCellOutcome<QueueJobResult>, earlier: boolean) => void;
   /** How often the jobs' states are read (ms). */
   readonly pollMs?: number;
 }
@@ -22,10 +24,13 @@ export interface QueueGridOptions {
  * Runs a grid through the job queue: one job per cell, its id the hash of the cell's config (so submitting the same
  * grid again never duplicates work: finished jobs give their stored results at once, failed ones are retried), then
  * waits for every job, reporting done / running / failed / queued. A job that disappears (Redis restarted without
- * persistence) is submitted again; its worker then finds the finished run folder and reuses it. Resolves with the
- * results in grid order; throws one CliError naming the failed runs if any failed.
+ * persistence) is submitted again; its worker then finds the finished run folder and reuses it. Resolves with one
+ * outcome per cell in grid order: a failed job (after its attempts) is an outcome with its reason, not a rejection.
  */
-export async function runGridOnQueue(items: readonly GridItem[], options: QueueGridOptions): Promise<QueueJobResult[]> {
+export async function runGridOnQueue(
+  items: readonly GridItem[],
+  options: QueueGridOptions,
+): Promise<GridCellOutcome<QueueJobResult>[]> {
   const { target, status } = options;
   const queue = new Queue<QueueJobPayload, QueueJobResult>(QUEUE_NAME, {
     connection: { ...redisOptions(target), connectTimeout: 10_000 },
@@ -60,8 +65,8 @@ export async function runGridOnQueue(items: readonly GridItem[], options: QueueG
       `queue ${target.display}: ${items.length} jobs (${earlier.size} already finished${retried ? `, ${retried} failed before and retried` : ''}); ${workers === 0 ? 'no worker is connected yet: start one with `bregman worker --queue URL`' : `${workers} worker${workers === 1 ? '' : 's'} connected`}`,
     );
 
-    const results: (QueueJobResult | undefined)[] = new Array(items.length);
-    const failures: string[] = [];
+    const outcomes: GridCellOutcome<QueueJobResult>[] = new Array(items.length);
+    let failures = 0;
     const pending = new Set(ids.keys());
     for (;;) {
       const states = await Promise.all([...pending].map(async (i) => [i, await queue.getJobState(ids[i]!)] as const));
@@ -77,15 +82,17 @@ export async function runGridOnQueue(items: readonly GridItem[], options: QueueG
               `expected job ${ids[i]} (${items[i]!.name}) to return run results, got ${JSON.stringify(value)?.slice(0, 80) ?? 'nothing'} (was it run by another program?)`,
             );
           }
-          results[i] = value;
+          outcomes[i] = { status: 'finished', result: value };
           pending.delete(i);
-          options.onResult?.(i, value, earlier.has(i));
+          options.onOutcome?.(i, outcomes[i]!, earlier.has(i));
         } else if (state === 'failed') {
           const job = await queue.getJob(ids[i]!);
           const reason = scrubSecrets(job?.failedReason ?? 'no reason recorded', target);
-          failures.push(`${items[i]!.name}: ${reason}`);
-          status.line(`failed ${items[i]!.name} (job ${ids[i]}): ${reason}`);
+          failures++;
+          const dir = join(options.runsDir, jobPayload(items[i]!.config, options.runsDir).runFolder);
+          outcomes[i] = { status: 'failed', dir, error: { code: null, message: `job ${ids[i]}: ${reason}` } };
           pending.delete(i);
+          options.onOutcome?.(i, outcomes[i]!, false);
         } else if (state === 'unknown') {
           status.line(`job ${ids[i]} (${items[i]!.name}) is gone from Redis (a restart?): submitted again`);
           await submit(i);
@@ -93,20 +100,13 @@ export async function runGridOnQueue(items: readonly GridItem[], options: QueueG
           running++;
         }
       }
-      const done = items.length - pending.size - failures.length;
-      status.update({ done, running, failed: failures.length, queued: pending.size - running, total: items.length });
+      const done = items.length - pending.size - failures;
+      status.update({ done, running, failed: failures, queued: pending.size - running, total: items.length });
       if (pending.size === 0) break;
       await sleep(options.pollMs ?? 500);
     }
     status.end();
-    if (failures.length > 0) {
-      throw new CliError(
-        'bench --queue',
-        'IO',
-        `expected every run to finish, got ${failures.length} failed (submit again to retry them; finished runs are reused): ${failures.join('; ')}`,
-      );
-    }
-    return results as QueueJobResult[];
+    return outcomes;
   } finally {
     await queue.close();
   }

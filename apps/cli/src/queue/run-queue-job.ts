@@ -1,16 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BackendInfo } from '@empirical-bregman/runtime';
+import { checkpointEpoch, readFinishedRun } from '../bench/finished-run';
 import { runGridItem } from '../bench/run-grid-item';
 import { CliError } from '../cli-error';
 import type { RunConfig } from '../config/run-config';
 import { validateRunConfig } from '../config/validate-run-config';
 import type { RunReportData } from '../report/report-data';
-import { readCheckpointFile } from '../run/checkpoint-file';
 import type { ProgressSink } from '../run/progress';
 import { readJson } from '../run/run-folder';
-import { CHECKPOINT_FILE } from '../run/run-epochs';
 import { JOB_PAYLOAD_VERSION, type QueueJobPayload, type QueueJobResult } from './queue-job';
 
 export interface QueueJobContext {
@@ -54,17 +52,6 @@ export function validateJobPayload(data: unknown, jobId: string): QueueJobPayloa
   return { version: JOB_PAYLOAD_VERSION, config, outDir: raw.outDir, runFolder: raw.runFolder };
 }
 
-/** The epoch of a readable checkpoint in `dir`, or null (none, or unreadable: the run then starts over). */
-function checkpointEpoch(dir: string): number | null {
-  const path = join(dir, CHECKPOINT_FILE);
-  if (!existsSync(path)) return null;
-  try {
-    return readCheckpointFile<{ state: { epoch: number } }>(path).header.state.epoch;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * One queue job: validates the payload, then runs its grid cell into `<outDir>/<runFolder>` and returns the run's
  * results.json. The folder is what makes faults harmless: a job taken over from a dead worker continues from the
@@ -75,31 +62,16 @@ export async function runQueueJob(data: unknown, context: QueueJobContext): Prom
   const payload = validateJobPayload(data, context.jobId);
   const dir = resolve(context.outDir ?? payload.outDir, payload.runFolder);
   const started = Date.now();
-  const configPath = join(dir, 'config.json');
-  if (existsSync(configPath)) {
-    const stored = readFileSync(configPath, 'utf8');
-    if (JSON.stringify(JSON.parse(stored)) !== JSON.stringify(payload.config)) {
-      throw new CliError(
-        `job ${context.jobId}`,
-        'INVALID_ARGUMENT',
-        `expected ${dir} to be this job's run folder, got a folder with another config.json`,
-      );
-    }
-    const resultsPath = join(dir, 'results.json');
-    if (existsSync(resultsPath)) {
-      const report = readJson<RunReportData>(resultsPath, `job ${context.jobId}`);
-      return {
-        dir,
-        rows: [...report.results],
-        backend: report.backend.backend,
-        seconds: (Date.now() - started) / 1000,
-        bestEpoch: bestEpochOf(report),
-        report,
-        host: hostname(),
-        resumedFromEpoch: null,
-        reused: true,
-      };
-    }
+  const finished = readFinishedRun(dir, payload.config, `job ${context.jobId}`);
+  if (finished) {
+    return {
+      ...finished.result,
+      seconds: (Date.now() - started) / 1000,
+      report: finished.report,
+      host: hostname(),
+      resumedFromEpoch: null,
+      reused: true,
+    };
   }
   const resumedFromEpoch = checkpointEpoch(dir);
   const config: RunConfig = payload.config;
@@ -110,13 +82,4 @@ export async function runQueueJob(data: unknown, context: QueueJobContext): Prom
   );
   const report = readJson<RunReportData>(join(dir, 'results.json'), `job ${context.jobId}`);
   return { ...result, report, host: hostname(), resumedFromEpoch, reused: false };
-}
-
-/** The best epoch as the run's notes state it (results.json does not store it as a number). */
-function bestEpochOf(report: RunReportData): number {
-  for (const note of report.notes ?? []) {
-    const match = /at epoch (\d+)/.exec(note);
-    if (match) return Number(match[1]);
-  }
-  return 0;
 }

@@ -42,7 +42,7 @@ function args(out: string): string[] {
     '300',
     '--seed',
     '3',
-    '--out-dir',
+    '--out',
     out,
     '--quiet',
   ];

@@ -5,7 +5,7 @@ import { CliError } from '../cli-error';
 import type { RunConfig } from '../config/run-config';
 import type { CurvePoint, MetricValues } from '../report/report-data';
 import { readCheckpointFile, writeCheckpointFile } from './checkpoint-file';
-import { faultPoint } from './fault-point';
+import { killPoint } from '../fault-injection';
 import { epochRecord, rewriteMetrics } from './metrics-file';
 import type { ProgressSink } from './progress';
 import { appendMetrics } from './run-folder';
@@ -110,7 +110,7 @@ export async function runEpochs(session: TaskSession, options: RunEpochsOptions)
     // The best weights first: a checkpoint never refers to best weights that are not on disk (a kill between the two
     // leaves no checkpoint, and a resume starts the run again).
     writeBestWeights(bestPath, 0, session);
-    faultPoint('after-best-weights');
+    killPoint('after-best-weights');
     await saveCheckpoint(checkpointPath, options.task, state, session);
     rewriteMetrics(dir, state.curves);
   }
@@ -154,13 +154,13 @@ export async function runEpochs(session: TaskSession, options: RunEpochsOptions)
       state.bestEpoch = epoch;
       state.epochsWithoutGain = 0;
       writeBestWeights(bestPath, epoch, session);
-      faultPoint('after-best-weights');
+      killPoint('after-best-weights');
     } else {
       state.epochsWithoutGain++;
       if (config.patience > 0 && state.epochsWithoutGain >= config.patience) state.stopped = true;
     }
     await saveCheckpoint(checkpointPath, options.task, state, session);
-    faultPoint('after-checkpoint');
+    killPoint('after-checkpoint');
     appendMetrics(dir, { ...epochRecord(state.curves, epoch), numTensors: tf.memory().numTensors });
     tensorsPerEpoch.push(tf.memory().numTensors);
     progress.line(

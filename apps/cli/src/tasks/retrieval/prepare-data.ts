@@ -45,7 +45,7 @@ function indicesOfClasses(labels: Int32Array, classes: ReadonlySet<number>): Int
  * Tabular features are standardised with statistics of the training part only.
  */
 export async function prepareData(config: RunConfig): Promise<PreparedData> {
-  const loaded = (await loadDataset(config.dataset as never)) as LabelledData;
+  const loaded = await loadDataset(config.dataset);
   const isImage = loaded.sampleShape.length === 3;
   let train: LabelledData;
   let val: LabelledData;
