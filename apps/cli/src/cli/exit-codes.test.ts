@@ -120,7 +120,7 @@ describe('every exit code, from the CLI itself (6 is in bench/bench-failures.tes
       join(file, 'sub'),
     );
     expect(code).toBe(3);
-    expect(stderr).toMatch(new RegExp(`^bregman: ENOTDIR: not a directory, mkdir '${file}/sub`));
+    expect(stderr).toBe(`bregman: output: expected a folder for the output folder (--out) at ${file}, got a file\n`);
     expect(stderr.trim().split('\n')).toHaveLength(1);
   });
 

@@ -55,7 +55,7 @@ describe('using a trained run', () => {
     );
     writeFileSync(join(root, 'short.json'), '[[1, 2, 3]]');
     await expect(embedCommand(runDir, join(root, 'short.json'), undefined, { quiet: true })).rejects.toThrow(
-      /expected samples of 784 values each/,
+      /short\.json: expected 784 values in every row, got 3 at row 1 \(ragged rows\)/,
     );
   });
 
