@@ -2,6 +2,7 @@ import { SeededRandom } from '@empirical-bregman/common';
 import * as tf from '@tensorflow/tfjs-core';
 import type { SerializedTensor } from './convex-function';
 import { ConvexNetError } from './convex-net-error';
+import { ensureGradients } from './ensure-gradients';
 import { assignWeights, serializeTensor } from './serialized-tensor';
 
 /** Seed for weight initialisation: a number (or string) to start a new generator, or one to draw from. */
@@ -27,7 +28,10 @@ export class VariableSet {
   private readonly byName = new Map<string, tf.Variable>();
   private disposed = false;
 
-  constructor(private readonly component: string) {}
+  constructor(private readonly component: string) {
+    // Every learnable generator owns one: its variables are only useful if they can be differentiated.
+    ensureGradients();
+  }
 
   /** Creates a trainable float32 variable holding `values` (row-major) with `shape`. */
   add(name: string, values: Float32Array, shape: number[]): tf.Variable {

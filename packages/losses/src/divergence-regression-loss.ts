@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Divergence } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
+import { ensureGradients } from '@empirical-bregman/convex-net';
 import { checkEmbeddings } from './labels';
 import { LossesError } from './losses-error';
 import { MeanReducer } from './mean-reducer';
@@ -46,6 +47,8 @@ export class DivergenceRegressionLoss {
 
   constructor(options: DivergenceRegressionLossOptions = {}) {
     const component = 'DivergenceRegressionLoss';
+    // Like every loss: built to be differentiated.
+    ensureGradients();
     this.divergence = checkDivergence(component, options.divergence);
     const penalty = options.penalty ?? 'squared';
     if (penalty !== 'squared' && penalty !== 'absolute') {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type Divergence, SquaredEuclideanDivergence } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
+import { ensureGradients } from '@empirical-bregman/convex-net';
 import { checkScale, type DivergenceScale, scaleDivisor } from './divergence-scale';
 import { checkIndices, type IndicesTuple, type TripletIndices } from './indices-tuple';
 import { checkEmbeddings, type LabelsLike, toLabelTensor } from './labels';
@@ -185,6 +186,8 @@ export abstract class MetricLoss {
     if (options !== undefined && (options === null || typeof options !== 'object')) {
       throw new LossesError(component, 'INVALID_ARGUMENT', `expected an options object, got ${describeValue(options)}`);
     }
+    // A loss exists to be differentiated (also over a fixed divergence, with respect to the embeddings).
+    ensureGradients();
     this.divergence = checkDivergence(component, options?.divergence);
     const reducer = options?.reducer ?? defaultReducer;
     if (typeof (reducer as Partial<Reducer>)?.reduce !== 'function') {
