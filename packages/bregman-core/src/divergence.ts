@@ -18,7 +18,10 @@ export interface DivergenceJSON {
  *   are asymmetric, so callers choose which set goes first (a retrieval with the query in the right slot is
  *   `pairwise(R, Q)` transposed);
  * - returned tensors belong to the caller, and are differentiable with respect to the inputs and to
- *   `trainableVariables`.
+ *   `trainableVariables`;
+ * - ask a divergence what it can do, never test its class with `instanceof` (an application may load an ESM and a
+ *   CJS copy of this package): `bregmanGeneratorOf(d)` gives φ when d is a Bregman divergence D_φ. Custom divergences
+ *   may omit the optional `bregmanGenerator`; they then simply take the general code paths.
  */
 export interface Divergence {
   /** Registry name, as in `toJSON().type`. */
@@ -42,3 +45,10 @@ export interface Divergence {
   /** Frees variables owned by the divergence. */
   dispose(): void;
 }
+
+/**
+ * Which argument slot of an asymmetric divergence the query (or anchor) takes: `'left'` ranks references r by
+ * D(q, r) = `pairwise(Q, R)`, `'right'` by D(r, q) = `pairwise(R, Q)` transposed. The one name for this choice in
+ * every package (`BregmanMipsReduction`, the losses and miners, search and evaluation).
+ */
+export type QuerySlot = 'left' | 'right';

@@ -18,7 +18,8 @@ export type { InverseGradientOptions, InverseGradientResult } from './inverse-gr
 export { bregmanKMeans } from './bregman-k-means';
 export type { BregmanKMeansOptions, BregmanKMeansResult } from './bregman-k-means';
 export { BregmanMipsReduction } from './bregman-mips-reduction';
-export type { BregmanMipsReductionOptions, MipsQueries, QuerySlot } from './bregman-mips-reduction';
+export type { BregmanMipsReductionOptions, MipsQueries } from './bregman-mips-reduction';
+export type { QuerySlot } from './divergence';
 export {
   innerProductFromSquaredDistance,
   mipsToNearestNeighbour,
