@@ -1,4 +1,4 @@
 export { EmpiricalBregmanError, isEmpiricalBregmanError, describeValue } from './errors';
 export type { ErrorCode } from './errors';
-export { SeededRandom } from './seeded-random';
+export { SeededRandom, isSeededRandom } from './seeded-random';
 export type { SeededRandomState } from './seeded-random';

@@ -1,4 +1,4 @@
-import { SeededRandom } from '@empirical-bregman/common';
+import { SeededRandom, isSeededRandom } from '@empirical-bregman/common';
 import * as tf from '@tensorflow/tfjs-core';
 import type { SerializedTensor } from './convex-function';
 import { ConvexNetError } from './convex-net-error';
@@ -10,7 +10,8 @@ export type InitSeed = number | string | SeededRandom;
 
 /** A `SeededRandom` from a seed option (default 0). A passed generator is advanced, not copied. */
 export function toRandom(component: string, seed: InitSeed | undefined): SeededRandom {
-  if (seed instanceof SeededRandom) return seed;
+  // A capability check, not instanceof: the generator may come from another copy of common (ESM vs CJS).
+  if (isSeededRandom(seed)) return seed;
   if (seed === undefined) return new SeededRandom(0);
   if ((typeof seed === 'number' && Number.isFinite(seed)) || typeof seed === 'string') return new SeededRandom(seed);
   throw new ConvexNetError(
