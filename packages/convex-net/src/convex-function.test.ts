@@ -60,6 +60,36 @@ describe.each(cases)('$name', (c) => {
     );
   });
 
+  it(`declares its input domain ('${c.domain}'), checks it, and keeps it through JSON`, () => {
+    withGenerator(
+      () => c.make(DIM, 10),
+      (phi) => {
+        expect(phi.domain).toBe(c.domain);
+        const copy = convexFunctionFromJSON(JSON.parse(JSON.stringify(phi.toJSON())));
+        expect(copy.domain).toBe(c.domain);
+        copy.dispose();
+        if (phi.conjugate) expect(['real', 'positive', 'negative', 'unit-interval']).toContain(phi.conjugate.domain);
+        // Inside: every sign for 'real'; outside: 0 for 'positive', −0.5 for 'nonnegative'.
+        const inside = c.domain === 'real' ? [[-5, -0.5, 0, 0.5, 5]] : c.sample(new SeededRandom(17), 1, DIM);
+        const input = tf.tensor2d(inside);
+        const r = phi.valueAndGrad(input);
+        tf.dispose([input, r.value, r.grad]);
+        if (c.domain !== 'real') {
+          const outside = tf.tensor2d([[1, 1, 1, c.domain === 'positive' ? 0 : -0.5, 1]]);
+          let caught: unknown;
+          try {
+            phi.valueAndGrad(outside);
+          } catch (error) {
+            caught = error;
+          }
+          expect((caught as { code?: string })?.code).toBe('OUT_OF_DOMAIN');
+          expect((caught as Error).message).toMatch(/expected x with entries x [>≥] 0, got -?0(\.5)? at \[0, 3\]/);
+          outside.dispose();
+        }
+      },
+    );
+  });
+
   it('round-trips through JSON (same values and gradients after JSON.stringify)', () => {
     withGenerator(
       () => c.make(DIM, 5),
