@@ -38,7 +38,8 @@ let ensured = false;
 export function ensureGradients(): void {
   if (ensured) return;
   if (SENTINEL_KERNELS.some((kernel) => tf.getGradient(kernel) === undefined)) {
-    // Bundled at build time (see above), so no module is resolved at run time.
+    // Bundled at build time (see above), so no module is resolved at run time. Run from the sources (the workspace's
+    // tests) it cannot load: the tests' setup registers the gradients before any test file is imported.
     require('@tensorflow/tfjs-core/dist/register_all_gradients');
   }
   ensured = true;
