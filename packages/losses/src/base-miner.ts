@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Divergence } from '@empirical-bregman/bregman-core';
+import type { Divergence, QuerySlot } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
 import { checkScale, type DivergenceScale, scaleDivisor } from './divergence-scale';
 import type { IndicesTuple } from './indices-tuple';
 import { checkEmbeddings, type LabelsLike, toLabelTensor } from './labels';
 import { LossesError } from './losses-error';
-import { type AnchorSlot, anchorPairwise, checkAnchorSlot, checkDivergence } from './metric-loss';
+import { checkDivergence, checkQuerySlot, queryPairwise } from './metric-loss';
 
 /** Options every miner shares. */
 export interface MinerOptions {
@@ -13,8 +13,10 @@ export interface MinerOptions {
   readonly divergence?: Divergence;
   /** Normalisation of D before margins (see `DivergenceScale`); default `'batch-mean'`, like the losses. */
   readonly scale?: DivergenceScale;
-  /** Slot of the anchor in D (default `'left'`: D(anchor, reference)). */
-  readonly anchorSlot?: AnchorSlot;
+  /** Slot of the anchor (the query) in D (default `'left'`: D(anchor, reference)). */
+  readonly querySlot?: QuerySlot;
+  /** @deprecated The old name of `querySlot` (still honoured when `querySlot` is absent). */
+  readonly anchorSlot?: QuerySlot;
 }
 
 /** What a miner sees of a batch (valid inside `mine`'s tidy only). */
@@ -41,7 +43,8 @@ export abstract class BaseMiner {
   abstract readonly type: string;
   readonly divergence: Divergence;
   readonly scale: DivergenceScale;
-  readonly anchorSlot: AnchorSlot;
+  /** Slot of the anchors (queries) in D. */
+  readonly querySlot: QuerySlot;
 
   protected constructor(component: string, options: MinerOptions, defaultScale: DivergenceScale = 'batch-mean') {
     if (options !== undefined && (options === null || typeof options !== 'object')) {
@@ -49,7 +52,12 @@ export abstract class BaseMiner {
     }
     this.divergence = checkDivergence(component, options?.divergence);
     this.scale = options?.scale === undefined ? defaultScale : checkScale(component, options.scale);
-    this.anchorSlot = checkAnchorSlot(component, options?.anchorSlot);
+    this.querySlot = checkQuerySlot(component, options);
+  }
+
+  /** @deprecated The same as `querySlot`. */
+  get anchorSlot(): QuerySlot {
+    return this.querySlot;
   }
 
   /** Chooses the tuple (inside a tidy; returned tensors survive it). */
@@ -84,7 +92,7 @@ export abstract class BaseMiner {
       const refLabelsT = refLab?.tensor ?? lab.tensor;
       return tf.tidy(() => {
         const m = ref.shape[0];
-        const rawD = anchorPairwise(this.divergence, this.anchorSlot, embeddings, ref);
+        const rawD = queryPairwise(this.divergence, this.querySlot, embeddings, ref);
         const same = tf.cast(tf.equal(tf.reshape(lab.tensor, [n, 1]), tf.reshape(refLabelsT, [1, m])), 'float32');
         const pos = (hasRef ? same : tf.mul(same, tf.sub(1, tf.eye(n)))) as tf.Tensor2D;
         const neg = tf.sub(1, same) as tf.Tensor2D;

@@ -4,13 +4,13 @@ import { LossesError } from './losses-error';
 import { maskedLogSumExp } from './masked-ops';
 import { MeanReducer } from './mean-reducer';
 import {
-  anchorPaired,
-  anchorPairwise,
   checkNumber,
   type LossContext,
   type LossTerm,
   MetricLoss,
   type MetricLossOptions,
+  queryPaired,
+  queryPairwise,
 } from './metric-loss';
 import { createProxies, type ProxyOptions } from './proxies';
 import { rowHas } from './similarity';
@@ -130,11 +130,11 @@ export class BregmanSoftmaxLoss extends MetricLoss {
     const ownMean = tf.div(tf.matMul(ctx.allPos, reference), tf.maximum(ownCount, 1));
     const own = tf.where(tf.broadcastTo(hasOwn, [n, embeddings.shape[1]]), ownMean, embeddings) as tf.Tensor2D;
     const zOwn = tf.div(
-      tf.neg(tf.div(anchorPaired(ctx.divergence, ctx.anchorSlot, embeddings, own), ctx.s)),
+      tf.neg(tf.div(queryPaired(ctx.divergence, ctx.querySlot, embeddings, own), ctx.s)),
       this.temperature,
     );
     // Other classes: every reference j of another class contributes e^{z(μ_{y_j})} / n_{y_j}, i.e. once per class.
-    const dOther = tf.div(anchorPairwise(ctx.divergence, ctx.anchorSlot, embeddings, centroids), ctx.s);
+    const dOther = tf.div(queryPairwise(ctx.divergence, ctx.querySlot, embeddings, centroids), ctx.s);
     const zOther = tf.sub(tf.div(tf.neg(dOther), this.temperature), tf.log(tf.reshape(refCount, [1, m])));
     const lOther = maskedLogSumExp(zOther, ctx.allNeg, 1);
     return [{ losses: tf.softplus(tf.sub(lOther, zOwn)), mask: tf.reshape(tf.cast(hasOwn, 'float32'), [n]) }];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BregmanDivergence, SquaredEuclideanDivergence } from '@empirical-bregman/bregman-core';
+import { BregmanDivergence, type Divergence, SquaredEuclideanDivergence } from '@empirical-bregman/bregman-core';
 import { isEmpiricalBregmanError } from '@empirical-bregman/common';
 import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import {
   LossesError,
   MarginLoss,
   type MetricLoss,
+  type MetricLossOptions,
   MultiSimilarityLoss,
   NCALoss,
   NTXentLoss,
@@ -227,6 +228,51 @@ describe('boundary and bookkeeping', () => {
     expectError(() => new BatchHardMiner().mine(x, [1, 2]), 'INVALID_SHAPE', /BatchHardMiner\.mine/);
     tf.dispose([x, floatLabels]);
     loss.dispose();
+  });
+
+  it("querySlot 'right' is D(reference, anchor): the left-slot loss over the reversed divergence", () => {
+    // D'(x, y) = D(y, x), as a divergence of its own: the 'left' loss over D' must equal the 'right' loss over D.
+    const reversed: Divergence = {
+      type: 'Reversed',
+      symmetric: false,
+      dim: learned.dim,
+      pairwise: (a, b) => tf.tidy(() => tf.transpose(learned.pairwise(b, a)) as tf.Tensor2D),
+      paired: (a, b) => learned.paired(b, a),
+      trainableVariables: learned.trainableVariables,
+      toJSON: () => learned.toJSON(),
+      dispose: () => {},
+    };
+    const x = tf.tensor2d(X);
+    for (const make of [
+      (o: MetricLossOptions) => new TripletMarginLoss({ ...o, margin: 0.5 }),
+      (o: MetricLossOptions) => new BregmanSoftmaxLoss(o),
+    ]) {
+      const right = make({ divergence: learned, querySlot: 'right' });
+      const viaReversed = make({ divergence: reversed });
+      const deprecated = make({ divergence: learned, anchorSlot: 'right' });
+      const value = (loss: MetricLoss) => tf.tidy(() => loss.compute(x, LABELS).dataSync()[0]);
+      expect(right.querySlot).toBe('right');
+      expect(deprecated.querySlot).toBe('right');
+      expect(deprecated.anchorSlot).toBe('right');
+      expect(value(right)).toBeCloseTo(value(viaReversed), 5);
+      expect(value(deprecated)).toBe(value(right));
+      expect(value(right)).not.toBeCloseTo(value(make({ divergence: learned })), 3);
+      for (const loss of [right, viaReversed, deprecated]) loss.dispose();
+    }
+    x.dispose();
+  });
+
+  it('querySlot and its deprecated alias anchorSlot must agree when both are given', () => {
+    expect(new TripletMarginLoss({ querySlot: 'left', anchorSlot: 'left' }).querySlot).toBe('left');
+    expect(() => new TripletMarginLoss({ querySlot: 'left', anchorSlot: 'right' })).toThrow(
+      /TripletMarginLoss: expected querySlot or its deprecated alias anchorSlot, got both with different values/,
+    );
+    expect(() => new TripletMarginLoss({ querySlot: 'up' as 'left' })).toThrow(
+      /TripletMarginLoss: expected querySlot 'left' or 'right', got "up"/,
+    );
+    expect(() => new BatchHardMiner({ anchorSlot: 'up' as 'left' })).toThrow(
+      /BatchHardMiner: expected anchorSlot 'left' or 'right', got "up"/,
+    );
   });
 
   it('reference sets: anchors against refEmbeddings, no self exclusion', () => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Divergence, SquaredEuclideanDivergence } from '@empirical-bregman/bregman-core';
+import { type Divergence, type QuerySlot, SquaredEuclideanDivergence } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
 import { ensureGradients } from '@empirical-bregman/convex-net';
 import { checkScale, type DivergenceScale, scaleDivisor } from './divergence-scale';
@@ -10,11 +10,9 @@ import { connectedZero, count, indexMask, isOn, maskedMean } from './masked-ops'
 import type { Reducer } from './reducer';
 
 /**
- * Which slot of an asymmetric divergence the anchor (query) takes. `'left'` (default): the loss uses
- * D(anchor, reference) = `pairwise(embeddings, reference)`; `'right'`: D(reference, anchor). Irrelevant for
- * symmetric divergences.
+ * @deprecated Use `QuerySlot` from `@empirical-bregman/bregman-core` (the same type): a loss's anchor plays the query.
  */
-export type AnchorSlot = 'left' | 'right';
+export type AnchorSlot = QuerySlot;
 
 /** Options every loss shares. */
 export interface MetricLossOptions {
@@ -24,8 +22,13 @@ export interface MetricLossOptions {
   readonly reducer?: Reducer;
   /** Normalisation of D before margins/temperatures (see `DivergenceScale`). Default `'batch-mean'`. */
   readonly scale?: DivergenceScale;
-  /** Slot of the anchor in D (see `AnchorSlot`). Default `'left'`. */
-  readonly anchorSlot?: AnchorSlot;
+  /**
+   * Slot of the anchor (the query) in an asymmetric D: `'left'` (default) uses D(anchor, reference) =
+   * `pairwise(embeddings, reference)`, `'right'` uses D(reference, anchor). Irrelevant for symmetric divergences.
+   */
+  readonly querySlot?: QuerySlot;
+  /** @deprecated The old name of `querySlot` (still honoured when `querySlot` is absent). */
+  readonly anchorSlot?: QuerySlot;
 }
 
 /** Optional inputs of `compute`. */
@@ -70,7 +73,10 @@ export interface LossTerm {
  */
 export interface LossContext {
   readonly divergence: Divergence;
-  readonly anchorSlot: AnchorSlot;
+  /** Slot of the anchors in D (see `MetricLossOptions.querySlot`). */
+  readonly querySlot: QuerySlot;
+  /** @deprecated The same as `querySlot`. */
+  readonly anchorSlot: QuerySlot;
   readonly embeddings: tf.Tensor2D;
   readonly labels: tf.Tensor1D;
   readonly reference: tf.Tensor2D;
@@ -97,23 +103,39 @@ export interface LossContext {
   readonly m: number;
 }
 
-/** D(anchor rows, reference rows) with the anchor in the chosen slot: [na, nr]. */
-export function anchorPairwise(divergence: Divergence, slot: AnchorSlot, a: tf.Tensor2D, r: tf.Tensor2D): tf.Tensor2D {
-  return slot === 'left' ? divergence.pairwise(a, r) : (tf.transpose(divergence.pairwise(r, a)) as tf.Tensor2D);
+/** D(query rows, reference rows) with the queries (anchors) in the chosen slot: [nq, nr]. */
+export function queryPairwise(divergence: Divergence, slot: QuerySlot, q: tf.Tensor2D, r: tf.Tensor2D): tf.Tensor2D {
+  return slot === 'left' ? divergence.pairwise(q, r) : (tf.transpose(divergence.pairwise(r, q)) as tf.Tensor2D);
 }
 
-/** D(a_i, r_i) for aligned rows with the anchor in the chosen slot: [n]. */
-export function anchorPaired(divergence: Divergence, slot: AnchorSlot, a: tf.Tensor2D, r: tf.Tensor2D): tf.Tensor1D {
-  return slot === 'left' ? divergence.paired(a, r) : divergence.paired(r, a);
+/** D(q_i, r_i) for aligned rows with the queries (anchors) in the chosen slot: [n]. */
+export function queryPaired(divergence: Divergence, slot: QuerySlot, q: tf.Tensor2D, r: tf.Tensor2D): tf.Tensor1D {
+  return slot === 'left' ? divergence.paired(q, r) : divergence.paired(r, q);
 }
 
-export function checkAnchorSlot(component: string, slot: unknown): AnchorSlot {
+/**
+ * The query slot from options that may use the deprecated name: `querySlot`, else `anchorSlot`, else `'left'`.
+ * Both given must agree.
+ */
+export function checkQuerySlot(
+  component: string,
+  options: { readonly querySlot?: unknown; readonly anchorSlot?: unknown } | undefined,
+): QuerySlot {
+  const { querySlot, anchorSlot } = options ?? {};
+  if (querySlot !== undefined && anchorSlot !== undefined && querySlot !== anchorSlot) {
+    throw new LossesError(
+      component,
+      'INVALID_ARGUMENT',
+      `expected querySlot or its deprecated alias anchorSlot, got both with different values (${describeValue(querySlot)}, ${describeValue(anchorSlot)})`,
+    );
+  }
+  const [name, slot] = querySlot !== undefined ? ['querySlot', querySlot] : ['anchorSlot', anchorSlot];
   if (slot === undefined) return 'left';
   if (slot === 'left' || slot === 'right') return slot;
   throw new LossesError(
     component,
     'INVALID_ARGUMENT',
-    `expected anchorSlot 'left' or 'right', got ${describeValue(slot)}`,
+    `expected ${name} 'left' or 'right', got ${describeValue(slot)}`,
   );
 }
 
@@ -178,7 +200,8 @@ export abstract class MetricLoss {
   readonly divergence: Divergence;
   readonly reducer: Reducer;
   readonly scale: DivergenceScale;
-  readonly anchorSlot: AnchorSlot;
+  /** Slot of the anchors (queries) in D. */
+  readonly querySlot: QuerySlot;
   private readonly statsVariable: tf.Variable;
   private hasStats = false;
 
@@ -195,9 +218,14 @@ export abstract class MetricLoss {
     }
     this.reducer = reducer;
     this.scale = checkScale(component, options?.scale);
-    this.anchorSlot = checkAnchorSlot(component, options?.anchorSlot);
+    this.querySlot = checkQuerySlot(component, options);
     // tf.variable copies its initial value: build it in a tidy so the zeros do not leak.
     this.statsVariable = tf.tidy(() => tf.variable(tf.zeros([8]), false));
+  }
+
+  /** @deprecated The same as `querySlot`. */
+  get anchorSlot(): QuerySlot {
+    return this.querySlot;
   }
 
   /** Per-element loss terms of a batch (called inside a tidy). */
@@ -281,7 +309,7 @@ export abstract class MetricLoss {
         const ref = proxy?.reference ?? reference;
         const refLabels = proxy?.labels ?? refLab?.tensor ?? lab.tensor;
         const selfReference = proxy === null && !hasRef;
-        const rawD = anchorPairwise(this.divergence, this.anchorSlot, embeddings, ref);
+        const rawD = queryPairwise(this.divergence, this.querySlot, embeddings, ref);
         const m = ref.shape[0];
         const same = tf.cast(
           tf.equal(tf.reshape(lab.tensor, [n, 1]), tf.reshape(refLabels, [1, m])),
@@ -304,7 +332,8 @@ export abstract class MetricLoss {
         }
         const ctx: LossContext = {
           divergence: this.divergence,
-          anchorSlot: this.anchorSlot,
+          querySlot: this.querySlot,
+          anchorSlot: this.querySlot,
           embeddings,
           labels: lab.tensor,
           reference: ref,

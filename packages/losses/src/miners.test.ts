@@ -58,8 +58,15 @@ describe('BatchHardMiner under an asymmetric divergence', () => {
 
   it('anchor 0 in the right slot: D(−3, 0) ≈ 2.05 > D(1.2, 0) ≈ 1.12 and D(1, 0) ≈ 0.72 < D(−2.5, 0) ≈ 1.58', () => {
     const x = X();
-    const t = triplets(new BatchHardMiner({ divergence: expDiv, scale: 'none', anchorSlot: 'right' }).mine(x, labels));
+    const miner = new BatchHardMiner({ divergence: expDiv, scale: 'none', querySlot: 'right' });
+    expect(miner.querySlot).toBe('right');
+    const t = triplets(miner.mine(x, labels));
     expect(t[0]).toBe('0,1,4');
+    // The deprecated name still works and means the same.
+    const old = new BatchHardMiner({ divergence: expDiv, scale: 'none', anchorSlot: 'right' });
+    expect(old.querySlot).toBe('right');
+    expect(old.anchorSlot).toBe('right');
+    expect(triplets(old.mine(x, labels))).toEqual(t);
     x.dispose();
   });
 
