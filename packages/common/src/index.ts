@@ -2,3 +2,6 @@ export { EmpiricalBregmanError, isEmpiricalBregmanError, describeValue } from '.
 export type { ErrorCode } from './errors';
 export { SeededRandom, isSeededRandom } from './seeded-random';
 export type { SeededRandomState } from './seeded-random';
+export type { NamedArray, NamedArrayDType } from './named-array';
+export { namedArrayFromJSON, namedArrayToJSON } from './named-array-json';
+export type { NamedArrayFromJSONOptions, NamedArrayJSON } from './named-array-json';
