@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { ConvexFunction } from './convex-function';
 import { convexFunctionFromJSON } from './convex-function-registry';
+import { ConvexNetError } from './convex-net-error';
 import {
   bregmanSum,
   closeness,
@@ -274,6 +275,52 @@ describe('convexFunctionFromJSON', () => {
       /convexFunctionFromJSON: expected a registered type \(SquaredNorm, .*\), got 'Nope'/,
     );
     expect(() => convexFunctionFromJSON(null as never)).toThrow(/BAD_FORMAT|expected \{ type: string/);
+  });
+
+  it('loads a model saved before NamedArray (weights as { shape, values }) and saves it in the same form', () => {
+    // φ(x) = max(x₀, x₁ + 0.5), written as the JSON a saved model has always held.
+    const saved = {
+      type: 'MaxAffineConvexFunction',
+      config: { dim: 2, pieces: 2 },
+      weights: {
+        slopes: { shape: [2, 2], values: [1, 0, 0, 1] },
+        intercepts: { shape: [2], values: [0, 0.5] },
+      },
+    };
+    const phi = convexFunctionFromJSON(JSON.parse(JSON.stringify(saved)));
+    try {
+      const { value, grad } = evaluate(phi, [
+        [2, 0],
+        [0, 1],
+      ]);
+      expect(value).toEqual([2, 1.5]);
+      expect(grad).toEqual([
+        [1, 0],
+        [0, 1],
+      ]);
+      expect(JSON.parse(JSON.stringify(phi.toJSON()))).toEqual(saved);
+    } finally {
+      phi.dispose();
+    }
+  });
+
+  it('rejects malformed weights with ConvexNetError BAD_FORMAT naming the generator and the weight', () => {
+    const json = cases.find((c) => c.name === 'LearnedQuadratic')!.make(2, 1);
+    const saved = json.toJSON();
+    json.dispose();
+    const load = (L: unknown) => () => convexFunctionFromJSON({ ...saved, weights: { L } as never });
+    expect(load(undefined)).toThrow(/^LearnedQuadratic: expected weight 'L' of shape \[2, 3\], got none$/);
+    expect(load({ shape: [2, 3], values: [1, 2, null, 4, 5, 6] })).toThrow(
+      /^LearnedQuadratic: expected 'L' as finite numbers, got null at index 2$/,
+    );
+    expect(load({ shape: [2, 3], dtype: 'int32', values: [1, 2, 3, 4, 5, 6] })).toThrow(/of dtype float32, got int32/);
+    try {
+      load({ shape: [2, 3], values: [1] })();
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConvexNetError);
+      expect((error as ConvexNetError).code).toBe('BAD_FORMAT');
+    }
   });
 
   it('rejects weights of the wrong shape without leaking variables', () => {

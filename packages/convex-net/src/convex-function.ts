@@ -1,11 +1,12 @@
+import type { NamedArrayJSON } from '@empirical-bregman/common';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { InputDomain } from './input-domain';
 
-/** A tensor's data in JSON: shape and values (float32 written as JS numbers). */
-export interface SerializedTensor {
-  readonly shape: number[];
-  readonly values: number[];
-}
+/**
+ * @deprecated Use `NamedArrayJSON` from `@empirical-bregman/common`: the JSON encoding of the one named-array type
+ * (`{ shape, values }`, float32 written as JS numbers; the same form, so saved models load unchanged).
+ */
+export type SerializedTensor = NamedArrayJSON;
 
 /**
  * Everything needed to rebuild a convex function: its registered type name, its constructor options and, for
@@ -16,8 +17,11 @@ export interface ConvexFunctionJSON {
   readonly type: string;
   /** Constructor options (JSON-serialisable). */
   readonly config: Record<string, unknown>;
-  /** Variable values by variable name (empty for fixed generators whose parameters live in `config`). */
-  readonly weights: Record<string, SerializedTensor>;
+  /**
+   * Variable values by variable name (empty for fixed generators whose parameters live in `config`), each in common's
+   * JSON encoding of a `NamedArray` (`{ shape, values }`; read them with `namedArrayFromJSON(json, name)`).
+   */
+  readonly weights: Record<string, NamedArrayJSON>;
 }
 
 /** φ(X) and ∇φ(X) for a batch X: [n, d]. */

@@ -1,9 +1,8 @@
-import { SeededRandom, isSeededRandom } from '@empirical-bregman/common';
+import { type NamedArrayJSON, SeededRandom, isSeededRandom } from '@empirical-bregman/common';
 import * as tf from '@tensorflow/tfjs-core';
-import type { SerializedTensor } from './convex-function';
 import { ConvexNetError } from './convex-net-error';
 import { ensureGradients } from './ensure-gradients';
-import { assignWeights, serializeTensor } from './serialized-tensor';
+import { assignWeights, variableToJSON } from './weights-json';
 
 /** Seed for weight initialisation: a number (or string) to start a new generator, or one to draw from. */
 export type InitSeed = number | string | SeededRandom;
@@ -57,15 +56,15 @@ export class VariableSet {
     return [...this.byName.values()];
   }
 
-  /** Current values by name (synchronous read). */
-  serialize(): Record<string, SerializedTensor> {
-    const out: Record<string, SerializedTensor> = {};
-    for (const [name, v] of this.byName) out[name] = serializeTensor(v);
+  /** Current values by name, in the JSON form of `toJSON().weights` (synchronous read). */
+  serialize(): Record<string, NamedArrayJSON> {
+    const out: Record<string, NamedArrayJSON> = {};
+    for (const [name, v] of this.byName) out[name] = variableToJSON(name, v);
     return out;
   }
 
   /** Loads saved values (all names required, shapes checked before anything is assigned). */
-  load(weights: Readonly<Record<string, SerializedTensor>>): void {
+  load(weights: Readonly<Record<string, NamedArrayJSON>>): void {
     assignWeights(this.component, Object.fromEntries(this.byName), weights);
   }
 
@@ -83,7 +82,7 @@ export class VariableSet {
 export function withLoadedWeights<T extends { dispose(): void }>(
   phi: T,
   vars: VariableSet,
-  weights: Readonly<Record<string, SerializedTensor>>,
+  weights: Readonly<Record<string, NamedArrayJSON>>,
 ): T {
   try {
     vars.load(weights);
