@@ -1,13 +1,13 @@
 // The worker side of DataParallelTrainer (its own build entry, dist/data-parallel-task.js): each worker holds one
 // replica per trainer, computes its gradient, averages it with the others' through shared memory and applies it.
 import { pathToFileURL } from 'node:url';
-import type { NamedArray } from '@empirical-bregman/common';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CreateReplica, DataParallelState, Replica, ReplicaStepResult } from './data-parallel/replica';
 import { SharedGradientAverage, type SharedGradientBuffers } from './data-parallel/shared-gradient-average';
 import { loadOptimizerState, type OptimizerStateValues, readOptimizerState } from './optimizer-state';
 import { RuntimeError } from './runtime-error';
 import type { TaskContext } from './worker-protocol';
+import type { NamedArray } from '@empirical-bregman/common';
 
 interface ReplicaState {
   readonly replica: Replica;

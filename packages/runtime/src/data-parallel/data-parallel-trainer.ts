@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { NamedArray } from '@empirical-bregman/common';
 import { RuntimeError } from '../runtime-error';
 import type { WorkerPool } from '../worker-pool';
 import type { DataParallelState, DataParallelStepTimings, ReplicaStepResult } from './replica';
 import { type SharedGradientBuffers, abortGradientExchange, allocateGradientBuffers } from './shared-gradient-average';
+import type { NamedArray } from '@empirical-bregman/common';
 
 export interface DataParallelTrainerOptions {
   /**
