@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ConvexFunction } from '@empirical-bregman/convex-net';
+import { type ConvexFunction, ensureGradients } from '@empirical-bregman/convex-net';
 import { checkGenerator, checkPair } from './check-inputs';
 import type { Divergence, DivergenceJSON } from './divergence';
 import { clampDivergence, type NegativityTolerance, resolveTolerance } from './negativity-check';
@@ -50,6 +50,8 @@ export class BregmanDivergence implements Divergence {
 
   constructor(generator: ConvexFunction, options: BregmanDivergenceOptions = {}) {
     checkGenerator('BregmanDivergence', generator);
+    // Trained through: the loss differentiates D with respect to the inputs and to φ's variables.
+    ensureGradients();
     this.generator = generator;
     this.validate = options.validate ?? false;
     this.toleranceOption = options.tolerance;
@@ -58,6 +60,11 @@ export class BregmanDivergence implements Divergence {
 
   get dim(): number {
     return this.generator.dim;
+  }
+
+  /** φ: this divergence is D_φ (see `Divergence.bregmanGenerator`). */
+  get bregmanGenerator(): ConvexFunction {
+    return this.generator;
   }
 
   get trainableVariables(): tf.Variable[] {

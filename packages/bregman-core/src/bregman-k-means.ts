@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SeededRandom } from '@empirical-bregman/common';
 import { BregmanCoreError } from './bregman-core-error';
-import { BregmanDivergence } from './bregman-divergence';
+import { bregmanGeneratorOf } from './bregman-generator-of';
 import { checkMatrix } from './check-inputs';
 import type { Divergence } from './divergence';
 
@@ -49,7 +49,7 @@ function makeScorer(x: tf.Tensor2D, divergence: Divergence, batchSize: number): 
     batches.push(tf.slice(x, [start, 0], [Math.min(batchSize, n - start), -1]) as tf.Tensor2D);
   }
   // Bregman fast path: D(x, c) = φ(x) − φ(c) − ⟨x, ∇φ(c)⟩ + ⟨c, ∇φ(c)⟩, φ(x) computed once for all iterations.
-  const phi = divergence instanceof BregmanDivergence ? divergence.generator : null;
+  const phi = bregmanGeneratorOf(divergence);
   const phiX =
     phi === null
       ? []

@@ -3,7 +3,8 @@ import { IcnnConvexFunction, NegativeEntropy, SquaredNorm } from '@empirical-bre
 import { describe, expect, it } from 'vitest';
 import { BregmanCoreError } from './bregman-core-error';
 import { BregmanDivergence } from './bregman-divergence';
-import { BregmanMipsReduction, type QuerySlot } from './bregman-mips-reduction';
+import { BregmanMipsReduction } from './bregman-mips-reduction';
+import type { QuerySlot } from './divergence';
 import {
   innerProductFromSquaredDistance,
   mipsToNearestNeighbour,

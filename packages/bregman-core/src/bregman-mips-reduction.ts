@@ -2,12 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ConvexFunction } from '@empirical-bregman/convex-net';
 import { BregmanCoreError } from './bregman-core-error';
 import { checkMatrix } from './check-inputs';
-
-/** Which argument slot of D the query takes: `'left'` ranks items y by D(q, y), `'right'` ranks items x by D(x, q). */
-export type QuerySlot = 'left' | 'right';
+import type { QuerySlot } from './divergence';
 
 export interface BregmanMipsReductionOptions {
-  /** The query's slot in D (default `'left'`). */
+  /** The query's slot in D (default `'left'`: items y ranked by D(q, y); `'right'`: items x by D(x, q)). */
   readonly querySlot?: QuerySlot;
 }
 

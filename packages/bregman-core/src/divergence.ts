@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { ConvexFunction } from '@empirical-bregman/convex-net';
 
 /** Everything needed to rebuild a divergence (`divergenceFromJSON` is the inverse of `toJSON`). */
 export interface DivergenceJSON {
@@ -17,7 +18,10 @@ export interface DivergenceJSON {
  *   are asymmetric, so callers choose which set goes first (a retrieval with the query in the right slot is
  *   `pairwise(R, Q)` transposed);
  * - returned tensors belong to the caller, and are differentiable with respect to the inputs and to
- *   `trainableVariables`.
+ *   `trainableVariables`;
+ * - ask a divergence what it can do, never test its class with `instanceof` (an application may load an ESM and a
+ *   CJS copy of this package): `bregmanGeneratorOf(d)` gives φ when d is a Bregman divergence D_φ. Custom divergences
+ *   may omit the optional `bregmanGenerator`; they then simply take the general code paths.
  */
 export interface Divergence {
   /** Registry name, as in `toJSON().type`. */
@@ -32,7 +36,19 @@ export interface Divergence {
   paired(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor1D;
   /** Variables an optimiser should update with the embedding network (empty for fixed divergences). */
   readonly trainableVariables: tf.Variable[];
+  /**
+   * The generator φ, present iff D(x, y) = φ(x) − φ(y) − ⟨∇φ(y), x − y⟩ for this φ (a Bregman divergence D_φ).
+   * Read it with {@link bregmanGeneratorOf}; searches use it for the exact reduction to inner products.
+   */
+  readonly bregmanGenerator?: ConvexFunction;
   toJSON(): DivergenceJSON;
   /** Frees variables owned by the divergence. */
   dispose(): void;
 }
+
+/**
+ * Which argument slot of an asymmetric divergence the query (or anchor) takes: `'left'` ranks references r by
+ * D(q, r) = `pairwise(Q, R)`, `'right'` by D(r, q) = `pairwise(R, Q)` transposed. The one name for this choice in
+ * every package (`BregmanMipsReduction`, the losses and miners, search and evaluation).
+ */
+export type QuerySlot = 'left' | 'right';

@@ -1,4 +1,5 @@
 export type { Divergence, DivergenceJSON } from './divergence';
+export { bregmanGeneratorOf } from './bregman-generator-of';
 export { BregmanCoreError } from './bregman-core-error';
 export { BregmanDivergence } from './bregman-divergence';
 export type { BregmanDivergenceOptions } from './bregman-divergence';
@@ -17,7 +18,8 @@ export type { InverseGradientOptions, InverseGradientResult } from './inverse-gr
 export { bregmanKMeans } from './bregman-k-means';
 export type { BregmanKMeansOptions, BregmanKMeansResult } from './bregman-k-means';
 export { BregmanMipsReduction } from './bregman-mips-reduction';
-export type { BregmanMipsReductionOptions, MipsQueries, QuerySlot } from './bregman-mips-reduction';
+export type { BregmanMipsReductionOptions, MipsQueries } from './bregman-mips-reduction';
+export type { QuerySlot } from './divergence';
 export {
   innerProductFromSquaredDistance,
   mipsToNearestNeighbour,

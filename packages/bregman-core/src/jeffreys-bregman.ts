@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ConvexFunction } from '@empirical-bregman/convex-net';
+import { type ConvexFunction, ensureGradients } from '@empirical-bregman/convex-net';
 import type { BregmanDivergenceOptions } from './bregman-divergence';
 import { checkGenerator, checkPair } from './check-inputs';
 import type { Divergence, DivergenceJSON } from './divergence';
@@ -27,6 +27,8 @@ export class JeffreysBregman implements Divergence {
 
   constructor(generator: ConvexFunction, options: BregmanDivergenceOptions = {}) {
     checkGenerator('JeffreysBregman', generator);
+    // Trained through, like BregmanDivergence.
+    ensureGradients();
     this.generator = generator;
     this.validate = options.validate ?? false;
     this.toleranceOption = options.tolerance;

@@ -1,4 +1,7 @@
 export { EmpiricalBregmanError, isEmpiricalBregmanError, describeValue } from './errors';
 export type { ErrorCode } from './errors';
-export { SeededRandom } from './seeded-random';
+export { SeededRandom, isSeededRandom } from './seeded-random';
 export type { SeededRandomState } from './seeded-random';
+export type { NamedArray, NamedArrayDType } from './named-array';
+export { namedArrayFromJSON, namedArrayToJSON } from './named-array-json';
+export type { NamedArrayFromJSONOptions, NamedArrayJSON } from './named-array-json';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isEmpiricalBregmanError } from './errors';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom, isSeededRandom } from './seeded-random';
 
 describe('SeededRandom', () => {
   it('is deterministic for a seed and differs between seeds', () => {
@@ -73,6 +73,21 @@ describe('SeededRandom', () => {
     const g = new SeededRandom(9).fork('augment');
     expect(f1.nextUint32()).toBe(f2.nextUint32());
     expect(f1.nextUint32()).not.toBe(g.nextUint32());
+  });
+
+  it('is recognised by a global brand, not by its class (an ESM and a CJS copy of common have two classes)', () => {
+    expect(isSeededRandom(new SeededRandom(1))).toBe(true);
+    expect(isSeededRandom(SeededRandom.fromState(new SeededRandom(2).getState()))).toBe(true);
+    expect(isSeededRandom(new SeededRandom(3).fork('x'))).toBe(true);
+    // What another copy's generator looks like from here: the same brand on an object of another class.
+    const foreign = Object.defineProperty({}, Symbol.for('empirical-bregman.seeded-random'), { value: true });
+    expect(isSeededRandom(foreign)).toBe(true);
+    for (const other of [7, 'seed', null, undefined, {}, { next: () => 0.5 }])
+      expect(isSeededRandom(other)).toBe(false);
+    // The brand is not enumerable: copies with { ...rng } and Object.assign do not forge it.
+    const brand = Object.getOwnPropertyDescriptor(new SeededRandom(4), Symbol.for('empirical-bregman.seeded-random'));
+    expect(brand?.enumerable).toBe(false);
+    expect(isSeededRandom({ ...new SeededRandom(5) })).toBe(false);
   });
 
   it('rejects bad arguments with project errors', () => {

@@ -31,6 +31,8 @@ function hashString(text: string): number {
   return h >>> 0;
 }
 
+const BRAND = Symbol.for('empirical-bregman.seeded-random');
+
 /**
  * A small, fast, seedable pseudo-random generator (sfc32, Chris Doty-Humphrey's "small fast counting" generator,
  * which passes PractRand and BigCrush) whose whole state can be saved and restored.
@@ -59,6 +61,8 @@ export class SeededRandom {
     if (typeof seed === 'string') s = hashString(seed);
     else if (Number.isFinite(seed)) s = Math.trunc(seed) >>> 0;
     else throw new EmpiricalBregmanError('SeededRandom', 'INVALID_ARGUMENT', `expected a finite seed, got ${seed}`);
+    // Marks the generator for isSeededRandom (a global symbol: the same in every copy of this package).
+    Object.defineProperty(this, BRAND, { value: true });
     const mix = splitMix32(s);
     this.a = mix();
     this.b = mix();
@@ -201,4 +205,17 @@ export class SeededRandom {
     for (let i = 0; i < length; i++) out[i] = this.normal(mean, std);
     return out;
   }
+}
+
+/**
+ * True for a {@link SeededRandom}, also one made by another copy of this package (an application may load the ESM
+ * and the CJS build, and `instanceof` tells their classes apart): the check is by a global symbol, like
+ * `isEmpiricalBregmanError`. Use it wherever an option accepts "a seed or a generator".
+ *
+ * ```ts
+ * const rng = isSeededRandom(seed) ? seed : new SeededRandom(seed ?? 0);
+ * ```
+ */
+export function isSeededRandom(value: unknown): value is SeededRandom {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }

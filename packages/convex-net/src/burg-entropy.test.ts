@@ -59,4 +59,17 @@ describe('BurgEntropy', () => {
     );
     tf.dispose([x, y]);
   });
+
+  it('takes x > 0, or x ≥ 0 with a floor (evaluated at the floor)', () => {
+    expect(new BurgEntropy({ dim: 2 }).domain).toBe('positive');
+    const phi = new BurgEntropy({ dim: 2, floor: 1e-3 });
+    expect(phi.domain).toBe('nonnegative');
+    const x = tf.tensor2d([[0.5, 0]]);
+    const r = phi.valueAndGrad(x);
+    expect(r.grad.dataSync()[1]).toBeCloseTo(-1e3, 0);
+    expect(() => new BurgEntropy({ dim: 2 }).valueAndGrad(x)).toThrow(
+      'BurgEntropy.valueAndGrad: expected x with entries x > 0, got 0 at [0, 1]',
+    );
+    tf.dispose([x, r.value, r.grad]);
+  });
 });

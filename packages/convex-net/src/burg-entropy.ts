@@ -7,7 +7,7 @@ import type {
   ValueAndGradOptions,
 } from './convex-function';
 import { ClosedFormConjugate, runValueAndGrad } from './closed-form';
-import { checkDim, checkNumber } from './input-domain';
+import { checkDim, checkNumber, type InputDomain } from './input-domain';
 
 export interface BurgEntropyOptions {
   /** Input dimension d. */
@@ -28,12 +28,15 @@ export class BurgEntropy implements ConvexFunction {
   readonly type = 'BurgEntropy';
   readonly dim: number;
   readonly floor: number;
+  /** x > 0, or x ≥ 0 with a floor ε > 0 (inputs are then evaluated at max(x, ε)). */
+  readonly domain: InputDomain;
   readonly trainableVariables: tf.Variable[] = [];
   readonly conjugate: ConvexConjugate;
 
   constructor(options: BurgEntropyOptions) {
     this.dim = checkDim('BurgEntropy', options?.dim);
     this.floor = checkNumber('BurgEntropy', options.floor ?? 0, 'floor', '≥ 0', (v) => v >= 0);
+    this.domain = this.floor > 0 ? 'nonnegative' : 'positive';
     const d = this.dim;
     this.conjugate = new ClosedFormConjugate('BurgEntropy.conjugate', d, 'negative', (y) => ({
       value: tf.sub(-d, tf.sum(tf.log(tf.neg(y)), 1)),
@@ -42,8 +45,7 @@ export class BurgEntropy implements ConvexFunction {
   }
 
   valueAndGrad(x: tf.Tensor2D, options?: ValueAndGradOptions): ValueAndGrad {
-    const domain = this.floor > 0 ? 'nonnegative' : 'positive';
-    return runValueAndGrad('BurgEntropy.valueAndGrad', x, this.dim, domain, options, (x) => {
+    return runValueAndGrad('BurgEntropy.valueAndGrad', x, this.dim, this.domain, options, (x) => {
       const xe = this.floor > 0 ? tf.maximum(x, this.floor) : x;
       return { value: tf.neg(tf.sum(tf.log(xe), 1)), grad: tf.div(-1, xe) };
     });

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { ConvexFunction } from './convex-function';
 import { convexFunctionFromJSON } from './convex-function-registry';
+import { ConvexNetError } from './convex-net-error';
 import {
   bregmanSum,
   closeness,
@@ -56,6 +57,36 @@ describe.each(cases)('$name', (c) => {
         const { value, grad } = phi.valueAndGrad(x);
         expect(closeness(grad.arraySync(), auto.arraySync() as number[][], 1e-5, 1e-4)).toBeLessThan(1);
         tf.dispose([x, auto, value, grad]);
+      },
+    );
+  });
+
+  it(`declares its input domain ('${c.domain}'), checks it, and keeps it through JSON`, () => {
+    withGenerator(
+      () => c.make(DIM, 10),
+      (phi) => {
+        expect(phi.domain).toBe(c.domain);
+        const copy = convexFunctionFromJSON(JSON.parse(JSON.stringify(phi.toJSON())));
+        expect(copy.domain).toBe(c.domain);
+        copy.dispose();
+        if (phi.conjugate) expect(['real', 'positive', 'negative', 'unit-interval']).toContain(phi.conjugate.domain);
+        // Inside: every sign for 'real'; outside: 0 for 'positive', −0.5 for 'nonnegative'.
+        const inside = c.domain === 'real' ? [[-5, -0.5, 0, 0.5, 5]] : c.sample(new SeededRandom(17), 1, DIM);
+        const input = tf.tensor2d(inside);
+        const r = phi.valueAndGrad(input);
+        tf.dispose([input, r.value, r.grad]);
+        if (c.domain !== 'real') {
+          const outside = tf.tensor2d([[1, 1, 1, c.domain === 'positive' ? 0 : -0.5, 1]]);
+          let caught: unknown;
+          try {
+            phi.valueAndGrad(outside);
+          } catch (error) {
+            caught = error;
+          }
+          expect((caught as { code?: string })?.code).toBe('OUT_OF_DOMAIN');
+          expect((caught as Error).message).toMatch(/expected x with entries x [>≥] 0, got -?0(\.5)? at \[0, 3\]/);
+          outside.dispose();
+        }
       },
     );
   });
@@ -244,6 +275,52 @@ describe('convexFunctionFromJSON', () => {
       /convexFunctionFromJSON: expected a registered type \(SquaredNorm, .*\), got 'Nope'/,
     );
     expect(() => convexFunctionFromJSON(null as never)).toThrow(/BAD_FORMAT|expected \{ type: string/);
+  });
+
+  it('loads a model saved before NamedArray (weights as { shape, values }) and saves it in the same form', () => {
+    // φ(x) = max(x₀, x₁ + 0.5), written as the JSON a saved model has always held.
+    const saved = {
+      type: 'MaxAffineConvexFunction',
+      config: { dim: 2, pieces: 2 },
+      weights: {
+        slopes: { shape: [2, 2], values: [1, 0, 0, 1] },
+        intercepts: { shape: [2], values: [0, 0.5] },
+      },
+    };
+    const phi = convexFunctionFromJSON(JSON.parse(JSON.stringify(saved)));
+    try {
+      const { value, grad } = evaluate(phi, [
+        [2, 0],
+        [0, 1],
+      ]);
+      expect(value).toEqual([2, 1.5]);
+      expect(grad).toEqual([
+        [1, 0],
+        [0, 1],
+      ]);
+      expect(JSON.parse(JSON.stringify(phi.toJSON()))).toEqual(saved);
+    } finally {
+      phi.dispose();
+    }
+  });
+
+  it('rejects malformed weights with ConvexNetError BAD_FORMAT naming the generator and the weight', () => {
+    const json = cases.find((c) => c.name === 'LearnedQuadratic')!.make(2, 1);
+    const saved = json.toJSON();
+    json.dispose();
+    const load = (L: unknown) => () => convexFunctionFromJSON({ ...saved, weights: { L } as never });
+    expect(load(undefined)).toThrow(/^LearnedQuadratic: expected weight 'L' of shape \[2, 3\], got none$/);
+    expect(load({ shape: [2, 3], values: [1, 2, null, 4, 5, 6] })).toThrow(
+      /^LearnedQuadratic: expected 'L' as finite numbers, got null at index 2$/,
+    );
+    expect(load({ shape: [2, 3], dtype: 'int32', values: [1, 2, 3, 4, 5, 6] })).toThrow(/of dtype float32, got int32/);
+    try {
+      load({ shape: [2, 3], values: [1] })();
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConvexNetError);
+      expect((error as ConvexNetError).code).toBe('BAD_FORMAT');
+    }
   });
 
   it('rejects weights of the wrong shape without leaking variables', () => {

@@ -1,10 +1,12 @@
+import type { NamedArrayJSON } from '@empirical-bregman/common';
 import type * as tf from '@tensorflow/tfjs-core';
+import type { InputDomain } from './input-domain';
 
-/** A tensor's data in JSON: shape and values (float32 written as JS numbers). */
-export interface SerializedTensor {
-  readonly shape: number[];
-  readonly values: number[];
-}
+/**
+ * @deprecated Use `NamedArrayJSON` from `@empirical-bregman/common`: the JSON encoding of the one named-array type
+ * (`{ shape, values }`, float32 written as JS numbers; the same form, so saved models load unchanged).
+ */
+export type SerializedTensor = NamedArrayJSON;
 
 /**
  * Everything needed to rebuild a convex function: its registered type name, its constructor options and, for
@@ -15,8 +17,11 @@ export interface ConvexFunctionJSON {
   readonly type: string;
   /** Constructor options (JSON-serialisable). */
   readonly config: Record<string, unknown>;
-  /** Variable values by variable name (empty for fixed generators whose parameters live in `config`). */
-  readonly weights: Record<string, SerializedTensor>;
+  /**
+   * Variable values by variable name (empty for fixed generators whose parameters live in `config`), each in common's
+   * JSON encoding of a `NamedArray` (`{ shape, values }`; read them with `namedArrayFromJSON(json, name)`).
+   */
+  readonly weights: Record<string, NamedArrayJSON>;
 }
 
 /** φ(X) and ∇φ(X) for a batch X: [n, d]. */
@@ -44,6 +49,8 @@ export interface ValueAndGradOptions {
 export interface ConvexConjugate {
   /** Input dimension d (the same as the generator's). */
   readonly dim: number;
+  /** Where φ* is finite and differentiable, coordinate-wise (e.g. `'negative'` for Burg's entropy). */
+  readonly domain: InputDomain;
   /**
    * φ*(Y): [n] and ∇φ*(Y): [n, d] for Y: [n, d] in the conjugate's domain (e.g. Y < 0 for Burg's entropy). The
    * tensors belong to the caller. `validate` (default true) checks shape, finiteness and domain.
@@ -64,6 +71,15 @@ export interface ConvexFunction {
   readonly type: string;
   /** Input dimension d. */
   readonly dim: number;
+  /**
+   * The inputs φ accepts, coordinate-wise: `'real'` (all of ℝ^d: the squared norms, quadratics, `ExponentialSum`,
+   * `SoftplusSum` and every learnable generator), `'positive'` (x > 0: `NegativeEntropy`, `BurgEntropy`) or
+   * `'nonnegative'` (x ≥ 0: the entropies with a floor). `valueAndGrad` checks it when validating; an application
+   * uses it to put its embeddings there (e.g. a softplus output layer unless the domain is `'real'`). Every
+   * generator of this package sets it; it is optional in the interface only so that generators written before it
+   * existed still type-check, and an absent `domain` means `'real'`: read it as `phi.domain ?? 'real'`.
+   */
+  readonly domain?: InputDomain;
   valueAndGrad(x: tf.Tensor2D, options?: ValueAndGradOptions): ValueAndGrad;
   /** The variables an optimiser should update (empty for fixed generators). */
   readonly trainableVariables: tf.Variable[];

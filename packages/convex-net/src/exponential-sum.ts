@@ -21,6 +21,8 @@ export interface ExponentialSumOptions {
 export class ExponentialSum implements ConvexFunction {
   readonly type = 'ExponentialSum';
   readonly dim: number;
+  /** Every real input: φ is finite and differentiable on all of ℝ^d. */
+  readonly domain = 'real';
   readonly trainableVariables: tf.Variable[] = [];
   readonly conjugate: ConvexConjugate;
 
@@ -33,7 +35,7 @@ export class ExponentialSum implements ConvexFunction {
   }
 
   valueAndGrad(x: tf.Tensor2D, options?: ValueAndGradOptions): ValueAndGrad {
-    return runValueAndGrad('ExponentialSum.valueAndGrad', x, this.dim, 'real', options, (x) => {
+    return runValueAndGrad('ExponentialSum.valueAndGrad', x, this.dim, this.domain, options, (x) => {
       const grad = tf.exp(x);
       return { value: tf.sum(grad, 1), grad };
     });

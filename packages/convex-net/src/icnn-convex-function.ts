@@ -45,6 +45,8 @@ export interface IcnnConvexFunctionOptions {
 export class IcnnConvexFunction implements ConvexFunction {
   readonly type = 'IcnnConvexFunction';
   readonly dim: number;
+  /** Every real input: φ is finite and differentiable on all of ℝ^d. */
+  readonly domain = 'real';
   readonly hiddenSizes: readonly number[];
   readonly activation: IcnnActivation;
   readonly mu: number;
@@ -95,7 +97,7 @@ export class IcnnConvexFunction implements ConvexFunction {
   }
 
   valueAndGrad(x: tf.Tensor2D, options?: ValueAndGradOptions): ValueAndGrad {
-    return runValueAndGrad('IcnnConvexFunction.valueAndGrad', x, this.dim, 'real', options, (x) => {
+    return runValueAndGrad('IcnnConvexFunction.valueAndGrad', x, this.dim, this.domain, options, (x) => {
       const sigma = this.activation === 'softplus' ? tf.softplus : tf.relu;
       const dSigma = this.activation === 'softplus' ? tf.sigmoid : (a: tf.Tensor) => tf.step(a, 0);
       const layers = this.hiddenSizes.length;

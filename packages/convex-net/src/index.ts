@@ -7,6 +7,7 @@ export type {
   ValueAndGradOptions,
 } from './convex-function';
 export { ConvexNetError } from './convex-net-error';
+export { ensureGradients } from './ensure-gradients';
 export type { InputDomain } from './input-domain';
 export {
   convexFunctionFromJSON,

@@ -2,10 +2,14 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { ConvexNetError } from './convex-net-error';
 
 /**
- * The set of inputs a generator (or a conjugate) accepts, coordinate-wise:
+ * The set of inputs a generator (or a conjugate) accepts, coordinate-wise: the `domain` of every `ConvexFunction`
+ * and `ConvexConjugate`.
  * - `'real'`: all of ℝ;
  * - `'positive'`: x > 0; `'nonnegative'`: x ≥ 0; `'negative'`: x < 0;
  * - `'unit-interval'`: 0 < x < 1.
+ *
+ * Generators use `'real'`, `'positive'` and `'nonnegative'`; `'negative'` and `'unit-interval'` occur as domains of
+ * conjugates (Burg's entropy, the softplus sum).
  */
 export type InputDomain = 'real' | 'positive' | 'nonnegative' | 'negative' | 'unit-interval';
 

@@ -28,6 +28,8 @@ export interface LearnedQuadraticOptions {
 export class LearnedQuadratic implements ConvexFunction {
   readonly type = 'LearnedQuadratic';
   readonly dim: number;
+  /** Every real input: φ is finite and differentiable on all of ℝ^d. */
+  readonly domain = 'real';
   readonly rank: number;
   readonly epsilon: number;
   private readonly vars = new VariableSet('LearnedQuadratic');
@@ -50,7 +52,7 @@ export class LearnedQuadratic implements ConvexFunction {
   }
 
   valueAndGrad(x: tf.Tensor2D, options?: ValueAndGradOptions): ValueAndGrad {
-    return runValueAndGrad('LearnedQuadratic.valueAndGrad', x, this.dim, 'real', options, (x) => {
+    return runValueAndGrad('LearnedQuadratic.valueAndGrad', x, this.dim, this.domain, options, (x) => {
       const l = this.vars.get('L') as tf.Tensor2D;
       const projected = tf.matMul(x, l);
       const value = tf.mul(0.5, tf.add(tf.sum(tf.square(projected), 1), tf.mul(this.epsilon, tf.sum(tf.square(x), 1))));

@@ -24,6 +24,8 @@ export interface MaxAffineConvexFunctionOptions {
 export class MaxAffineConvexFunction implements ConvexFunction {
   readonly type = 'MaxAffineConvexFunction';
   readonly dim: number;
+  /** Every real input: φ is finite and differentiable on all of ℝ^d. */
+  readonly domain = 'real';
   readonly pieces: number;
   private readonly vars = new VariableSet('MaxAffineConvexFunction');
 
@@ -44,7 +46,7 @@ export class MaxAffineConvexFunction implements ConvexFunction {
   }
 
   valueAndGrad(x: tf.Tensor2D, options?: ValueAndGradOptions): ValueAndGrad {
-    return runValueAndGrad('MaxAffineConvexFunction.valueAndGrad', x, this.dim, 'real', options, (x) => {
+    return runValueAndGrad('MaxAffineConvexFunction.valueAndGrad', x, this.dim, this.domain, options, (x) => {
       const slopes = this.vars.get('slopes') as tf.Tensor2D;
       const scores = tf.add(tf.matMul(x, slopes, false, true), this.vars.get('intercepts')) as tf.Tensor2D;
       const winner = tf.cast(tf.oneHot(tf.argMax(scores, 1), this.pieces), 'float32') as tf.Tensor2D;

@@ -54,7 +54,9 @@ describe('NegativeEntropy', () => {
     expect(() => new NegativeEntropy({ dim: 2 }).valueAndGrad(x)).toThrow(
       'NegativeEntropy.valueAndGrad: expected x with entries x > 0, got 0 at [0, 1]',
     );
+    expect(new NegativeEntropy({ dim: 2 }).domain).toBe('positive');
     const phi = new NegativeEntropy({ dim: 2, floor: 1e-6 });
+    expect(phi.domain).toBe('nonnegative');
     const r = phi.valueAndGrad(x);
     expect(r.grad.dataSync()[1]).toBeCloseTo(Math.log(1e-6), 3);
     expect(Number.isFinite(r.value.dataSync()[0])).toBe(true);

@@ -7,7 +7,7 @@ import type {
   ValueAndGradOptions,
 } from './convex-function';
 import { ClosedFormConjugate, runValueAndGrad } from './closed-form';
-import { checkDim, checkNumber } from './input-domain';
+import { checkDim, checkNumber, type InputDomain } from './input-domain';
 
 export interface NegativeEntropyOptions {
   /** Input dimension d. */
@@ -28,12 +28,15 @@ export class NegativeEntropy implements ConvexFunction {
   readonly type = 'NegativeEntropy';
   readonly dim: number;
   readonly floor: number;
+  /** x > 0, or x ≥ 0 with a floor ε > 0 (inputs are then evaluated at max(x, ε)). */
+  readonly domain: InputDomain;
   readonly trainableVariables: tf.Variable[] = [];
   readonly conjugate: ConvexConjugate;
 
   constructor(options: NegativeEntropyOptions) {
     this.dim = checkDim('NegativeEntropy', options?.dim);
     this.floor = checkNumber('NegativeEntropy', options.floor ?? 0, 'floor', '≥ 0', (v) => v >= 0);
+    this.domain = this.floor > 0 ? 'nonnegative' : 'positive';
     this.conjugate = new ClosedFormConjugate('NegativeEntropy.conjugate', this.dim, 'real', (y) => {
       const grad = tf.exp(y);
       return { value: tf.sum(grad, 1), grad };
@@ -41,8 +44,7 @@ export class NegativeEntropy implements ConvexFunction {
   }
 
   valueAndGrad(x: tf.Tensor2D, options?: ValueAndGradOptions): ValueAndGrad {
-    const domain = this.floor > 0 ? 'nonnegative' : 'positive';
-    return runValueAndGrad('NegativeEntropy.valueAndGrad', x, this.dim, domain, options, (x) => {
+    return runValueAndGrad('NegativeEntropy.valueAndGrad', x, this.dim, this.domain, options, (x) => {
       const xe = this.floor > 0 ? tf.maximum(x, this.floor) : x;
       const grad = tf.log(xe);
       return { value: tf.sum(tf.sub(tf.mul(xe, grad), xe), 1), grad };

@@ -24,6 +24,8 @@ export interface QuadraticOptions {
 export class Quadratic implements ConvexFunction {
   readonly type = 'Quadratic';
   readonly dim: number;
+  /** Every real input: φ is finite and differentiable on all of ℝ^d. */
+  readonly domain = 'real';
   readonly trainableVariables: tf.Variable[] = [];
   readonly conjugate: ConvexConjugate | undefined;
   private readonly matrix: number[][];
@@ -93,7 +95,7 @@ export class Quadratic implements ConvexFunction {
   }
 
   valueAndGrad(x: tf.Tensor2D, options?: ValueAndGradOptions): ValueAndGrad {
-    return runValueAndGrad('Quadratic.valueAndGrad', x, this.dim, 'real', options, (x) =>
+    return runValueAndGrad('Quadratic.valueAndGrad', x, this.dim, this.domain, options, (x) =>
       quadraticKernel(x, this.matrix),
     );
   }

@@ -25,6 +25,8 @@ export interface SoftMaxAffineConvexFunctionOptions {
 export class SoftMaxAffineConvexFunction implements ConvexFunction {
   readonly type = 'SoftMaxAffineConvexFunction';
   readonly dim: number;
+  /** Every real input: φ is finite and differentiable on all of ℝ^d. */
+  readonly domain = 'real';
   readonly pieces: number;
   readonly temperature: number;
   private readonly vars = new VariableSet('SoftMaxAffineConvexFunction');
@@ -47,7 +49,7 @@ export class SoftMaxAffineConvexFunction implements ConvexFunction {
   }
 
   valueAndGrad(x: tf.Tensor2D, options?: ValueAndGradOptions): ValueAndGrad {
-    return runValueAndGrad('SoftMaxAffineConvexFunction.valueAndGrad', x, this.dim, 'real', options, (x) => {
+    return runValueAndGrad('SoftMaxAffineConvexFunction.valueAndGrad', x, this.dim, this.domain, options, (x) => {
       const slopes = this.vars.get('slopes') as tf.Tensor2D;
       const scaled = tf.div(
         tf.add(tf.matMul(x, slopes, false, true), this.vars.get('intercepts')),

@@ -22,6 +22,8 @@ export interface SoftplusSumOptions {
 export class SoftplusSum implements ConvexFunction {
   readonly type = 'SoftplusSum';
   readonly dim: number;
+  /** Every real input: φ is finite and differentiable on all of ℝ^d. */
+  readonly domain = 'real';
   readonly trainableVariables: tf.Variable[] = [];
   readonly conjugate: ConvexConjugate;
 
@@ -38,7 +40,7 @@ export class SoftplusSum implements ConvexFunction {
   }
 
   valueAndGrad(x: tf.Tensor2D, options?: ValueAndGradOptions): ValueAndGrad {
-    return runValueAndGrad('SoftplusSum.valueAndGrad', x, this.dim, 'real', options, (x) => ({
+    return runValueAndGrad('SoftplusSum.valueAndGrad', x, this.dim, this.domain, options, (x) => ({
       value: tf.sum(tf.softplus(x), 1),
       grad: tf.sigmoid(x),
     }));

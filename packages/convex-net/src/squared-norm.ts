@@ -28,6 +28,8 @@ const kernel: ValueAndGradKernel = (x) => ({ value: tf.mul(0.5, tf.sum(tf.square
 export class SquaredNorm implements ConvexFunction {
   readonly type = 'SquaredNorm';
   readonly dim: number;
+  /** Every real input: φ is finite and differentiable on all of ℝ^d. */
+  readonly domain = 'real';
   readonly trainableVariables: tf.Variable[] = [];
   readonly conjugate: ConvexConjugate;
 
@@ -37,7 +39,7 @@ export class SquaredNorm implements ConvexFunction {
   }
 
   valueAndGrad(x: tf.Tensor2D, options?: ValueAndGradOptions): ValueAndGrad {
-    return runValueAndGrad('SquaredNorm.valueAndGrad', x, this.dim, 'real', options, kernel);
+    return runValueAndGrad('SquaredNorm.valueAndGrad', x, this.dim, this.domain, options, kernel);
   }
 
   toJSON(): ConvexFunctionJSON {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SeededRandom } from '@empirical-bregman/common';
 import type { ConvexFunction } from './convex-function';
+import type { InputDomain } from './input-domain';
 import * as m from './index';
 
 /** Test helpers (not exported from the package). */
@@ -78,6 +79,8 @@ export interface GeneratorCase {
   readonly make: (dim: number, seed: number) => ConvexFunction;
   /** Random points in the interior of the domain. */
   readonly sample: (rng: SeededRandom, n: number, d: number) => number[][];
+  /** The `domain` the generator must declare. */
+  readonly domain: InputDomain;
   /** True for generators with trainable variables. */
   readonly learnable: boolean;
   /**
@@ -106,7 +109,7 @@ function randomPsd(d: number, seed: number): number[][] {
 /** Every generator of the package, with small default sizes. */
 export function generatorCases(): GeneratorCase[] {
   return [
-    { name: 'SquaredNorm', make: (dim) => new m.SquaredNorm({ dim }), sample: real, learnable: false },
+    { name: 'SquaredNorm', make: (dim) => new m.SquaredNorm({ dim }), sample: real, domain: 'real', learnable: false },
     {
       name: 'WeightedSquaredNorm',
       make: (dim, seed) => {
@@ -114,28 +117,50 @@ export function generatorCases(): GeneratorCase[] {
         return new m.WeightedSquaredNorm({ weights: Array.from({ length: dim }, () => rng.uniform(0.2, 3)) });
       },
       sample: real,
+      domain: 'real',
       learnable: false,
     },
     {
       name: 'Quadratic',
       make: (dim, seed) => new m.Quadratic({ matrix: randomPsd(dim, seed) }),
       sample: real,
+      domain: 'real',
       learnable: false,
     },
-    { name: 'NegativeEntropy', make: (dim) => new m.NegativeEntropy({ dim }), sample: positive, learnable: false },
-    { name: 'BurgEntropy', make: (dim) => new m.BurgEntropy({ dim }), sample: positive, learnable: false },
-    { name: 'ExponentialSum', make: (dim) => new m.ExponentialSum({ dim }), sample: real, learnable: false },
-    { name: 'SoftplusSum', make: (dim) => new m.SoftplusSum({ dim }), sample: real, learnable: false },
+    {
+      name: 'NegativeEntropy',
+      make: (dim) => new m.NegativeEntropy({ dim }),
+      sample: positive,
+      domain: 'positive',
+      learnable: false,
+    },
+    {
+      name: 'BurgEntropy',
+      make: (dim) => new m.BurgEntropy({ dim }),
+      sample: positive,
+      domain: 'positive',
+      learnable: false,
+    },
+    {
+      name: 'ExponentialSum',
+      make: (dim) => new m.ExponentialSum({ dim }),
+      sample: real,
+      domain: 'real',
+      learnable: false,
+    },
+    { name: 'SoftplusSum', make: (dim) => new m.SoftplusSum({ dim }), sample: real, domain: 'real', learnable: false },
     {
       name: 'IcnnConvexFunction(softplus)',
       make: (dim, seed) => new m.IcnnConvexFunction({ dim, hiddenSizes: [12, 10, 8], activation: 'softplus', seed }),
       sample: real,
+      domain: 'real',
       learnable: true,
     },
     {
       name: 'IcnnConvexFunction(relu)',
       make: (dim, seed) => new m.IcnnConvexFunction({ dim, hiddenSizes: [12, 10], activation: 'relu', seed }),
       sample: real,
+      domain: 'real',
       learnable: true,
       kinked: true,
     },
@@ -143,6 +168,7 @@ export function generatorCases(): GeneratorCase[] {
       name: 'MaxAffineConvexFunction',
       make: (dim, seed) => new m.MaxAffineConvexFunction({ dim, pieces: 8, seed }),
       sample: real,
+      domain: 'real',
       learnable: true,
       kinked: true,
     },
@@ -150,12 +176,14 @@ export function generatorCases(): GeneratorCase[] {
       name: 'SoftMaxAffineConvexFunction',
       make: (dim, seed) => new m.SoftMaxAffineConvexFunction({ dim, pieces: 8, temperature: 0.5, seed }),
       sample: real,
+      domain: 'real',
       learnable: true,
     },
     {
       name: 'LearnedQuadratic',
       make: (dim, seed) => new m.LearnedQuadratic({ dim, rank: 3, seed }),
       sample: real,
+      domain: 'real',
       learnable: true,
     },
   ];

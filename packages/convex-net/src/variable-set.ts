@@ -1,15 +1,16 @@
-import { SeededRandom } from '@empirical-bregman/common';
+import { type NamedArrayJSON, SeededRandom, isSeededRandom } from '@empirical-bregman/common';
 import * as tf from '@tensorflow/tfjs-core';
-import type { SerializedTensor } from './convex-function';
 import { ConvexNetError } from './convex-net-error';
-import { assignWeights, serializeTensor } from './serialized-tensor';
+import { ensureGradients } from './ensure-gradients';
+import { assignWeights, variableToJSON } from './weights-json';
 
 /** Seed for weight initialisation: a number (or string) to start a new generator, or one to draw from. */
 export type InitSeed = number | string | SeededRandom;
 
 /** A `SeededRandom` from a seed option (default 0). A passed generator is advanced, not copied. */
 export function toRandom(component: string, seed: InitSeed | undefined): SeededRandom {
-  if (seed instanceof SeededRandom) return seed;
+  // A capability check, not instanceof: the generator may come from another copy of common (ESM vs CJS).
+  if (isSeededRandom(seed)) return seed;
   if (seed === undefined) return new SeededRandom(0);
   if ((typeof seed === 'number' && Number.isFinite(seed)) || typeof seed === 'string') return new SeededRandom(seed);
   throw new ConvexNetError(
@@ -27,7 +28,10 @@ export class VariableSet {
   private readonly byName = new Map<string, tf.Variable>();
   private disposed = false;
 
-  constructor(private readonly component: string) {}
+  constructor(private readonly component: string) {
+    // Every learnable generator owns one: its variables are only useful if they can be differentiated.
+    ensureGradients();
+  }
 
   /** Creates a trainable float32 variable holding `values` (row-major) with `shape`. */
   add(name: string, values: Float32Array, shape: number[]): tf.Variable {
@@ -52,15 +56,15 @@ export class VariableSet {
     return [...this.byName.values()];
   }
 
-  /** Current values by name (synchronous read). */
-  serialize(): Record<string, SerializedTensor> {
-    const out: Record<string, SerializedTensor> = {};
-    for (const [name, v] of this.byName) out[name] = serializeTensor(v);
+  /** Current values by name, in the JSON form of `toJSON().weights` (synchronous read). */
+  serialize(): Record<string, NamedArrayJSON> {
+    const out: Record<string, NamedArrayJSON> = {};
+    for (const [name, v] of this.byName) out[name] = variableToJSON(name, v);
     return out;
   }
 
   /** Loads saved values (all names required, shapes checked before anything is assigned). */
-  load(weights: Readonly<Record<string, SerializedTensor>>): void {
+  load(weights: Readonly<Record<string, NamedArrayJSON>>): void {
     assignWeights(this.component, Object.fromEntries(this.byName), weights);
   }
 
@@ -78,7 +82,7 @@ export class VariableSet {
 export function withLoadedWeights<T extends { dispose(): void }>(
   phi: T,
   vars: VariableSet,
-  weights: Readonly<Record<string, SerializedTensor>>,
+  weights: Readonly<Record<string, NamedArrayJSON>>,
 ): T {
   try {
     vars.load(weights);

@@ -21,6 +21,8 @@ export interface WeightedSquaredNormOptions {
 export class WeightedSquaredNorm implements ConvexFunction {
   readonly type = 'WeightedSquaredNorm';
   readonly dim: number;
+  /** Every real input: φ is finite and differentiable on all of ℝ^d. */
+  readonly domain = 'real';
   readonly trainableVariables: tf.Variable[] = [];
   readonly conjugate: ConvexConjugate;
   private readonly weights: number[];
@@ -45,7 +47,7 @@ export class WeightedSquaredNorm implements ConvexFunction {
   }
 
   valueAndGrad(x: tf.Tensor2D, options?: ValueAndGradOptions): ValueAndGrad {
-    return runValueAndGrad('WeightedSquaredNorm.valueAndGrad', x, this.dim, 'real', options, (x) => {
+    return runValueAndGrad('WeightedSquaredNorm.valueAndGrad', x, this.dim, this.domain, options, (x) => {
       const grad = tf.mul(x, tf.tensor1d(this.weights));
       return { value: tf.mul(0.5, tf.sum(tf.mul(x, grad), 1)), grad };
     });

@@ -1,4 +1,4 @@
-import { SeededRandom } from '@empirical-bregman/common';
+import { SeededRandom, isSeededRandom } from '@empirical-bregman/common';
 import { distinctClasses, MIN_CLASSES_PER_SIDE } from './class-disjoint-split';
 import { DatasetError } from './dataset-error';
 
@@ -59,7 +59,7 @@ export function classDisjointFolds(
       `expected at least ${MIN_CLASSES_PER_SIDE * k} classes for ${k} class-disjoint folds (${MIN_CLASSES_PER_SIDE} per side), got ${classes.length}`,
     );
   }
-  const rng = options.seed instanceof SeededRandom ? options.seed : new SeededRandom(options.seed ?? 0);
+  const rng = isSeededRandom(options.seed) ? options.seed : new SeededRandom(options.seed ?? 0);
   const shuffled = rng.shuffle(Int32Array.from(classes));
   const foldOf = new Map<number, number>();
   for (let j = 0; j < shuffled.length; j++) foldOf.set(shuffled[j], j % k);

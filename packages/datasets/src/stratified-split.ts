@@ -1,4 +1,4 @@
-import { SeededRandom } from '@empirical-bregman/common';
+import { SeededRandom, isSeededRandom } from '@empirical-bregman/common';
 import { distinctClasses } from './class-disjoint-split';
 import { DatasetError } from './dataset-error';
 
@@ -38,7 +38,7 @@ export function stratifiedSplit(labels: ArrayLike<number>, options: StratifiedSp
       `expected testFraction, valFraction >= 0 with a sum < 1, got ${testFraction} and ${valFraction}`,
     );
   }
-  const rng = options.seed instanceof SeededRandom ? options.seed : new SeededRandom(options.seed ?? 0);
+  const rng = isSeededRandom(options.seed) ? options.seed : new SeededRandom(options.seed ?? 0);
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < labels.length; i++) {
     const list = byClass.get(labels[i]);

@@ -1,5 +1,7 @@
+// The package's only public face: everything a user imports is exported here, nothing else is.
 export { LossesError } from './losses-error';
-export type { LabelsLike } from './labels';
+// Shared plumbing (utils/): labels, index tuples, the divergence scale.
+export type { LabelsLike } from './utils/labels';
 export {
   disposeIndices,
   indicesCount,
@@ -7,57 +9,67 @@ export {
   pairsToTriplets,
   tripletIndices,
   tripletsToPairs,
-} from './indices-tuple';
-export type { IndicesTuple, PairIndices, TripletIndices } from './indices-tuple';
-export { DEFAULT_SCALE } from './divergence-scale';
-export type { DivergenceScale } from './divergence-scale';
-export type { Reducer } from './reducer';
-export { MeanReducer } from './mean-reducer';
-export { AvgNonZeroReducer } from './avg-non-zero-reducer';
-export { SumReducer } from './sum-reducer';
-export { ThresholdReducer } from './threshold-reducer';
-export type { ThresholdReducerOptions } from './threshold-reducer';
-export { MetricLoss } from './metric-loss';
-export type { AnchorSlot, ComputeOptions, LossContext, LossStats, LossTerm, MetricLossOptions } from './metric-loss';
-export type { ProxyOptions } from './proxies';
-export { ContrastiveLoss } from './contrastive-loss';
-export type { ContrastiveLossOptions } from './contrastive-loss';
-export { TripletMarginLoss } from './triplet-margin-loss';
-export type { TripletMarginLossOptions } from './triplet-margin-loss';
-export { MultiSimilarityLoss } from './multi-similarity-loss';
-export type { MultiSimilarityLossOptions } from './multi-similarity-loss';
-export { LiftedStructureLoss } from './lifted-structure-loss';
-export type { LiftedStructureLossOptions } from './lifted-structure-loss';
-export { NTXentLoss, InfoNCELoss } from './ntxent-loss';
-export type { NTXentLossOptions } from './ntxent-loss';
-export { SupConLoss } from './sup-con-loss';
-export type { SupConLossOptions } from './sup-con-loss';
-export { NCALoss } from './nca-loss';
-export type { NCALossOptions } from './nca-loss';
-export { ProxyNCALoss } from './proxy-nca-loss';
-export type { ProxyNCALossOptions } from './proxy-nca-loss';
-export { ProxyAnchorLoss } from './proxy-anchor-loss';
-export type { ProxyAnchorLossOptions } from './proxy-anchor-loss';
-export { MarginLoss } from './margin-loss';
-export type { MarginLossOptions } from './margin-loss';
-export { BregmanSoftmaxLoss } from './bregman-softmax-loss';
-export type { BregmanSoftmaxLossOptions, BregmanSoftmaxTarget } from './bregman-softmax-loss';
-export { DivergenceRegressionLoss } from './divergence-regression-loss';
+} from './utils/indices-tuple';
+export type { IndicesTuple, PairIndices, TripletIndices } from './utils/indices-tuple';
+export { DEFAULT_SCALE } from './utils/divergence-scale';
+export type { DivergenceScale } from './utils/divergence-scale';
+// Reducers (reducers/): per-element losses → one number.
+export type { Reducer } from './reducers/reducer';
+export { MeanReducer } from './reducers/mean-reducer';
+export { AvgNonZeroReducer } from './reducers/avg-non-zero-reducer';
+export { SumReducer } from './reducers/sum-reducer';
+export { ThresholdReducer } from './reducers/threshold-reducer';
+export type { ThresholdReducerOptions } from './reducers/threshold-reducer';
+// Losses (losses/): the MetricLoss base and every loss.
+export { MetricLoss } from './losses/metric-loss';
+export type {
+  AnchorSlot,
+  ComputeOptions,
+  LossContext,
+  LossStats,
+  LossTerm,
+  MetricLossOptions,
+} from './losses/metric-loss';
+export type { ProxyOptions } from './losses/proxies';
+export { ContrastiveLoss } from './losses/contrastive-loss';
+export type { ContrastiveLossOptions } from './losses/contrastive-loss';
+export { TripletMarginLoss } from './losses/triplet-margin-loss';
+export type { TripletMarginLossOptions } from './losses/triplet-margin-loss';
+export { MultiSimilarityLoss } from './losses/multi-similarity-loss';
+export type { MultiSimilarityLossOptions } from './losses/multi-similarity-loss';
+export { LiftedStructureLoss } from './losses/lifted-structure-loss';
+export type { LiftedStructureLossOptions } from './losses/lifted-structure-loss';
+export { NTXentLoss, InfoNCELoss } from './losses/ntxent-loss';
+export type { NTXentLossOptions } from './losses/ntxent-loss';
+export { SupConLoss } from './losses/sup-con-loss';
+export type { SupConLossOptions } from './losses/sup-con-loss';
+export { NCALoss } from './losses/nca-loss';
+export type { NCALossOptions } from './losses/nca-loss';
+export { ProxyNCALoss } from './losses/proxy-nca-loss';
+export type { ProxyNCALossOptions } from './losses/proxy-nca-loss';
+export { ProxyAnchorLoss } from './losses/proxy-anchor-loss';
+export type { ProxyAnchorLossOptions } from './losses/proxy-anchor-loss';
+export { MarginLoss } from './losses/margin-loss';
+export type { MarginLossOptions } from './losses/margin-loss';
+export { BregmanSoftmaxLoss } from './losses/bregman-softmax-loss';
+export type { BregmanSoftmaxLossOptions, BregmanSoftmaxTarget } from './losses/bregman-softmax-loss';
+export { DivergenceRegressionLoss } from './losses/divergence-regression-loss';
 export type {
   DivergenceRegressionLossOptions,
   RegressionPenalty,
   RegressionStats,
-} from './divergence-regression-loss';
-export { BaseMiner } from './base-miner';
-export type { MinerContext, MinerOptions } from './base-miner';
-export { BatchHardMiner } from './batch-hard-miner';
-export { BatchEasyHardMiner } from './batch-easy-hard-miner';
-export type { BatchEasyHardMinerOptions } from './batch-easy-hard-miner';
-export { TripletMarginMiner } from './triplet-margin-miner';
-export type { TripletMarginMinerOptions, TripletType } from './triplet-margin-miner';
-export { PairMarginMiner } from './pair-margin-miner';
-export type { PairMarginMinerOptions } from './pair-margin-miner';
-export { MultiSimilarityMiner } from './multi-similarity-miner';
-export type { MultiSimilarityMinerOptions } from './multi-similarity-miner';
-export { DistanceWeightedMiner } from './distance-weighted-miner';
-export type { DistanceWeightedMinerOptions } from './distance-weighted-miner';
+} from './losses/divergence-regression-loss';
+// Miners (miners/): the BaseMiner base and every miner.
+export { BaseMiner } from './miners/base-miner';
+export type { MinerContext, MinerOptions } from './miners/base-miner';
+export { BatchHardMiner } from './miners/batch-hard-miner';
+export { BatchEasyHardMiner } from './miners/batch-easy-hard-miner';
+export type { BatchEasyHardMinerOptions } from './miners/batch-easy-hard-miner';
+export { TripletMarginMiner } from './miners/triplet-margin-miner';
+export type { TripletMarginMinerOptions, TripletType } from './miners/triplet-margin-miner';
+export { PairMarginMiner } from './miners/pair-margin-miner';
+export type { PairMarginMinerOptions } from './miners/pair-margin-miner';
+export { MultiSimilarityMiner } from './miners/multi-similarity-miner';
+export type { MultiSimilarityMinerOptions } from './miners/multi-similarity-miner';
+export { DistanceWeightedMiner } from './miners/distance-weighted-miner';
+export type { DistanceWeightedMinerOptions } from './miners/distance-weighted-miner';

@@ -2,17 +2,12 @@
 // replica per trainer, computes its gradient, averages it with the others' through shared memory and applies it.
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import type {
-  CreateReplica,
-  DataParallelState,
-  Replica,
-  ReplicaStepResult,
-  VariableValues,
-} from './data-parallel/replica';
+import type { CreateReplica, DataParallelState, Replica, ReplicaStepResult } from './data-parallel/replica';
 import { SharedGradientAverage, type SharedGradientBuffers } from './data-parallel/shared-gradient-average';
 import { loadOptimizerState, type OptimizerStateValues, readOptimizerState } from './optimizer-state';
 import { RuntimeError } from './runtime-error';
 import type { TaskContext } from './worker-protocol';
+import type { NamedArray } from '@empirical-bregman/common';
 
 interface ReplicaState {
   readonly replica: Replica;
@@ -200,7 +195,7 @@ export function replicaReport(payload: { trainerId: number }): unknown {
 }
 
 /** The replica's current variable values (to check replicas agree, or to save the model). */
-export function replicaWeights(payload: { trainerId: number }): VariableValues[] {
+export function replicaWeights(payload: { trainerId: number }): NamedArray<'float32'>[] {
   const { replica } = stateOf(payload.trainerId);
   return replica.variables.map((v) => ({
     name: v.name,

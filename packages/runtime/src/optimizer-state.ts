@@ -1,17 +1,16 @@
+import type { NamedArray } from '@empirical-bregman/common';
 import * as tf from '@tensorflow/tfjs-core';
 
-/** One tensor of an optimizer's state (e.g. Adam's iteration count and moments), as plain data. */
-export interface OptimizerWeightValues {
-  readonly name: string;
-  readonly shape: number[];
-  readonly dtype: 'float32' | 'int32';
-  readonly values: Float32Array | Int32Array;
-}
+/**
+ * @deprecated Use `NamedArray` from `@empirical-bregman/common` (the same data: one tensor of an optimizer's state,
+ * e.g. Adam's moments, or its int32 iteration count).
+ */
+export type OptimizerWeightValues = NamedArray;
 
 /** An optimizer's whole state as plain data: what a checkpoint must hold to resume bit-identically. */
 export interface OptimizerStateValues {
-  /** Its `getWeights()`, in order. */
-  readonly weights: OptimizerWeightValues[];
+  /** Its `getWeights()`, in order, as named arrays (the iteration count is int32, the rest float32). */
+  readonly weights: NamedArray[];
   /**
    * Running scalars that `getWeights()` leaves out: Adam's bias-correction products β₁ᵗ and β₂ᵗ. `setWeights()`
    * recomputes them as pow(β, t), which differs from the running product in the last float32 bits, so without them a
@@ -35,12 +34,12 @@ export async function readOptimizerState(optimizer: tf.Optimizer): Promise<Optim
   const weights = await optimizer.getWeights();
   try {
     return {
-      weights: weights.map(({ name, tensor }) => ({
-        name,
-        shape: [...tensor.shape],
-        dtype: tensor.dtype === 'int32' ? 'int32' : 'float32',
-        values: tensor.dtype === 'int32' ? Int32Array.from(tensor.dataSync()) : Float32Array.from(tensor.dataSync()),
-      })),
+      weights: weights.map(({ name, tensor }): NamedArray => {
+        const shape = [...tensor.shape];
+        return tensor.dtype === 'int32'
+          ? { name, shape, dtype: 'int32', values: Int32Array.from(tensor.dataSync()) }
+          : { name, shape, dtype: 'float32', values: Float32Array.from(tensor.dataSync()) };
+      }),
       scalars: Object.entries(runningScalars(optimizer)).map(([name, v]) => ({ name, value: v.dataSync()[0]! })),
     };
   } finally {
@@ -60,7 +59,7 @@ export async function loadOptimizerState(optimizer: tf.Optimizer, state: Optimiz
   const previous = await optimizer.getWeights();
   const incoming = state.weights.map(({ name, shape, dtype, values }) => ({
     name,
-    tensor: tf.tensor(values, shape, dtype),
+    tensor: tf.tensor(values, shape, dtype ?? 'float32'),
   }));
   try {
     await optimizer.setWeights(incoming);

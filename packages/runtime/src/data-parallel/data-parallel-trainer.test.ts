@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../worker-pool';
 import { DataParallelTrainer } from './data-parallel-trainer';
-import type { Replica, VariableValues } from './replica';
+import type { NamedArray } from '@empirical-bregman/common';
+import type { Replica } from './replica';
 
 const replicaModule = fileURLToPath(new URL('../../test-fixtures/replica-fixture.mjs', import.meta.url));
 const poolTasks = fileURLToPath(new URL('../../test-fixtures/pool-tasks.mjs', import.meta.url));
@@ -181,7 +182,7 @@ describe('DataParallelTrainer', () => {
     };
     const initial = await referenceWeights(4, 0, 2);
     const [one, two] = [await run(false), await run(true)];
-    const moved = (w: VariableValues[], i: number) =>
+    const moved = (w: NamedArray<'float32'>[], i: number) =>
       Math.max(...Array.from(w[i]!.values, (x, j) => Math.abs(x - initial[i]![j]!)));
     // Variables 0–1 share the learning rate (0.05) in both runs; variable 2 has 0.01 in the grouped run. Adam's
     // first steps move each weight by about the learning rate.

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RuntimeError } from '../runtime-error';
 import type { WorkerPool } from '../worker-pool';
-import type { DataParallelState, DataParallelStepTimings, ReplicaStepResult, VariableValues } from './replica';
+import type { DataParallelState, DataParallelStepTimings, ReplicaStepResult } from './replica';
 import { type SharedGradientBuffers, abortGradientExchange, allocateGradientBuffers } from './shared-gradient-average';
+import type { NamedArray } from '@empirical-bregman/common';
 
 export interface DataParallelTrainerOptions {
   /**
@@ -207,9 +208,9 @@ export class DataParallelTrainer {
   }
 
   /** The replica's variable values on worker `workerIndex` (default 0; all replicas hold the same values). */
-  async weights(workerIndex = 0): Promise<VariableValues[]> {
+  async weights(workerIndex = 0): Promise<NamedArray<'float32'>[]> {
     this.usable();
-    return this.pool.runOn<VariableValues[]>(workerIndex, this.task, 'replicaWeights', { trainerId: this.id });
+    return this.pool.runOn<NamedArray<'float32'>[]>(workerIndex, this.task, 'replicaWeights', { trainerId: this.id });
   }
 
   /** Each replica's `report()` (null where the replica has none), in worker order. */

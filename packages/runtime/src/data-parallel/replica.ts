@@ -1,3 +1,4 @@
+import type { NamedArray } from '@empirical-bregman/common';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerStateValues } from '../optimizer-state';
 
@@ -48,12 +49,11 @@ export interface OptimizerGroup {
  */
 export type CreateReplica = (init: unknown, context: ReplicaContext) => Replica | Promise<Replica>;
 
-/** A variable's values, as read back from a replica. */
-export interface VariableValues {
-  readonly name: string;
-  readonly shape: number[];
-  readonly values: Float32Array;
-}
+/**
+ * @deprecated Use `NamedArray<'float32'>` from `@empirical-bregman/common` (the same data: a variable's name, shape
+ * and float32 values, as read back from a replica).
+ */
+export type VariableValues = NamedArray<'float32'>;
 
 /** Where one replica's share of a data-parallel step went (milliseconds, measured on its worker). */
 export interface DataParallelStepTimings {
@@ -78,7 +78,8 @@ export interface ReplicaStepResult {
  * replicas hold the same, so one replica's is the run's). Plain data: save it however you like.
  */
 export interface DataParallelState {
-  readonly variables: VariableValues[];
+  /** The replicated variables' values, in the replica's `variables` order. */
+  readonly variables: NamedArray<'float32'>[];
   /** One per optimizer, in the order of `optimizerGroups` (or the one `optimizer`). */
   readonly optimizers: OptimizerStateValues[];
 }
