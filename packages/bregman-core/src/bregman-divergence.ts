@@ -60,6 +60,11 @@ export class BregmanDivergence implements Divergence {
     return this.generator.dim;
   }
 
+  /** φ: this divergence is D_φ (see `Divergence.bregmanGenerator`). */
+  get bregmanGenerator(): ConvexFunction {
+    return this.generator;
+  }
+
   get trainableVariables(): tf.Variable[] {
     return this.generator.trainableVariables;
   }

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { ConvexFunction } from '@empirical-bregman/convex-net';
 
 /** Everything needed to rebuild a divergence (`divergenceFromJSON` is the inverse of `toJSON`). */
 export interface DivergenceJSON {
@@ -32,6 +33,11 @@ export interface Divergence {
   paired(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor1D;
   /** Variables an optimiser should update with the embedding network (empty for fixed divergences). */
   readonly trainableVariables: tf.Variable[];
+  /**
+   * The generator φ, present iff D(x, y) = φ(x) − φ(y) − ⟨∇φ(y), x − y⟩ for this φ (a Bregman divergence D_φ).
+   * Read it with {@link bregmanGeneratorOf}; searches use it for the exact reduction to inner products.
+   */
+  readonly bregmanGenerator?: ConvexFunction;
   toJSON(): DivergenceJSON;
   /** Frees variables owned by the divergence. */
   dispose(): void;

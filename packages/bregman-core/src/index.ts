@@ -1,4 +1,5 @@
 export type { Divergence, DivergenceJSON } from './divergence';
+export { bregmanGeneratorOf } from './bregman-generator-of';
 export { BregmanCoreError } from './bregman-core-error';
 export { BregmanDivergence } from './bregman-divergence';
 export type { BregmanDivergenceOptions } from './bregman-divergence';
