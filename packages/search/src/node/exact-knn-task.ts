@@ -1,56 +1,31 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  BregmanDivergence,
-  BregmanMipsReduction,
-  type DivergenceJSON,
-  divergenceFromJSON,
-} from '@empirical-bregman/bregman-core';
-import { EvaluationError } from './evaluation-error';
-import { type QuerySlot, RunningTopK, searchBlocks } from './exact-knn';
-import { heapView } from './heap-view';
-import { type ReductionItem, type SharedReduction, referenceBlock, reduceItems } from './reduced-bregman-vectors';
+import { BregmanMipsReduction, bregmanGeneratorOf, divergenceFromJSON } from '@empirical-bregman/bregman-core';
+import { type TransferableResult, heapView, withTransfer } from '@empirical-bregman/zero-copy';
+import { RunningTopK } from '../running-top-k';
+import { searchBlocks } from '../search-blocks';
+import { SearchError } from '../search-error';
+import type {
+  ExactKnnTaskPayload,
+  ExactKnnTaskResult,
+  ReduceRowsTaskPayload,
+  SearchReducedTaskPayload,
+} from './knn-task-payloads';
+import { referenceBlock, reduceItems } from './shared-reduction';
 
-// The worker side of `exactKnn({ pool })`, built as its own entry (`dist/exact-knn-task.js`) for runtime's
-// `WorkerPool`. Results come back by transfer (runtime's `withTransfer` shape).
-
-type Transferred<T> = { __transfer: true; value: T; transfer: ArrayBuffer[] };
-
-/** One worker's share of an exact k-NN search under any divergence (plain data: it crosses a thread boundary). */
-export interface ExactKnnTaskPayload {
-  readonly divergence: DivergenceJSON;
-  /** [numQueries · dim] row-major. */
-  readonly queries: Float32Array;
-  readonly numQueries: number;
-  /** [numReferences · dim] row-major, usually in shared memory. */
-  readonly references: Float32Array;
-  readonly numReferences: number;
-  readonly dim: number;
-  readonly k: number;
-  readonly queryIn: QuerySlot;
-  /** The share's first query in the whole search (for error messages). */
-  readonly queryStart: number;
-  /** Query q of this share is reference q + selfOffset (excluded), or null. */
-  readonly selfOffset: number | null;
-  readonly queryBlockSize: number;
-  readonly referenceBlockSize: number;
-}
-
-export interface ExactKnnTaskResult {
-  readonly indices: Int32Array;
-  readonly distances: Float32Array;
-}
+// The worker side of `knnPool(workerPool)`, built as its own entry (`dist/exact-knn-task.js`) that runtime's
+// `WorkerPool` imports in each worker. Results move back by transfer (zero-copy's `withTransfer`).
 
 /**
  * A share of queries against all references under any divergence: rebuilds the divergence from JSON and runs the
  * same block loop as the single-process search, on this worker's backend.
  */
-export async function exactKnnTask(payload: ExactKnnTaskPayload): Promise<Transferred<ExactKnnTaskResult>> {
+export async function exactKnnTask(payload: ExactKnnTaskPayload): Promise<TransferableResult<ExactKnnTaskResult>> {
   const divergence = divergenceFromJSON(payload.divergence);
   const queries = tf.tensor2d(payload.queries, [payload.numQueries, payload.dim]);
   const references = tf.tensor2d(payload.references, [payload.numReferences, payload.dim]);
   try {
     const top = new RunningTopK(payload.numQueries, payload.k, payload.selfOffset, payload.queryStart);
-    await searchBlocks(divergence, queries, references, payload.queryIn, top, {
+    await searchBlocks({ kind: 'pairwise', divergence, querySlot: payload.querySlot }, queries, references, top, {
       queryBlockSize: payload.queryBlockSize,
       referenceBlockSize: payload.referenceBlockSize,
     });
@@ -61,32 +36,23 @@ export async function exactKnnTask(payload: ExactKnnTaskPayload): Promise<Transf
   }
 }
 
-function transferTopK(top: RunningTopK): Transferred<ExactKnnTaskResult> {
-  return {
-    __transfer: true,
-    value: { indices: top.indices, distances: top.distances },
-    transfer: [top.indices.buffer as ArrayBuffer, top.distances.buffer as ArrayBuffer],
-  };
-}
-
-/** Phase 1 of the pool's Bregman search: φ and ∇φ of some rows, written into shared memory. */
-export interface ReduceRowsTaskPayload extends SharedReduction {
-  readonly divergence: DivergenceJSON;
-  readonly queryIn: QuerySlot;
-  readonly items: readonly ReductionItem[];
+function transferTopK(top: RunningTopK): TransferableResult<ExactKnnTaskResult> {
+  const { indices, distances } = top;
+  return withTransfer({ indices, distances }, [indices.buffer as ArrayBuffer, distances.buffer as ArrayBuffer]);
 }
 
 /** Phase 1 of the pool's Bregman search: reduces `items` into the shared outputs. */
 export function reduceRowsTask(payload: ReduceRowsTaskPayload): void {
   const divergence = divergenceFromJSON(payload.divergence);
   try {
-    if (!(divergence instanceof BregmanDivergence))
-      throw new EvaluationError(
+    const generator = bregmanGeneratorOf(divergence);
+    if (generator === null)
+      throw new SearchError(
         'exactKnn',
         'INVALID_ARGUMENT',
-        `expected a Bregman divergence for the reduced pool search, got ${divergence.constructor.name}`,
+        `expected a Bregman divergence for the reduced pool search, got ${divergence.type}`,
       );
-    reduceItems(new BregmanMipsReduction(divergence.generator, { querySlot: payload.queryIn }), payload, payload.items);
+    reduceItems(new BregmanMipsReduction(generator, { querySlot: payload.querySlot }), payload, payload.items);
   } finally {
     divergence.dispose();
   }
@@ -98,21 +64,7 @@ function valuesOf(t: tf.Tensor): Float32Array {
 }
 
 /** Phase 2 of the pool's Bregman search: a share of the reduced queries against every reduced reference block. */
-export interface SearchReducedTaskPayload {
-  /** Both shared, written by phase 1. */
-  readonly reducedQueries: Float32Array;
-  readonly reducedReferences: Float32Array;
-  readonly width: number;
-  readonly queryStart: number;
-  readonly numQueries: number;
-  readonly numReferences: number;
-  readonly k: number;
-  readonly excludeSelf: boolean;
-  readonly queryBlockSize: number;
-  readonly referenceBlockSize: number;
-}
-
-export function searchReducedTask(payload: SearchReducedTaskPayload): Transferred<ExactKnnTaskResult> {
+export function searchReducedTask(payload: SearchReducedTaskPayload): TransferableResult<ExactKnnTaskResult> {
   const { width, queryStart, numQueries, numReferences, queryBlockSize, referenceBlockSize } = payload;
   const top = new RunningTopK(numQueries, payload.k, payload.excludeSelf ? queryStart : null, queryStart);
   const numBlocks = Math.ceil(numReferences / referenceBlockSize);

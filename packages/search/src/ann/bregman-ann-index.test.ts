@@ -6,10 +6,10 @@ import { BregmanDivergence } from '@empirical-bregman/bregman-core';
 import { SeededRandom } from '@empirical-bregman/common';
 import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exactKnn } from '../exact-knn';
+import { SearchError } from '../search-error';
 import { annRecall, neighbourRecall } from './ann-recall';
 import { BregmanAnnIndex } from './bregman-ann-index';
-import { EvaluationError } from './evaluation-error';
-import { exactKnn } from './exact-knn';
 
 /** n items around `clusters` Gaussian centres in d dimensions. */
 function clustered(rng: SeededRandom, n: number, d: number, clusters: number, spread = 0.5): Float32Array {
@@ -44,15 +44,15 @@ describe('BregmanAnnIndex (usearch HNSW through the MIPS → NN reduction)', () 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const queryIn of ['left', 'right'] as const) {
-    it(`random ICNN divergence, 20,000 clustered items, query ${queryIn}: some width reaches recall@10 ≥ 0.95`, async () => {
+  for (const querySlot of ['left', 'right'] as const) {
+    it(`random ICNN divergence, 20,000 clustered items, query ${querySlot}: some width reaches recall@10 ≥ 0.95`, async () => {
       const before = tf.memory().numTensors;
-      const exact = await exactKnn(divergence, queries, items, { k: 10, queryIn });
-      const index = await BregmanAnnIndex.build(divergence, items, { queryIn, threads: 1 });
+      const exact = await exactKnn(divergence, queries, items, { k: 10, querySlot });
+      const index = await BregmanAnnIndex.build(divergence, items, { querySlot, threads: 1 });
       expect(index.size).toBe(n);
       const sweep = await annRecall(index, queries, exact, { k: 10, widths: [16, 64, 256], threads: 1 });
       console.log(
-        `ANN (${queryIn}) recall@10 / QPS by width: ${sweep.map((p) => `${p.width}: ${p.recallAtK.toFixed(3)} / ${p.queriesPerSecond.toFixed(0)}`).join(', ')} (informational)`,
+        `ANN (${querySlot}) recall@10 / QPS by width: ${sweep.map((p) => `${p.width}: ${p.recallAtK.toFixed(3)} / ${p.queriesPerSecond.toFixed(0)}`).join(', ')} (informational)`,
       );
       expect(Math.max(...sweep.map((p) => p.recallAtK))).toBeGreaterThanOrEqual(0.95);
       // Wider beams never find fewer true neighbours here by much: recall grows with width.
@@ -78,7 +78,7 @@ describe('BregmanAnnIndex (usearch HNSW through the MIPS → NN reduction)', () 
           items,
           pairs.map(([, j]) => j!),
         );
-        return queryIn === 'left' ? divergence.paired(q, y) : divergence.paired(y, q);
+        return querySlot === 'left' ? divergence.paired(q, y) : divergence.paired(y, q);
       });
       const expected = await direct.data();
       direct.dispose();
@@ -92,7 +92,7 @@ describe('BregmanAnnIndex (usearch HNSW through the MIPS → NN reduction)', () 
 
   it('save and load give the same answers', async () => {
     const subset = tf.slice(items, [0, 0], [2000, d]);
-    const index = await BregmanAnnIndex.build(divergence, subset, { queryIn: 'right', connectivity: 8 });
+    const index = await BregmanAnnIndex.build(divergence, subset, { querySlot: 'right', connectivity: 8 });
     subset.dispose();
     const path = join(dir, 'items.usearch');
     index.save(path);
@@ -104,16 +104,14 @@ describe('BregmanAnnIndex (usearch HNSW through the MIPS → NN reduction)', () 
     expect(Array.from(b.indices)).toEqual(Array.from(a.indices));
     expect(Array.from(c.indices)).toEqual(Array.from(a.indices));
     expect(neighbourRecall(b, a, 5)).toBe(1);
-    expect(loaded.queryIn).toBe('right');
+    expect(loaded.querySlot).toBe('right');
     (loaded.divergence as BregmanDivergence).dispose();
     expect(() => BregmanAnnIndex.load(join(dir, 'missing.usearch'))).toThrow(/expected the file/);
   });
 
   it('rejects non-Bregman divergences and bad k', async () => {
     const small = tf.tensor2d([[0, 1]]);
-    await expect(BregmanAnnIndex.build({ dim: 2 } as unknown as BregmanDivergence, small)).rejects.toThrow(
-      EvaluationError,
-    );
+    await expect(BregmanAnnIndex.build({ dim: 2 } as unknown as BregmanDivergence, small)).rejects.toThrow(SearchError);
     small.dispose();
     const subset = tf.slice(items, [0, 0], [20, d]);
     const index = await BregmanAnnIndex.build(divergence, subset, {});
