@@ -15,6 +15,7 @@ import { resolveQuerySlot } from './resolve-query-slot';
 import { RunningTopK } from './running-top-k';
 import { type BlockLoopOptions, searchBlocks } from './search-blocks';
 import { SearchError } from './search-error';
+import { rowNorms, zeroToleranceScale } from './zero-tolerance';
 
 export interface ExactKnnOptions {
   /** Neighbours to keep per query (≤ the references available to each query). */
@@ -62,8 +63,11 @@ export const DEFAULT_REFERENCE_BLOCK = 4096;
  * result is deterministic and independent of the block sizes.
  *
  * A Bregman divergence (one whose `bregmanGeneratorOf` is φ) takes the fast path: every block of D is one matMul of
- * (d + 2)-dimensional vectors (bregman-core's exact reduction to inner products, see `reduced-bregman-vectors`).
- * Any other divergence is evaluated with its own `pairwise`.
+ * (d + 2)-dimensional vectors q̃, r̃ (bregman-core's exact reduction to inner products, see
+ * `reduced-bregman-vectors`). There, a D within τ = 2(d + 2)·2⁻²⁴·‖q̃‖‖r̃‖ of 0 (float32 round-off of an exact zero,
+ * see `zero-tolerance`) is reported as exactly 0 and ranked as 0, so pairs whose divergence is mathematically 0 (one
+ * piece of a max-affine φ) come in index order; on worker pools too. Any other divergence is ranked by the values
+ * of its own `pairwise`, as computed.
  *
  * ```ts
  * const nn = await exactKnn(new SquaredEuclideanDivergence(), queries, references, { k: 10 });
@@ -149,8 +153,8 @@ export async function exactKnn(
  * The Bregman fast path: every block of D is ONE matMul of the (d + 2)-dimensional vectors of
  * `reduced-bregman-vectors`. φ and ∇φ are evaluated once per query and per reference instead of once per block, and
  * the broadcast element-wise passes of `pairwise` (slow on wasm: measured 3.2 s vs 0.1 s for the product inside a
- * 5,000² Euclidean block) disappear. Values agree with `pairwise` up to float32 round-off; slightly negative values
- * are clamped at 0 in the results, as `pairwise` does.
+ * 5,000² Euclidean block) disappear. Values agree with `pairwise` up to float32 round-off; values within the zero
+ * tolerance of 0, negative ones included, become exactly 0 before ranking.
  */
 async function searchReducedBlocks(
   generator: BregmanMipsReduction['generator'],
@@ -167,11 +171,22 @@ async function searchReducedBlocks(
     augmentedReferences = reduceInChunks(references, blocks.referenceBlockSize, (rows) =>
       augmentedReferenceRows(mips, rows),
     );
-    await searchBlocks({ kind: 'reduced' }, augmentedQueries, augmentedReferences, top, blocks);
+    const zeroTolerance = {
+      scale: zeroToleranceScale(augmentedQueries.shape[1]),
+      queryNorms: await norms(augmentedQueries),
+      referenceNorms: await norms(augmentedReferences),
+    };
+    await searchBlocks({ kind: 'reduced', zeroTolerance }, augmentedQueries, augmentedReferences, top, blocks);
   } finally {
     tf.dispose([augmentedQueries, ...(augmentedReferences ? [augmentedReferences] : [])]);
   }
-  top.clampBelow(0);
+}
+
+/** ‖row‖ of each row (what the pool's workers compute from the same values: the same tolerance on both paths). */
+async function norms(x: tf.Tensor2D): Promise<Float32Array> {
+  const out = new Float32Array(x.shape[0]);
+  rowNorms((await x.data()) as Float32Array, x.shape[0], x.shape[1], out);
+  return out;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { SearchError } from './search-error';
+import type { ZeroTolerance } from './zero-tolerance';
 
 /**
  * k smallest (value, index) pairs per query, sorted, lexicographic order (ties → smaller index). References must be
@@ -54,8 +55,22 @@ export class RunningTopK {
     return this.finish().distances;
   }
 
-  /** values[a·br + b] = D for query q0 + a and reference r0 + b. */
-  scanRowsAreQueries(values: Float32Array, q0: number, bq: number, r0: number, br: number): void {
+  /**
+   * values[a·br + b] = D for query q0 + a and reference r0 + b. With `zero`, values within its tolerance of 0 (or
+   * below) count as exactly 0 (see `zero-tolerance`), decided before ranking so that exact ties keep index order.
+   */
+  scanRowsAreQueries(
+    values: Float32Array,
+    q0: number,
+    bq: number,
+    r0: number,
+    br: number,
+    zero: ZeroTolerance | null = null,
+  ): void {
+    if (zero !== null) {
+      this.scanSnapped(values, q0, bq, r0, br, zero);
+      return;
+    }
     const thresholds = this.threshold;
     for (let a = 0; a < bq; a++) {
       const q = q0 + a;
@@ -66,6 +81,33 @@ export class RunningTopK {
       for (let b = 0; b < br; b++) {
         const v = values[row + b]!;
         // `!(v >= threshold)` is true for NaN too, so NaN reaches `offer`, which reports it.
+        if (!(v >= threshold)) {
+          this.offer(q, r0 + b, v);
+          threshold = thresholds[q]!;
+        }
+      }
+    }
+  }
+
+  /** `scanRowsAreQueries` with the zero tolerance: a loop of its own, so the plain scan pays nothing for it. */
+  private scanSnapped(values: Float32Array, q0: number, bq: number, r0: number, br: number, zero: ZeroTolerance): void {
+    const thresholds = this.threshold;
+    const { scale, queryNorms, referenceNorms } = zero;
+    // The block's largest ‖r̃‖ bounds every row's tolerance: a value above it cannot snap, so almost every value
+    // costs one comparison more than the plain scan (measured: a per-value product doubled the scan's time).
+    let maxReferenceNorm = 0;
+    for (let b = 0; b < br; b++) maxReferenceNorm = Math.max(maxReferenceNorm, referenceNorms[r0 + b]!);
+    for (let a = 0; a < bq; a++) {
+      const q = q0 + a;
+      const row = a * br;
+      const tq = scale * queryNorms[q]!;
+      const rowTolerance = tq * maxReferenceNorm;
+      let threshold = thresholds[q]!;
+      for (let b = 0; b < br; b++) {
+        let v = values[row + b]!;
+        if (v >= threshold && v > rowTolerance) continue;
+        // Same test as `snapToZero`. NaN fails every comparison: it stays NaN and `offer` reports it.
+        if (v <= tq * referenceNorms[r0 + b]!) v = 0;
         if (!(v >= threshold)) {
           this.offer(q, r0 + b, v);
           threshold = thresholds[q]!;
@@ -139,12 +181,6 @@ export class RunningTopK {
     // Only a full top k bounds what can still enter; a later equal value has a larger index and loses the tie.
     if (keep === this.k) this.threshold[q] = vals[base + keep - 1]!;
     return keep;
-  }
-
-  /** Raises every kept distance below `floor` to it (float round-off of an exact rewriting of D). */
-  clampBelow(floor: number): void {
-    const { distances } = this.finish();
-    for (let i = 0; i < distances.length; i++) if (distances[i]! < floor) distances[i] = floor;
   }
 
   private finish(): { indices: Int32Array; distances: Float32Array } {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Divergence, QuerySlot } from '@empirical-bregman/bregman-core';
 import { heapView } from '@empirical-bregman/zero-copy';
 import type { RunningTopK } from './running-top-k';
+import type { ZeroTolerance } from './zero-tolerance';
 
 /** How each block of D is computed. Internal. */
 export type BlockProduct =
@@ -9,9 +10,9 @@ export type BlockProduct =
   | { readonly kind: 'pairwise'; readonly divergence: Divergence; readonly querySlot: QuerySlot }
   /**
    * The plain product Q̃·R̃ᵀ of already reduced vectors (see `reduced-bregman-vectors`): the query is in the left
-   * slot of the product whatever its slot in D.
+   * slot of the product whatever its slot in D; values within `zeroTolerance` of 0 count as 0.
    */
-  | { readonly kind: 'reduced' };
+  | { readonly kind: 'reduced'; readonly zeroTolerance: ZeroTolerance };
 
 /** Block sizes and the progress callback of the block loop. Internal. */
 export interface BlockLoopOptions {
@@ -67,7 +68,8 @@ export async function searchBlocks(
           );
           try {
             const values = heapView(matrix) ?? ((await matrix.data()) as Float32Array);
-            if (rowsAreQueries) top.scanRowsAreQueries(values, q0, bq, b * rb, br);
+            if (product.kind === 'reduced') top.scanRowsAreQueries(values, q0, bq, b * rb, br, product.zeroTolerance);
+            else if (rowsAreQueries) top.scanRowsAreQueries(values, q0, bq, b * rb, br);
             else top.scanRowsAreReferences(values, q0, bq, b * rb, br);
           } finally {
             matrix.dispose();

@@ -8,6 +8,7 @@ import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exactKnn } from '../exact-knn';
 import { SearchError } from '../search-error';
+import { maxAffineTies } from '../testing/max-affine-ties';
 import { annRecall, neighbourRecall } from './ann-recall';
 import { BregmanAnnIndex } from './bregman-ann-index';
 
@@ -118,6 +119,33 @@ describe('BregmanAnnIndex (usearch HNSW through the MIPS → NN reduction)', () 
     subset.dispose();
     await expect(index.search(queries, 21)).rejects.toThrow(/k/);
     await expect(index.search(tf.zeros([1, 3]) as tf.Tensor2D, 1)).rejects.toThrow(/width 16/);
+  });
+});
+
+describe('BregmanAnnIndex with exact-zero ties', () => {
+  it('re-scores with the zero tolerance of exactKnn: exact zeros first, in index order (max-affine φ, both slots)', async () => {
+    const n = 200;
+    const k = 30;
+    const { points, divergence, piece } = maxAffineTies({ n, dim: 6, pieces: 3, seed: 'ann-ties' });
+    for (const querySlot of ['left', 'right'] as const) {
+      // The deprecated alias still works, and the index reports its slot under the new name.
+      const index = await BregmanAnnIndex.build(divergence, points, { queryIn: querySlot, threads: 1 });
+      expect(index.querySlot).toBe(querySlot);
+      expect(index.queryIn).toBe(querySlot);
+      // Which k of a piece's many equidistant items the graph returns is its own business (approximate search);
+      // their order and values are the re-scoring's: every item of the query's piece at exactly 0, first, by index.
+      const found = await index.search(points, k, { width: 64, threads: 1 });
+      const violations: string[] = [];
+      for (let q = 0; q < n; q++) {
+        const row = Array.from({ length: k }, (_, r) => [found.indices[q * k + r]!, found.distances[q * k + r]!]);
+        const zeros = row.filter(([j]) => piece[j!] === piece[q]);
+        const ordered = zeros.every(([j, v], r) => v === 0 && row[r]![0] === j && (r === 0 || zeros[r - 1]![0]! < j!));
+        if (!ordered || row.slice(zeros.length).some(([, v]) => !(v! > 0))) violations.push(`query ${q}: ${row}`);
+      }
+      expect(violations.slice(0, 2)).toEqual([]);
+    }
+    tf.dispose(points);
+    divergence.dispose();
   });
 });
 

@@ -18,6 +18,7 @@ import { checkInteger } from '../check-integer';
 import type { Neighbours } from '../neighbours';
 import { resolveQuerySlot } from '../resolve-query-slot';
 import { SearchError } from '../search-error';
+import { snapToZero, toleranceNorm, zeroToleranceScale } from '../zero-tolerance';
 
 /** φ of a Bregman divergence, as the MIPS reduction takes it. */
 type Generator = BregmanMipsReduction['generator'];
@@ -289,9 +290,11 @@ export class BregmanAnnIndex {
   }
 
   /**
-   * D of each (query, candidate) pair through the reduction, D = max(offset(q) − ⟨u(q), v(y)⟩, 0): the same values
+   * D of each (query, candidate) pair through the reduction, D = offset(q) − ⟨u(q), v(y)⟩: the same values
    * `exactKnn` computes (its blocks are the same product), in O(k·d) per query instead of φ and ∇φ of every
-   * candidate. `qv` holds the transformed queries [u(q); 0] (stride d + 2); +∞ for a missing candidate.
+   * candidate, and with the same zero tolerance: D ≤ τ = 2(d + 2)·2⁻²⁴·‖q̃‖‖r̃‖ (q̃ = [−u(q); offset(q)],
+   * r̃ = [v(y); 1]) is exactly 0, so exact ties sort by index (see `zero-tolerance`). `qv` holds the transformed
+   * queries [u(q); 0] (stride d + 2); +∞ for a missing candidate.
    */
   private rescore(
     qv: Float32Array,
@@ -303,6 +306,7 @@ export class BregmanAnnIndex {
     const width = this.generator.dim + 1;
     const qStride = width + 1;
     const { vectors, stride } = database;
+    const scale = zeroToleranceScale(width + 1);
     const out = new Float32Array(indices.length);
     for (let t = 0; t < indices.length; t++) {
       const j = indices[t]!;
@@ -312,10 +316,23 @@ export class BregmanAnnIndex {
       }
       const q = Math.floor(t / k);
       let score = 0;
+      let queryNormSquared = offsets[q]! * offsets[q]!;
+      let referenceNormSquared = 1;
       const qBase = q * qStride;
       const vBase = j * stride;
-      for (let c = 0; c < width; c++) score += qv[qBase + c]! * vectors[vBase + c]!;
-      out[t] = BregmanMipsReduction.divergenceFromScore(score, offsets[q]!);
+      for (let c = 0; c < width; c++) {
+        const u = qv[qBase + c]!;
+        const v = vectors[vBase + c]!;
+        score += u * v;
+        queryNormSquared += u * u;
+        referenceNormSquared += v * v;
+      }
+      out[t] = snapToZero(
+        offsets[q]! - score,
+        scale,
+        toleranceNorm(queryNormSquared),
+        toleranceNorm(referenceNormSquared),
+      );
     }
     return out;
   }

@@ -4,6 +4,7 @@ import { type TransferableResult, heapView, withTransfer } from '@empirical-breg
 import { RunningTopK } from '../running-top-k';
 import { searchBlocks } from '../search-blocks';
 import { SearchError } from '../search-error';
+import { type ZeroTolerance, zeroToleranceScale } from '../zero-tolerance';
 import type {
   ExactKnnTaskPayload,
   ExactKnnTaskResult,
@@ -67,6 +68,12 @@ function valuesOf(t: tf.Tensor): Float32Array {
 export function searchReducedTask(payload: SearchReducedTaskPayload): TransferableResult<ExactKnnTaskResult> {
   const { width, queryStart, numQueries, numReferences, queryBlockSize, referenceBlockSize } = payload;
   const top = new RunningTopK(numQueries, payload.k, payload.excludeSelf ? queryStart : null, queryStart);
+  // The same tolerance as the in-process search; the top-k counts this share's queries from 0.
+  const zero: ZeroTolerance = {
+    scale: zeroToleranceScale(width),
+    queryNorms: payload.queryNorms.subarray(queryStart, queryStart + numQueries),
+    referenceNorms: payload.referenceNorms,
+  };
   const numBlocks = Math.ceil(numReferences / referenceBlockSize);
   for (let a0 = 0; a0 < numQueries; a0 += queryBlockSize) {
     const bq = Math.min(queryBlockSize, numQueries - a0);
@@ -87,7 +94,7 @@ export function searchReducedTask(payload: SearchReducedTaskPayload): Transferab
           ),
         );
         try {
-          top.scanRowsAreQueries(valuesOf(matrix), a0, bq, block.start, block.rows);
+          top.scanRowsAreQueries(valuesOf(matrix), a0, bq, block.start, block.rows, zero);
         } finally {
           matrix.dispose();
         }
@@ -96,8 +103,6 @@ export function searchReducedTask(payload: SearchReducedTaskPayload): Transferab
       queryBlock.dispose();
     }
   }
-  // D = offset − score can fall a hair below 0 by round-off; clamp as `pairwise` and the single-process path do.
-  top.clampBelow(0);
   return transferTopK(top);
 }
 

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exactKnn } from '../exact-knn';
 import { SearchError } from '../search-error';
 import type { KnnSearchPool } from '../knn-search-pool';
+import { checkTieOrder, maxAffineTies } from '../testing/max-affine-ties';
 import { knnPool } from './knn-pool';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -148,6 +149,26 @@ describe('exactKnn on a worker pool', () => {
     const closed = xs[0]!.reduce((sum, v, c) => sum + (v - xs[j]![c]!) ** 2, 0);
     expect(pooled.distances[0]).toBeCloseTo(closed, 4);
     x.dispose();
+  });
+
+  it('breaks exact-zero ties by reference index like the in-process search (max-affine φ, both slots)', async () => {
+    const n = 150;
+    const { points, divergence, piece } = maxAffineTies({ n, dim: 6, pieces: 3, seed: 'pool-ties' });
+    for (const querySlot of ['left', 'right'] as const) {
+      const options = { k: n - 1, querySlot, excludeSelf: true, queryBlockSize: 32, referenceBlockSize: 40 };
+      const local = await exactKnn(divergence, points, points, options);
+      const pooled = await exactKnn(divergence, points, points, { ...options, pool });
+      expect(Array.from(pooled.indices)).toEqual(Array.from(local.indices));
+      const violations: string[] = [];
+      for (let q = 0; q < n; q++) {
+        const rows = [q * (n - 1), (q + 1) * (n - 1)] as const;
+        const problem = checkTieOrder(q, piece, pooled.indices.subarray(...rows), pooled.distances.subarray(...rows));
+        if (problem) violations.push(problem);
+      }
+      expect(violations.slice(0, 3)).toEqual([]);
+    }
+    tf.dispose(points);
+    divergence.dispose();
   });
 
   it('fails a search on non-finite input with a clear error, and leaves no tensor behind on the workers', async () => {

@@ -38,9 +38,11 @@ export interface ReduceRowsTaskPayload extends SharedReduction {
 
 /** Phase 2 of the pool's Bregman search: a share of the reduced queries against every reduced reference block. */
 export interface SearchReducedTaskPayload {
-  /** Both shared, written by phase 1. */
+  /** All shared, written by phase 1 (`SharedReduction`). */
   readonly reducedQueries: Float32Array;
   readonly reducedReferences: Float32Array;
+  readonly queryNorms: Float32Array;
+  readonly referenceNorms: Float32Array;
   readonly width: number;
   readonly queryStart: number;
   readonly numQueries: number;

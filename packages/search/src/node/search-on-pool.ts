@@ -119,8 +119,10 @@ export async function searchBregmanOnPool(
     referenceBlockSize: params.referenceBlockSize,
     reducedQueries: new Float32Array(new SharedArrayBuffer(nq * width * 4)),
     reducedReferences: new Float32Array(new SharedArrayBuffer(nr * width * 4)),
+    queryNorms: new Float32Array(new SharedArrayBuffer(nq * 4)),
+    referenceNorms: new Float32Array(new SharedArrayBuffer(nr * 4)),
   };
-  const { reducedQueries, reducedReferences } = shared;
+  const { reducedQueries, reducedReferences, queryNorms, referenceNorms } = shared;
 
   // Phase 1: reference blocks and query blocks, grouped into tasks by guided scheduling (see `guidedGroups`).
   const items: Array<ReductionItem & { cost: number }> = [];
@@ -160,6 +162,8 @@ export async function searchBregmanOnPool(
     const payload: SearchReducedTaskPayload = {
       reducedQueries,
       reducedReferences,
+      queryNorms,
+      referenceNorms,
       width,
       queryStart: start,
       numQueries: size,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BregmanMipsReduction } from '@empirical-bregman/bregman-core';
 import { heapView } from '@empirical-bregman/zero-copy';
 import { augmentedQueryRows, augmentedReferenceRows } from '../reduced-bregman-vectors';
+import { rowNorms } from '../zero-tolerance';
 
 // The pool search's reduced vectors in shared memory: written by the workers (phase 1), read by them (phase 2).
 
@@ -57,6 +58,9 @@ export interface SharedReduction {
   /** Out: [numQueries · (dim + 2)] row-major, and the block-transposed references (`referenceBlock`). */
   readonly reducedQueries: Float32Array;
   readonly reducedReferences: Float32Array;
+  /** Out: ‖q̃‖ of each reduced query and ‖r̃‖ of each reduced reference, for the zero tolerance (`zero-tolerance`). */
+  readonly queryNorms: Float32Array;
+  readonly referenceNorms: Float32Array;
 }
 
 /** Reduces `items` (φ and ∇φ of their rows) into the shared outputs; on a worker, or on the calling thread. */
@@ -79,6 +83,8 @@ export function reduceItems(
       reduced = block ? augmentedReferenceRows(mips, rows) : augmentedQueryRows(mips, rows);
       // Read in place on the wasm heap (at once, before any other allocation), else copied.
       const values = heapView(reduced) ?? (reduced.dataSync() as Float32Array);
+      // The norms from the very values the products use, exactly as the in-process search computes them.
+      rowNorms(values, count, width, block ? shared.referenceNorms : shared.queryNorms, start);
       if (block) writeTransposedBlock(values, shared.reducedReferences, block, width);
       else shared.reducedQueries.set(values, start * width);
     } finally {
