@@ -6,6 +6,7 @@ import {
   bregmanGeneratorOf,
 } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
+import { heapView } from '@empirical-bregman/zero-copy';
 import { checkEmbeddings } from './check-embeddings';
 import { checkInteger } from './check-integer';
 import type { KnnSearchPool } from './knn-search-pool';
@@ -185,7 +186,8 @@ async function searchReducedBlocks(
 /** ‖row‖ of each row (what the pool's workers compute from the same values: the same tolerance on both paths). */
 async function norms(x: tf.Tensor2D): Promise<Float32Array> {
   const out = new Float32Array(x.shape[0]);
-  rowNorms((await x.data()) as Float32Array, x.shape[0], x.shape[1], out);
+  // In place on the wasm heap where possible (read at once: `rowNorms` is synchronous), else one copy.
+  rowNorms(heapView(x) ?? ((await x.data()) as Float32Array), x.shape[0], x.shape[1], out);
   return out;
 }
 
