@@ -13,6 +13,7 @@ import { type ClusteringMetrics, clusteringMetrics } from './clustering-metrics'
 import { EvaluationError } from './evaluation-error';
 import { type PairMetrics, pairMetrics } from './pair-metrics';
 import { samplePairs } from './sample-pairs';
+import { resolveQuerySlot } from './resolve-query-slot';
 import { type KSpec, resolveK } from './resolve-k';
 import { type RetrievalMetricName, type RetrievalMetrics, retrievalMetrics } from './retrieval-metrics';
 
@@ -187,28 +188,4 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     pairs,
     neighbours: options.returnNeighbours === true ? neighbours : undefined,
   };
-}
-
-/** `querySlot`, or its deprecated alias `queryIn` (default `'left'`); both given must agree. */
-function resolveQuerySlot(
-  component: string,
-  options: { readonly querySlot?: QuerySlot; readonly queryIn?: QuerySlot },
-): QuerySlot {
-  const { querySlot, queryIn } = options;
-  if (querySlot !== undefined && queryIn !== undefined && querySlot !== queryIn) {
-    throw new EvaluationError(
-      component,
-      'INVALID_ARGUMENT',
-      `expected querySlot and its deprecated alias queryIn to agree, got ${describeValue(querySlot)} and ${describeValue(queryIn)}`,
-    );
-  }
-  const slot = querySlot ?? queryIn ?? 'left';
-  if (slot !== 'left' && slot !== 'right') {
-    throw new EvaluationError(
-      component,
-      'INVALID_ARGUMENT',
-      `expected querySlot 'left' or 'right', got ${describeValue(slot)}`,
-    );
-  }
-  return slot;
 }
