@@ -72,13 +72,23 @@ try {
           encoding: 'utf8',
         },
       );
-      const esm = `import * as m from '${name}'; const keys = Object.keys(m); if (keys.length === 0) throw new Error('no exports'); ${smoke[name] ?? ''} console.log(keys.length);`;
-      const cjs = `const m = require('${name}'); const keys = Object.keys(m); if (keys.length === 0) throw new Error('no exports'); console.log(keys.length);`;
-      const nEsm = execFileSync('node', ['--input-type=module', '-e', esm], { cwd: project, encoding: 'utf8' }).trim();
       // ESM-only packages (no "require" export condition, e.g. the CLI app) are imported only.
       const hasCjs = JSON.stringify(p.manifest.exports ?? {}).includes('"require"');
-      const nCjs = hasCjs ? execFileSync('node', ['-e', cjs], { cwd: project, encoding: 'utf8' }).trim() : nEsm;
-      if (nEsm !== nCjs) throw new Error(`ESM exports ${nEsm} names but CJS exports ${nCjs}`);
+      // Every entry point: the package itself and each subpath export (e.g. `@empirical-bregman/search/node`).
+      const subpaths = Object.keys(p.manifest.exports ?? {}).filter((k) => k !== '.' && k !== './package.json');
+      const counts = [];
+      for (const specifier of [name, ...subpaths.map((k) => `${name}${k.slice(1)}`)]) {
+        const esm = `import * as m from '${specifier}'; const keys = Object.keys(m); if (keys.length === 0) throw new Error('no exports'); ${specifier === name ? (smoke[name] ?? '') : ''} console.log(keys.length);`;
+        const cjs = `const m = require('${specifier}'); const keys = Object.keys(m); if (keys.length === 0) throw new Error('no exports'); console.log(keys.length);`;
+        const nEsm = execFileSync('node', ['--input-type=module', '-e', esm], {
+          cwd: project,
+          encoding: 'utf8',
+        }).trim();
+        const nCjs = hasCjs ? execFileSync('node', ['-e', cjs], { cwd: project, encoding: 'utf8' }).trim() : nEsm;
+        if (nEsm !== nCjs) throw new Error(`${specifier}: ESM exports ${nEsm} names but CJS exports ${nCjs}`);
+        counts.push(specifier === name ? nEsm : `${specifier.slice(name.length + 1)} ${nEsm}`);
+      }
+      const nEsm = counts.join(', ');
       const installed = readFileSync(join(project, 'node_modules', ...name.split('/'), 'package.json'), 'utf8');
       if (installed.includes('workspace:')) throw new Error('the packed package.json still says workspace:');
       console.log(

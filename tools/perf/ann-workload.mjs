@@ -4,7 +4,8 @@
 import { BregmanDivergence } from '@empirical-bregman/bregman-core';
 import { SeededRandom } from '@empirical-bregman/common';
 import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
-import { BregmanAnnIndex, exactKnn, neighbourRecall } from '@empirical-bregman/eval';
+import { exactKnn } from '@empirical-bregman/search';
+import { BregmanAnnIndex, neighbourRecall } from '@empirical-bregman/search/ann';
 // datasets and losses are not (yet) dependencies of @empirical-bregman/perf: their builds, by path.
 import { MPerClassSampler, loadDataset } from '@empirical-bregman/datasets';
 import { ContrastiveLoss } from '@empirical-bregman/losses';

@@ -3,7 +3,7 @@
 import { BregmanDivergence, SquaredEuclideanDivergence } from '@empirical-bregman/bregman-core';
 import { SeededRandom } from '@empirical-bregman/common';
 import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
-import { exactKnn } from '@empirical-bregman/eval';
+import { exactKnn } from '@empirical-bregman/search';
 import * as tf from '@tensorflow/tfjs-core';
 import { normalTensor, timeInterleaved, timeMedian } from './harness.mjs';
 

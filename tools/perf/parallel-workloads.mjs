@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { BregmanDivergence } from '@empirical-bregman/bregman-core';
 import { SeededRandom } from '@empirical-bregman/common';
 import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
-import { exactKnn } from '@empirical-bregman/eval';
+import { exactKnn } from '@empirical-bregman/search';
+import { knnPool } from '@empirical-bregman/search/node';
 import { DataParallelTrainer, WorkerPool } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { timeInterleaved } from './harness.mjs';
@@ -98,7 +99,7 @@ export async function runParallelWorkloads({ runs = 20, retrieval = true } = {})
       const [single, w3] = await timeInterleaved(
         [
           () => exactKnn(divergence, queries, references, { k: 10, queryIn: 'left' }),
-          () => exactKnn(divergence, queries, references, { k: 10, queryIn: 'left', pool }),
+          () => exactKnn(divergence, queries, references, { k: 10, queryIn: 'left', pool: knnPool(pool) }),
         ],
         { runs: 3, warmup: 1 },
       );

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SquaredEuclideanDivergence } from '@empirical-bregman/bregman-core';
+import { type KnnSearchPool, type KnnSearchRequest, exactKnn } from '@empirical-bregman/search';
 import { describe, expect, it } from 'vitest';
 import { clusteringMetrics } from './clustering-metrics';
 import { EvaluationError } from './evaluation-error';
@@ -67,7 +68,7 @@ describe('evaluate on a hand-computed fixture (references = queries, self exclud
       queryLabels: new Int32Array([0, 1]),
       references: r,
       referenceLabels: labels,
-      queryIn: 'right',
+      querySlot: 'right',
       k: 3,
       maxPairs: 5,
       clustering: [],
@@ -100,5 +101,28 @@ describe('evaluate on a hand-computed fixture (references = queries, self exclud
       /referenceLabels/,
     );
     tf.dispose([x, empty]);
+  });
+
+  it('passes its pool through to the exact k-NN (the capability object, no worker code here)', async () => {
+    const x = tf.tensor2d(xs, [6, 1]);
+    const div = new SquaredEuclideanDivergence();
+    const requests: KnnSearchRequest[] = [];
+    // A pool that searches in this thread: what evaluate gets back is what the pool computed.
+    const pool: KnnSearchPool = {
+      async searchKnn(request) {
+        requests.push(request);
+        const { divergence, queries, references, ...options } = request;
+        return exactKnn(divergence, queries, references, options);
+      },
+    };
+    const pooled = await evaluate({ divergence: div, queries: x, queryLabels: labels, queryIn: 'right', pool });
+    const local = await evaluate({ divergence: div, queries: x, queryLabels: labels, querySlot: 'right' });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ k: 2, querySlot: 'right', excludeSelf: true });
+    expect(pooled.retrieval).toEqual(local.retrieval);
+    await expect(
+      evaluate({ divergence: div, queries: x, queryLabels: labels, querySlot: 'left', queryIn: 'right' }),
+    ).rejects.toThrow(/evaluate: expected querySlot and its deprecated alias queryIn to agree/);
+    x.dispose();
   });
 });

@@ -1,14 +1,19 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { type Divergence, SquaredEuclideanDivergence, bregmanKMeans } from '@empirical-bregman/bregman-core';
+import {
+  type Divergence,
+  type QuerySlot,
+  SquaredEuclideanDivergence,
+  bregmanKMeans,
+} from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
+import { type KnnSearchPool, type Neighbours, exactKnn } from '@empirical-bregman/search';
+import { checkEmbeddings } from './check-embeddings';
 import { checkInteger, checkLabels } from './check-labels';
 import { type ClusteringMetrics, clusteringMetrics } from './clustering-metrics';
 import { EvaluationError } from './evaluation-error';
-import { type QuerySlot, checkEmbeddings, exactKnn } from './exact-knn';
-import type { Neighbours } from './neighbours';
 import { type PairMetrics, pairMetrics } from './pair-metrics';
 import { samplePairs } from './sample-pairs';
-import type { KnnWorkerPool } from './search-on-pool';
+import { resolveQuerySlot } from './resolve-query-slot';
 import { type KSpec, resolveK } from './resolve-k';
 import { type RetrievalMetricName, type RetrievalMetrics, retrievalMetrics } from './retrieval-metrics';
 
@@ -39,6 +44,8 @@ export interface EvaluateOptions {
    */
   readonly referenceIncludesQueries?: boolean;
   /** The query's slot in D: `'left'` ranks by D(q, r), `'right'` by D(r, q). Default `'left'`. */
+  readonly querySlot?: QuerySlot;
+  /** @deprecated Use `querySlot` (same values); kept as an alias. Both given must agree. */
   readonly queryIn?: QuerySlot;
   /** Neighbours retrieved (default `'max_bin_count'`, which makes R-precision and MAP@R exact). */
   readonly k?: KSpec;
@@ -59,13 +66,14 @@ export interface EvaluateOptions {
    * `maxPairs`, else a uniform sample of `maxPairs` (default 1,000,000); 0 skips them.
    */
   readonly maxPairs?: number;
-  /** Block sizes of the exact k-NN (see `exactKnn`). */
+  /** Block sizes of the exact k-NN (see search's `exactKnn`). */
   readonly queryBlockSize?: number;
   readonly referenceBlockSize?: number;
-  /** Split the exact k-NN across a worker pool (see `exactKnn`). */
-  readonly pool?: KnnWorkerPool;
-  /** The task module the pool's workers run (see `exactKnn`). */
-  readonly taskModule?: string;
+  /**
+   * Run the exact k-NN on worker threads: passed through to search's `exactKnn` (e.g. `knnPool(workerPool)` from
+   * `@empirical-bregman/search/node`; this package imports no worker code itself).
+   */
+  readonly pool?: KnnSearchPool;
   /** Also return the neighbour lists. Default false. */
   readonly returnNeighbours?: boolean;
 }
@@ -122,19 +130,18 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     references.shape[0],
   );
   const selfIncluded = options.referenceIncludesQueries ?? references === queries;
-  const queryIn = options.queryIn ?? 'left';
+  const querySlot = resolveQuerySlot(component, options);
   const k = resolveK(options.k ?? 'max_bin_count', queryLabels, referenceLabels, selfIncluded);
   const maxPairs = checkInteger(component, 'maxPairs', options.maxPairs ?? 1_000_000, 0);
   const seed = options.seed ?? 0;
 
   const neighbours = await exactKnn(divergence, queries, references, {
     k,
-    queryIn,
+    querySlot,
     excludeSelf: selfIncluded,
     queryBlockSize: options.queryBlockSize,
     referenceBlockSize: options.referenceBlockSize,
     pool: options.pool,
-    taskModule: options.taskModule,
   });
   const retrieval = retrievalMetrics(neighbours, queryLabels, referenceLabels, {
     referenceIncludesQueries: selfIncluded,
@@ -167,7 +174,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   let pairs: (PairMetrics & { sampled: boolean }) | undefined;
   if (maxPairs > 0) {
     const sample = await samplePairs(divergence, queries, references, queryLabels, referenceLabels, {
-      queryIn,
+      querySlot,
       excludeSelf: selfIncluded,
       maxPairs,
       seed,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Divergence } from '@empirical-bregman/bregman-core';
 import { SeededRandom } from '@empirical-bregman/common';
-import type { QuerySlot } from './exact-knn';
+import type { QuerySlot } from '@empirical-bregman/bregman-core';
 
 export interface PairSample {
   /** D of each pair, in the query's slot. */
@@ -23,7 +23,7 @@ export async function samplePairs(
   references: tf.Tensor2D,
   queryLabels: Int32Array,
   referenceLabels: Int32Array,
-  options: { queryIn: QuerySlot; excludeSelf: boolean; maxPairs: number; seed: number | string; blockSize?: number },
+  options: { querySlot: QuerySlot; excludeSelf: boolean; maxPairs: number; seed: number | string; blockSize?: number },
 ): Promise<PairSample> {
   const nq = queries.shape[0];
   const nr = references.shape[0];
@@ -62,7 +62,7 @@ export async function samplePairs(
     const values = tf.tidy(() => {
       const q = tf.gather(queries, tf.tensor1d(qi.subarray(start, end), 'int32'));
       const r = tf.gather(references, tf.tensor1d(rj.subarray(start, end), 'int32'));
-      return options.queryIn === 'left' ? divergence.paired(q, r) : divergence.paired(r, q);
+      return options.querySlot === 'left' ? divergence.paired(q, r) : divergence.paired(r, q);
     });
     try {
       divergences.set((await values.data()) as Float32Array, start);

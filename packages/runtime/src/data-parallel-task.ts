@@ -2,6 +2,7 @@
 // replica per trainer, computes its gradient, averages it with the others' through shared memory and applies it.
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
+import { heapView } from '@empirical-bregman/zero-copy';
 import type { CreateReplica, DataParallelState, Replica, ReplicaStepResult } from './data-parallel/replica';
 import { SharedGradientAverage, type SharedGradientBuffers } from './data-parallel/shared-gradient-average';
 import { loadOptimizerState, type OptimizerStateValues, readOptimizerState } from './optimizer-state';
@@ -42,20 +43,6 @@ function stateOf(trainerId: number): ReplicaState {
       `expected replica ${trainerId} on this worker, got none`,
     );
   return state;
-}
-
-/**
- * A float32 tensor's values without a fresh copy where the backend can show them in place (tfjs-backend-wasm's
- * public `typedArrayFromHeap`); `dataSync()` elsewhere. Allocating a new array per gradient per step costs page
- * faults comparable to the copy into shared memory itself. The view is used at once, before any other allocation.
- */
-function valuesOf(t: tf.Tensor): ArrayLike<number> {
-  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (info: tf.TensorInfo) => unknown };
-  if (t.dtype === 'float32' && typeof backend.typedArrayFromHeap === 'function') {
-    const view = backend.typedArrayFromHeap(t);
-    if (view instanceof Float32Array && view.length === t.size) return view;
-  }
-  return t.dataSync();
 }
 
 /** Loads the replica module and creates this worker's replica; returns its variables' names and total size. */
@@ -152,7 +139,9 @@ function stepOnce(state: ReplicaState, batch: unknown): ReplicaStepResult {
     for (const [i, v] of replica.variables.entries()) {
       const g = grads[v.name];
       // A variable the loss does not reach has a zero gradient (tfjs leaves it out).
-      if (g) slot.set(valuesOf(g), offset);
+      // In place on the wasm heap where possible: a fresh array per gradient per step costs page faults comparable
+      // to the copy into shared memory itself.
+      if (g) slot.set(heapView(g) ?? g.dataSync(), offset);
       else slot.fill(0, offset, offset + sizes[i]!);
       offset += sizes[i]!;
     }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
+import { writeFileAtomic } from '@empirical-bregman/node-io';
 import * as tf from '@tensorflow/tfjs-core';
-import { writeFileAtomic } from './atomic-write';
 import { RuntimeError } from './runtime-error';
 
 const MODEL_JSON = 'model.json';

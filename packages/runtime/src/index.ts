@@ -11,10 +11,14 @@ export {
 export { WASM_TRAINING_KERNELS, setWasmTrainingKernels } from './wasm-kernels/wasm-training-kernels';
 export { WorkerPool } from './worker-pool';
 export type { WorkerPoolOptions } from './worker-pool';
-export { withTransfer } from './worker-protocol';
-export type { TaskContext, TransferableResult } from './worker-protocol';
+// A task's result with transferred buffers has its home in zero-copy (tasks of other packages build it without
+// depending on runtime); re-exported for the apps that import it from here.
+export { withTransfer } from '@empirical-bregman/zero-copy';
+export type { TransferableResult } from '@empirical-bregman/zero-copy';
+export type { TaskContext } from './worker-protocol';
 export { fileSystemIOHandler } from './file-system-io-handler';
-export { writeFileAtomic } from './atomic-write';
+// Its home is node-io (libraries write files atomically too); re-exported for the apps that import it from here.
+export { writeFileAtomic } from '@empirical-bregman/node-io';
 export { RuntimeError } from './runtime-error';
 export { DataParallelTrainer } from './data-parallel/data-parallel-trainer';
 export type { DataParallelStep, DataParallelTrainerOptions } from './data-parallel/data-parallel-trainer';

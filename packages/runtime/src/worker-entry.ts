@@ -1,10 +1,10 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { initBackend } from './init-backend';
+import { isTransferableResult } from '@empirical-bregman/zero-copy';
 import {
   type TaskContext,
   type TaskRequest,
-  type TransferableResult,
   type WorkerMessage,
   type WorkerStartData,
   serializeError,
@@ -39,9 +39,8 @@ async function main(): Promise<void> {
         throw new Error(`WorkerPool: expected ${request.module} to export a function ${request.fn}, got ${typeof fn}`);
       }
       const out = await (fn as (payload: unknown, context: TaskContext) => unknown)(request.payload, context);
-      if (out && typeof out === 'object' && (out as TransferableResult<unknown>).__transfer === true) {
-        const t = out as TransferableResult<unknown>;
-        port.postMessage({ type: 'result', id: request.id, value: t.value } satisfies WorkerMessage, t.transfer);
+      if (isTransferableResult(out)) {
+        port.postMessage({ type: 'result', id: request.id, value: out.value } satisfies WorkerMessage, out.transfer);
       } else {
         port.postMessage({ type: 'result', id: request.id, value: out } satisfies WorkerMessage);
       }

@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { findBuiltFile } from '@empirical-bregman/node-io';
 import type { InitBackendOptions } from './init-backend';
 import { RuntimeError } from './runtime-error';
 import type { SerializedError, TaskRequest, WorkerMessage, WorkerStartData } from './worker-protocol';
@@ -29,10 +28,8 @@ interface Slot {
 
 /** The compiled worker program; from sources (tests), the package's build output. */
 function workerEntryPath(): string {
-  for (const candidate of ['./worker-entry.js', '../dist/worker-entry.js']) {
-    const path = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(path)) return path;
-  }
+  const path = findBuiltFile(import.meta.url, ['./worker-entry.js', '../dist/worker-entry.js']);
+  if (path !== null) return path;
   throw new RuntimeError(
     'WorkerPool',
     'NOT_FOUND',

@@ -36,17 +36,6 @@ export interface TaskContext {
   readonly backend: string;
 }
 
-/** A task may return this to hand ArrayBuffers back without copying them. */
-export interface TransferableResult<T> {
-  readonly __transfer: true;
-  readonly value: T;
-  readonly transfer: ArrayBuffer[];
-}
-
-export function withTransfer<T>(value: T, transfer: ArrayBuffer[]): TransferableResult<T> {
-  return { __transfer: true, value, transfer };
-}
-
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;

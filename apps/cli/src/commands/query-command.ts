@@ -1,4 +1,4 @@
-import { exactKnn } from '@empirical-bregman/eval';
+import { exactKnn } from '@empirical-bregman/search';
 import { initBackend } from '@empirical-bregman/runtime';
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error';

@@ -61,9 +61,7 @@ describe('bregman train under faults', () => {
 
   it('refuses a checkpoint whose header was edited (epoch 1 → 3), in one line, and changes nothing', () => {
     const out = join(root, 'edited');
-    expect(bregman(['train', ...TINY, '--out', out], { BREGMAN_FAULT: 'after-checkpoint:2' }).signal).toBe(
-      'SIGKILL',
-    );
+    expect(bregman(['train', ...TINY, '--out', out], { BREGMAN_FAULT: 'after-checkpoint:2' }).signal).toBe('SIGKILL');
     const dir = onlyRun(out);
     const path = join(dir, 'checkpoint.bin');
     const bytes = readFileSync(path);

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { findBuiltFile } from '@empirical-bregman/node-io';
 import { RuntimeError } from '../runtime-error';
 import type { WorkerPool } from '../worker-pool';
 import type { DataParallelState, DataParallelStepTimings, ReplicaStepResult } from './replica';
@@ -29,14 +28,12 @@ let nextTrainerId = 1;
 
 /** The task module next to the build (`dist/data-parallel-task.js`), or from sources, the package's `dist`. */
 function taskModulePath(): string {
-  for (const candidate of [
+  const path = findBuiltFile(import.meta.url, [
     './data-parallel-task.js',
     '../dist/data-parallel-task.js',
     '../../dist/data-parallel-task.js',
-  ]) {
-    const path = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(path)) return path;
-  }
+  ]);
+  if (path !== null) return path;
   throw new RuntimeError(
     'DataParallelTrainer',
     'NOT_FOUND',

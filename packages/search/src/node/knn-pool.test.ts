@@ -14,10 +14,14 @@ import {
 } from '@empirical-bregman/convex-net';
 import { WorkerPool } from '@empirical-bregman/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exactKnn } from './exact-knn';
+import { exactKnn } from '../exact-knn';
+import { SearchError } from '../search-error';
+import type { KnnSearchPool } from '../knn-search-pool';
+import { checkTieOrder, maxAffineTies } from '../testing/max-affine-ties';
+import { knnPool } from './knn-pool';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const packages = resolve(here, '../..');
+const packages = resolve(here, '../../..');
 
 /**
  * Workers import a JS module; from sources there is none, so bundle the task with esbuild (tsup's own) the way the
@@ -26,7 +30,7 @@ const packages = resolve(here, '../..');
 async function buildTaskModule(): Promise<string> {
   const require = createRequire(createRequire(import.meta.url).resolve('tsup'));
   const esbuild = require('esbuild') as { build(options: Record<string, unknown>): Promise<unknown> };
-  const outDir = resolve(here, '../node_modules/.cache/eval-test');
+  const outDir = resolve(here, '../../node_modules/.cache/search-test');
   mkdirSync(outDir, { recursive: true });
   const outfile = resolve(outDir, 'exact-knn-task.mjs');
   await esbuild.build({
@@ -38,7 +42,7 @@ async function buildTaskModule(): Promise<string> {
     target: 'node20',
     external: ['@tensorflow/tfjs-core'],
     alias: Object.fromEntries(
-      ['bregman-core', 'convex-net', 'common'].map((p) => [
+      ['bregman-core', 'convex-net', 'common', 'zero-copy'].map((p) => [
         `@empirical-bregman/${p}`,
         resolve(packages, p, 'src/index.ts'),
       ]),
@@ -49,14 +53,16 @@ async function buildTaskModule(): Promise<string> {
 }
 
 describe('exactKnn on a worker pool', () => {
-  let pool: WorkerPool;
+  let workers: WorkerPool;
   let taskModule: string;
+  let pool: KnnSearchPool;
   beforeAll(async () => {
     taskModule = await buildTaskModule();
-    pool = await WorkerPool.create({ size: 2 });
+    workers = await WorkerPool.create({ size: 2 });
+    pool = knnPool(workers, { taskModule });
   });
   afterAll(async () => {
-    await pool.close();
+    await workers.close();
   });
 
   it('gives the same neighbours as the single-process search (ICNN divergence, both slots, self excluded)', async () => {
@@ -67,15 +73,14 @@ describe('exactKnn on a worker pool', () => {
     const q = tf.slice(x, [0, 0], [57, d]);
     const divergence = new BregmanDivergence(new IcnnConvexFunction({ dim: d, hiddenSizes: [8, 8], seed: 2 }));
     const before = tf.memory().numTensors;
-    for (const queryIn of ['left', 'right'] as const) {
+    for (const querySlot of ['left', 'right'] as const) {
       // 300 references in blocks of 47: the last block is ragged (18 rows).
-      const options = { k: 7, queryIn, excludeSelf: true, queryBlockSize: 16, referenceBlockSize: 47 };
+      const options = { k: 7, querySlot, excludeSelf: true, queryBlockSize: 16, referenceBlockSize: 47 };
       const local = await exactKnn(divergence, q, x, options);
       let shares = 0;
       const pooled = await exactKnn(divergence, q, x, {
         ...options,
         pool,
-        taskModule,
         onBlock: () => {
           shares++;
         },
@@ -100,7 +105,7 @@ describe('exactKnn on a worker pool', () => {
     const options = { k: 4, queryBlockSize: 4, referenceBlockSize: 50 };
     const local = await exactKnn(divergence, q, x, options);
     let shares = 0;
-    const pooled = await exactKnn(divergence, q, x, { ...options, pool, taskModule, onBlock: () => void shares++ });
+    const pooled = await exactKnn(divergence, q, x, { ...options, pool, onBlock: () => void shares++ });
     expect(shares).toBe(3);
     expect(Array.from(pooled.indices)).toEqual(Array.from(local.indices));
     for (let t = 0; t < local.distances.length; t++) expect(pooled.distances[t]).toBeCloseTo(local.distances[t], 5);
@@ -136,7 +141,7 @@ describe('exactKnn on a worker pool', () => {
     const divergence = new BregmanDivergence(new DoubledSquaredNorm(3));
     const options = { k: 5, excludeSelf: true, queryBlockSize: 32, referenceBlockSize: 40 };
     const local = await exactKnn(divergence, x, x, options);
-    const pooled = await exactKnn(divergence, x, x, { ...options, pool, taskModule });
+    const pooled = await exactKnn(divergence, x, x, { ...options, pool });
     expect(Array.from(pooled.indices)).toEqual(Array.from(local.indices));
     // D = ‖x − y‖² for this φ: check one neighbour against the closed form.
     const [xs] = [await x.array()];
@@ -146,20 +151,53 @@ describe('exactKnn on a worker pool', () => {
     x.dispose();
   });
 
+  it('breaks exact-zero ties by reference index like the in-process search (max-affine φ, both slots)', async () => {
+    const n = 150;
+    const { points, divergence, piece } = maxAffineTies({ n, dim: 6, pieces: 3, seed: 'pool-ties' });
+    for (const querySlot of ['left', 'right'] as const) {
+      const options = { k: n - 1, querySlot, excludeSelf: true, queryBlockSize: 32, referenceBlockSize: 40 };
+      const local = await exactKnn(divergence, points, points, options);
+      const pooled = await exactKnn(divergence, points, points, { ...options, pool });
+      expect(Array.from(pooled.indices)).toEqual(Array.from(local.indices));
+      const violations: string[] = [];
+      for (let q = 0; q < n; q++) {
+        const rows = [q * (n - 1), (q + 1) * (n - 1)] as const;
+        const problem = checkTieOrder(q, piece, pooled.indices.subarray(...rows), pooled.distances.subarray(...rows));
+        if (problem) violations.push(problem);
+      }
+      expect(violations.slice(0, 3)).toEqual([]);
+    }
+    tf.dispose(points);
+    divergence.dispose();
+  });
+
   it('fails a search on non-finite input with a clear error, and leaves no tensor behind on the workers', async () => {
-    const counts = () => Promise.all([0, 1].map((w) => pool.runOn<number>(w, taskModule, 'workerTensorCount', {})));
+    const counts = () => Promise.all([0, 1].map((w) => workers.runOn<number>(w, taskModule, 'workerTensorCount', {})));
     const d = 4;
     const divergence = new BregmanDivergence(new IcnnConvexFunction({ dim: d, hiddenSizes: [8], seed: 3 }));
     const values = new SeededRandom('pool-nan').normalArray(300 * d);
     const good = tf.tensor2d(values, [300, d]);
     values[250 * d] = Number.NaN;
     const bad = tf.tensor2d(values, [300, d]);
-    const options = { k: 3, pool, taskModule, queryBlockSize: 64, referenceBlockSize: 64 };
+    const options = { k: 3, pool, queryBlockSize: 64, referenceBlockSize: 64 };
     await exactKnn(divergence, good, good, options);
     const before = await counts();
     for (let i = 0; i < 2; i++) await expect(exactKnn(divergence, bad, bad, options)).rejects.toThrow(/finite|NaN/);
     expect(await counts()).toEqual(before);
     tf.dispose([good, bad]);
     divergence.dispose();
+  });
+});
+
+describe('knnPool', () => {
+  it('rejects what is not a worker pool, and a bare WorkerPool is not a KnnSearchPool for exactKnn', async () => {
+    expect(() => knnPool({} as WorkerPool)).toThrowError(SearchError);
+    expect(() => knnPool({ size: 0, run: async () => undefined } as unknown as WorkerPool)).toThrowError(/size ≥ 1/);
+    const bare = { size: 2, run: async () => undefined };
+    const x = tf.tensor2d([[0], [1], [2]]);
+    await expect(
+      exactKnn(new CosineDivergence(), x, x, { k: 1, pool: bare as unknown as KnnSearchPool }),
+    ).rejects.toThrowError(/expected pool to be a KnnSearchPool \(e\.g\. knnPool\(workerPool\)/);
+    x.dispose();
   });
 });

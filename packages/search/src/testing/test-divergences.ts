@@ -58,7 +58,7 @@ export function naiveKnn(
   d: number,
   k: number,
   value: (x: Float32Array, y: Float32Array) => number,
-  queryIn: 'left' | 'right',
+  querySlot: 'left' | 'right',
   excludeSelf = false,
 ): { indices: Int32Array; distances: Float64Array } {
   const nq = q.length / d;
@@ -71,7 +71,7 @@ export function naiveKnn(
     for (let j = 0; j < nr; j++) {
       if (excludeSelf && i === j) continue;
       const rj = r.subarray(j * d, (j + 1) * d);
-      row.push([queryIn === 'left' ? value(qi, rj) : value(rj, qi), j]);
+      row.push([querySlot === 'left' ? value(qi, rj) : value(rj, qi), j]);
     }
     row.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
     for (let t = 0; t < k; t++) {

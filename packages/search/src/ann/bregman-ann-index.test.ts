@@ -6,10 +6,11 @@ import { BregmanDivergence } from '@empirical-bregman/bregman-core';
 import { SeededRandom } from '@empirical-bregman/common';
 import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exactKnn } from '../exact-knn';
+import { SearchError } from '../search-error';
+import { maxAffineTies } from '../testing/max-affine-ties';
 import { annRecall, neighbourRecall } from './ann-recall';
 import { BregmanAnnIndex } from './bregman-ann-index';
-import { EvaluationError } from './evaluation-error';
-import { exactKnn } from './exact-knn';
 
 /** n items around `clusters` Gaussian centres in d dimensions. */
 function clustered(rng: SeededRandom, n: number, d: number, clusters: number, spread = 0.5): Float32Array {
@@ -44,15 +45,15 @@ describe('BregmanAnnIndex (usearch HNSW through the MIPS → NN reduction)', () 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const queryIn of ['left', 'right'] as const) {
-    it(`random ICNN divergence, 20,000 clustered items, query ${queryIn}: some width reaches recall@10 ≥ 0.95`, async () => {
+  for (const querySlot of ['left', 'right'] as const) {
+    it(`random ICNN divergence, 20,000 clustered items, query ${querySlot}: some width reaches recall@10 ≥ 0.95`, async () => {
       const before = tf.memory().numTensors;
-      const exact = await exactKnn(divergence, queries, items, { k: 10, queryIn });
-      const index = await BregmanAnnIndex.build(divergence, items, { queryIn, threads: 1 });
+      const exact = await exactKnn(divergence, queries, items, { k: 10, querySlot });
+      const index = await BregmanAnnIndex.build(divergence, items, { querySlot, threads: 1 });
       expect(index.size).toBe(n);
       const sweep = await annRecall(index, queries, exact, { k: 10, widths: [16, 64, 256], threads: 1 });
       console.log(
-        `ANN (${queryIn}) recall@10 / QPS by width: ${sweep.map((p) => `${p.width}: ${p.recallAtK.toFixed(3)} / ${p.queriesPerSecond.toFixed(0)}`).join(', ')} (informational)`,
+        `ANN (${querySlot}) recall@10 / QPS by width: ${sweep.map((p) => `${p.width}: ${p.recallAtK.toFixed(3)} / ${p.queriesPerSecond.toFixed(0)}`).join(', ')} (informational)`,
       );
       expect(Math.max(...sweep.map((p) => p.recallAtK))).toBeGreaterThanOrEqual(0.95);
       // Wider beams never find fewer true neighbours here by much: recall grows with width.
@@ -78,7 +79,7 @@ describe('BregmanAnnIndex (usearch HNSW through the MIPS → NN reduction)', () 
           items,
           pairs.map(([, j]) => j!),
         );
-        return queryIn === 'left' ? divergence.paired(q, y) : divergence.paired(y, q);
+        return querySlot === 'left' ? divergence.paired(q, y) : divergence.paired(y, q);
       });
       const expected = await direct.data();
       direct.dispose();
@@ -92,7 +93,7 @@ describe('BregmanAnnIndex (usearch HNSW through the MIPS → NN reduction)', () 
 
   it('save and load give the same answers', async () => {
     const subset = tf.slice(items, [0, 0], [2000, d]);
-    const index = await BregmanAnnIndex.build(divergence, subset, { queryIn: 'right', connectivity: 8 });
+    const index = await BregmanAnnIndex.build(divergence, subset, { querySlot: 'right', connectivity: 8 });
     subset.dispose();
     const path = join(dir, 'items.usearch');
     index.save(path);
@@ -104,22 +105,47 @@ describe('BregmanAnnIndex (usearch HNSW through the MIPS → NN reduction)', () 
     expect(Array.from(b.indices)).toEqual(Array.from(a.indices));
     expect(Array.from(c.indices)).toEqual(Array.from(a.indices));
     expect(neighbourRecall(b, a, 5)).toBe(1);
-    expect(loaded.queryIn).toBe('right');
+    expect(loaded.querySlot).toBe('right');
     (loaded.divergence as BregmanDivergence).dispose();
     expect(() => BregmanAnnIndex.load(join(dir, 'missing.usearch'))).toThrow(/expected the file/);
   });
 
   it('rejects non-Bregman divergences and bad k', async () => {
     const small = tf.tensor2d([[0, 1]]);
-    await expect(BregmanAnnIndex.build({ dim: 2 } as unknown as BregmanDivergence, small)).rejects.toThrow(
-      EvaluationError,
-    );
+    await expect(BregmanAnnIndex.build({ dim: 2 } as unknown as BregmanDivergence, small)).rejects.toThrow(SearchError);
     small.dispose();
     const subset = tf.slice(items, [0, 0], [20, d]);
     const index = await BregmanAnnIndex.build(divergence, subset, {});
     subset.dispose();
     await expect(index.search(queries, 21)).rejects.toThrow(/k/);
     await expect(index.search(tf.zeros([1, 3]) as tf.Tensor2D, 1)).rejects.toThrow(/width 16/);
+  });
+});
+
+describe('BregmanAnnIndex with exact-zero ties', () => {
+  it('re-scores with the zero tolerance of exactKnn: exact zeros first, in index order (max-affine φ, both slots)', async () => {
+    const n = 200;
+    const k = 30;
+    const { points, divergence, piece } = maxAffineTies({ n, dim: 6, pieces: 3, seed: 'ann-ties' });
+    for (const querySlot of ['left', 'right'] as const) {
+      // The deprecated alias still works, and the index reports its slot under the new name.
+      const index = await BregmanAnnIndex.build(divergence, points, { queryIn: querySlot, threads: 1 });
+      expect(index.querySlot).toBe(querySlot);
+      expect(index.queryIn).toBe(querySlot);
+      // Which k of a piece's many equidistant items the graph returns is its own business (approximate search);
+      // their order and values are the re-scoring's: every item of the query's piece at exactly 0, first, by index.
+      const found = await index.search(points, k, { width: 64, threads: 1 });
+      const violations: string[] = [];
+      for (let q = 0; q < n; q++) {
+        const row = Array.from({ length: k }, (_, r) => [found.indices[q * k + r]!, found.distances[q * k + r]!]);
+        const zeros = row.filter(([j]) => piece[j!] === piece[q]);
+        const ordered = zeros.every(([j, v], r) => v === 0 && row[r]![0] === j && (r === 0 || zeros[r - 1]![0]! < j!));
+        if (!ordered || row.slice(zeros.length).some(([, v]) => !(v! > 0))) violations.push(`query ${q}: ${row}`);
+      }
+      expect(violations.slice(0, 2)).toEqual([]);
+    }
+    tf.dispose(points);
+    divergence.dispose();
   });
 });
 

@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { checkInteger } from '../check-integer';
+import type { Neighbours } from '../neighbours';
+import { SearchError } from '../search-error';
 import type { BregmanAnnIndex } from './bregman-ann-index';
-import { checkInteger } from './check-labels';
-import { EvaluationError } from './evaluation-error';
-import type { Neighbours } from './neighbours';
 
 /** One point of a recall / speed sweep. */
 export interface AnnRecallPoint {
@@ -21,7 +21,7 @@ export interface AnnRecallPoint {
 export function neighbourRecall(approximate: Neighbours, exact: Neighbours, k: number): number {
   const component = 'neighbourRecall';
   if (approximate.numQueries !== exact.numQueries) {
-    throw new EvaluationError(
+    throw new SearchError(
       component,
       'INVALID_SHAPE',
       `expected the same queries in both lists, got ${approximate.numQueries} and ${exact.numQueries}`,
@@ -42,7 +42,7 @@ export function neighbourRecall(approximate: Neighbours, exact: Neighbours, k: n
  *
  * @param index the index to query.
  * @param queries [nq, d], not disposed.
- * @param exact the exact neighbours of the same queries (e.g. `exactKnn` with the index's slot), k ≥ `k`.
+ * @param exact the exact neighbours of the same queries (e.g. `exactKnn` with the index's `querySlot`), k ≥ `k`.
  */
 export async function annRecall(
   index: BregmanAnnIndex,

@@ -1,21 +1,32 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  BregmanDivergence,
   BregmanMipsReduction,
+  type Divergence,
+  type DivergenceJSON,
+  type QuerySlot,
+  bregmanGeneratorOf,
   divergenceFromJSON,
   mipsToNearestNeighbour,
   nearestNeighbourQueries,
 } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
+import { writeFileAtomic } from '@empirical-bregman/node-io';
 import usearch from 'usearch';
-import { checkInteger } from './check-labels';
-import { EvaluationError } from './evaluation-error';
-import { type QuerySlot, checkEmbeddings } from './exact-knn';
-import type { Neighbours } from './neighbours';
+import { checkEmbeddings } from '../check-embeddings';
+import { checkInteger } from '../check-integer';
+import type { Neighbours } from '../neighbours';
+import { resolveQuerySlot } from '../resolve-query-slot';
+import { SearchError } from '../search-error';
+import { snapToZero, toleranceNorm, zeroToleranceScale } from '../zero-tolerance';
+
+/** φ of a Bregman divergence, as the MIPS reduction takes it. */
+type Generator = BregmanMipsReduction['generator'];
 
 export interface BregmanAnnIndexOptions {
-  /** The query's slot in D (default `'left'`: items ranked by D(query, item)). */
+  /** The query's slot in D (default `'left'`: items ranked by D(query, item); `'right'`: by D(item, query)). */
+  readonly querySlot?: QuerySlot;
+  /** @deprecated Use `querySlot` (same values); kept as an alias. Both given must agree. */
   readonly queryIn?: QuerySlot;
   /** HNSW graph degree M (default 16). */
   readonly connectivity?: number;
@@ -44,12 +55,13 @@ export interface AnnSearchOptions {
 interface IndexSidecar {
   readonly format: 'empirical-bregman/bregman-ann-index';
   readonly version: 1;
+  /** The query slot. The file's field keeps its first name, so files stay readable by every version. */
   readonly queryIn: QuerySlot;
   readonly dim: number;
   readonly size: number;
   readonly maxNorm: number;
   readonly connectivity: number;
-  readonly divergence: ReturnType<BregmanDivergence['toJSON']>;
+  readonly divergence: DivergenceJSON;
 }
 
 /**
@@ -65,7 +77,7 @@ interface IndexSidecar {
  * so the reported distances are D itself (up to float32 round-off) and comparable with `exactKnn`.
  *
  * ```ts
- * const index = await BregmanAnnIndex.build(divergence, items, { queryIn: 'left' });
+ * const index = await BregmanAnnIndex.build(divergence, items, { querySlot: 'left' });
  * const nn = await index.search(queries, 10, { width: 128 });
  * index.save('/tmp/items.usearch');  // + .json and .items beside it
  * const again = BregmanAnnIndex.load('/tmp/items.usearch');
@@ -74,8 +86,11 @@ interface IndexSidecar {
 export class BregmanAnnIndex {
   private constructor(
     /** The divergence (not owned: never disposed by the index). */
-    readonly divergence: BregmanDivergence,
-    readonly queryIn: QuerySlot,
+    readonly divergence: Divergence,
+    /** Its generator φ (`bregmanGeneratorOf(divergence)`), which builds the reduction. */
+    private readonly generator: Generator,
+    /** The query's slot in D this index was built for. */
+    readonly querySlot: QuerySlot,
     private readonly index: InstanceType<typeof usearch.Index>,
     /** M of the MIPS → NN transform. */
     readonly maxNorm: number,
@@ -91,6 +106,11 @@ export class BregmanAnnIndex {
     private database: { vectors: Float32Array; stride: number } | null = null,
   ) {}
 
+  /** @deprecated Use `querySlot`. */
+  get queryIn(): QuerySlot {
+    return this.querySlot;
+  }
+
   /** Number of indexed items. */
   get size(): number {
     return this.index.size();
@@ -99,45 +119,35 @@ export class BregmanAnnIndex {
   /**
    * Indexes the items (keys are their row numbers).
    *
-   * @param divergence a `BregmanDivergence` (its generator φ builds the reduction).
+   * @param divergence a Bregman divergence D_φ (`bregmanGeneratorOf(divergence)` is φ, which builds the reduction).
    * @param items [n, d], not disposed.
    */
   static async build(
-    divergence: BregmanDivergence,
+    divergence: Divergence,
     items: tf.Tensor2D,
     options: BregmanAnnIndexOptions = {},
   ): Promise<BregmanAnnIndex> {
     const component = 'BregmanAnnIndex.build';
-    if (!(divergence instanceof BregmanDivergence)) {
-      throw new EvaluationError(
+    const generator = divergence ? bregmanGeneratorOf(divergence) : null;
+    if (generator === null) {
+      throw new SearchError(
         component,
         'INVALID_ARGUMENT',
-        `expected a BregmanDivergence (the MIPS reduction needs its generator), got ${describeValue(divergence)}`,
+        `expected a Bregman divergence (the MIPS reduction needs its generator φ), got ${describeValue(divergence)}`,
       );
     }
     checkEmbeddings(component, 'items', items);
     const [n, d] = items.shape;
-    if (d !== divergence.dim) {
-      throw new EvaluationError(
-        component,
-        'INVALID_SHAPE',
-        `expected items of width ${divergence.dim}, got width ${d}`,
-      );
+    if (d !== generator.dim) {
+      throw new SearchError(component, 'INVALID_SHAPE', `expected items of width ${generator.dim}, got width ${d}`);
     }
-    const queryIn = options.queryIn ?? 'left';
-    if (queryIn !== 'left' && queryIn !== 'right') {
-      throw new EvaluationError(
-        component,
-        'INVALID_ARGUMENT',
-        `expected queryIn 'left' or 'right', got ${describeValue(queryIn)}`,
-      );
-    }
+    const querySlot = resolveQuerySlot(component, options);
     const connectivity = checkInteger(component, 'connectivity', options.connectivity ?? 16, 2);
     const expansionAdd = checkInteger(component, 'expansionAdd', options.expansionAdd ?? 128, 1);
     const blockSize = checkInteger(component, 'blockSize', options.blockSize ?? 8192, 1);
     const threads = checkInteger(component, 'threads', options.threads ?? 0, 0);
 
-    const reduction = new BregmanMipsReduction(divergence.generator, { querySlot: queryIn });
+    const reduction = new BregmanMipsReduction(generator, { querySlot });
     const parts: tf.Tensor2D[] = [];
     let vectors: Float32Array;
     let maxNorm: number;
@@ -171,10 +181,20 @@ export class BregmanAnnIndex {
     for (let i = 0; i < n; i++) keys[i] = BigInt(i);
     index.add(keys, vectors, threads);
     const data = (await items.data()) as Float32Array;
-    return new BregmanAnnIndex(divergence, queryIn, index, maxNorm, connectivity, Float32Array.from(data), threads, {
-      vectors,
-      stride: d + 2,
-    });
+    return new BregmanAnnIndex(
+      divergence,
+      generator,
+      querySlot,
+      index,
+      maxNorm,
+      connectivity,
+      Float32Array.from(data),
+      threads,
+      {
+        vectors,
+        stride: d + 2,
+      },
+    );
   }
 
   /**
@@ -187,11 +207,11 @@ export class BregmanAnnIndex {
     const component = 'BregmanAnnIndex.search';
     checkEmbeddings(component, 'queries', queries);
     const [nq, d] = queries.shape;
-    if (d !== this.divergence.dim) {
-      throw new EvaluationError(
+    if (d !== this.generator.dim) {
+      throw new SearchError(
         component,
         'INVALID_SHAPE',
-        `expected queries of width ${this.divergence.dim}, got width ${d}`,
+        `expected queries of width ${this.generator.dim}, got width ${d}`,
       );
     }
     checkInteger(component, 'k', k, 1, this.size);
@@ -202,7 +222,7 @@ export class BregmanAnnIndex {
       this.reservedThreads === 0 ? requested : Math.min(requested || this.reservedThreads, this.reservedThreads);
     const count = Math.max(width, k);
 
-    const reduction = new BregmanMipsReduction(this.divergence.generator, { querySlot: this.queryIn });
+    const reduction = new BregmanMipsReduction(this.generator, { querySlot: this.querySlot });
     const { vectors, offsets } = reduction.queryVectors(queries);
     let qv: Float32Array;
     let queryOffsets: Float32Array;
@@ -249,9 +269,9 @@ export class BregmanAnnIndex {
   /** The database vectors, computed from the items in blocks once after `load`. */
   private async databaseVectors(): Promise<{ vectors: Float32Array; stride: number }> {
     if (this.database) return this.database;
-    const d = this.divergence.dim;
+    const d = this.generator.dim;
     const n = this.items.length / d;
-    const reduction = new BregmanMipsReduction(this.divergence.generator, { querySlot: this.queryIn });
+    const reduction = new BregmanMipsReduction(this.generator, { querySlot: this.querySlot });
     const vectors = new Float32Array(n * (d + 1));
     const block = 8192;
     for (let start = 0; start < n; start += block) {
@@ -270,9 +290,11 @@ export class BregmanAnnIndex {
   }
 
   /**
-   * D of each (query, candidate) pair through the reduction, D = max(offset(q) − ⟨u(q), v(y)⟩, 0): the same values
+   * D of each (query, candidate) pair through the reduction, D = offset(q) − ⟨u(q), v(y)⟩: the same values
    * `exactKnn` computes (its blocks are the same product), in O(k·d) per query instead of φ and ∇φ of every
-   * candidate. `qv` holds the transformed queries [u(q); 0] (stride d + 2); +∞ for a missing candidate.
+   * candidate, and with the same zero tolerance: D ≤ τ = 2(d + 2)·2⁻²⁴·‖q̃‖‖r̃‖ (q̃ = [−u(q); offset(q)],
+   * r̃ = [v(y); 1]) is exactly 0, so exact ties sort by index (see `zero-tolerance`). `qv` holds the transformed
+   * queries [u(q); 0] (stride d + 2); +∞ for a missing candidate.
    */
   private rescore(
     qv: Float32Array,
@@ -281,9 +303,10 @@ export class BregmanAnnIndex {
     k: number,
     database: { vectors: Float32Array; stride: number },
   ): Float32Array {
-    const width = this.divergence.dim + 1;
+    const width = this.generator.dim + 1;
     const qStride = width + 1;
     const { vectors, stride } = database;
+    const scale = zeroToleranceScale(width + 1);
     const out = new Float32Array(indices.length);
     for (let t = 0; t < indices.length; t++) {
       const j = indices[t]!;
@@ -293,10 +316,23 @@ export class BregmanAnnIndex {
       }
       const q = Math.floor(t / k);
       let score = 0;
+      let queryNormSquared = offsets[q]! * offsets[q]!;
+      let referenceNormSquared = 1;
       const qBase = q * qStride;
       const vBase = j * stride;
-      for (let c = 0; c < width; c++) score += qv[qBase + c]! * vectors[vBase + c]!;
-      out[t] = BregmanMipsReduction.divergenceFromScore(score, offsets[q]!);
+      for (let c = 0; c < width; c++) {
+        const u = qv[qBase + c]!;
+        const v = vectors[vBase + c]!;
+        score += u * v;
+        queryNormSquared += u * u;
+        referenceNormSquared += v * v;
+      }
+      out[t] = snapToZero(
+        offsets[q]! - score,
+        scale,
+        toleranceNorm(queryNormSquared),
+        toleranceNorm(referenceNormSquared),
+      );
     }
     return out;
   }
@@ -307,7 +343,7 @@ export class BregmanAnnIndex {
    */
   save(path: string): void {
     if (typeof path !== 'string' || path.length === 0) {
-      throw new EvaluationError(
+      throw new SearchError(
         'BregmanAnnIndex.save',
         'INVALID_ARGUMENT',
         `expected a file path, got ${describeValue(path)}`,
@@ -316,55 +352,56 @@ export class BregmanAnnIndex {
     try {
       this.index.save(path);
     } catch (error) {
-      throw new EvaluationError('BregmanAnnIndex.save', 'IO', `expected to write ${path}, got ${String(error)}`, {
+      throw new SearchError('BregmanAnnIndex.save', 'IO', `expected to write ${path}, got ${String(error)}`, {
         cause: error,
       });
     }
     const sidecar: IndexSidecar = {
       format: 'empirical-bregman/bregman-ann-index',
       version: 1,
-      queryIn: this.queryIn,
-      dim: this.divergence.dim,
+      queryIn: this.querySlot,
+      dim: this.generator.dim,
       size: this.size,
       maxNorm: this.maxNorm,
       connectivity: this.connectivity,
       divergence: this.divergence.toJSON(),
     };
     const items = new Uint8Array(this.items.buffer, this.items.byteOffset, this.items.byteLength);
-    writeAtomically(`${path}.items`, items);
-    writeAtomically(`${path}.json`, JSON.stringify(sidecar));
+    writeSidecar(`${path}.items`, items);
+    writeSidecar(`${path}.json`, JSON.stringify(sidecar));
   }
 
   /**
    * Reads an index written by {@link save}. The divergence is rebuilt from the saved JSON unless one is given
    * (it must be the one the index was built with).
    */
-  static load(path: string, options: { divergence?: BregmanDivergence } = {}): BregmanAnnIndex {
+  static load(path: string, options: { divergence?: Divergence } = {}): BregmanAnnIndex {
     const component = 'BregmanAnnIndex.load';
     for (const file of [path, `${path}.json`, `${path}.items`]) {
-      if (!existsSync(file)) throw new EvaluationError(component, 'NOT_FOUND', `expected the file ${file}, got none`);
+      if (!existsSync(file)) throw new SearchError(component, 'NOT_FOUND', `expected the file ${file}, got none`);
     }
     let sidecar: IndexSidecar;
     try {
       sidecar = JSON.parse(readFileSync(`${path}.json`, 'utf8'));
     } catch (error) {
-      throw new EvaluationError(component, 'BAD_FORMAT', `expected JSON in ${path}.json, got ${String(error)}`, {
+      throw new SearchError(component, 'BAD_FORMAT', `expected JSON in ${path}.json, got ${String(error)}`, {
         cause: error,
       });
     }
     if (sidecar?.format !== 'empirical-bregman/bregman-ann-index' || sidecar.version !== 1) {
-      throw new EvaluationError(
+      throw new SearchError(
         component,
         'BAD_FORMAT',
         `expected a bregman-ann-index version 1 sidecar, got ${describeValue(sidecar?.format)}`,
       );
     }
     const divergence = options.divergence ?? divergenceFromJSON(sidecar.divergence);
-    if (!(divergence instanceof BregmanDivergence) || divergence.dim !== sidecar.dim) {
-      throw new EvaluationError(
+    const generator = bregmanGeneratorOf(divergence);
+    if (generator === null || generator.dim !== sidecar.dim) {
+      throw new SearchError(
         component,
         'INVALID_ARGUMENT',
-        `expected a BregmanDivergence of dim ${sidecar.dim}, got ${describeValue(divergence)}`,
+        `expected a Bregman divergence of dim ${sidecar.dim}, got ${describeValue(divergence)}`,
       );
     }
     const index = new usearch.Index({
@@ -379,7 +416,7 @@ export class BregmanAnnIndex {
     try {
       index.load(path);
     } catch (error) {
-      throw new EvaluationError(component, 'IO', `expected a usearch index in ${path}, got ${String(error)}`, {
+      throw new SearchError(component, 'IO', `expected a usearch index in ${path}, got ${String(error)}`, {
         cause: error,
       });
     }
@@ -387,24 +424,31 @@ export class BregmanAnnIndex {
     const items = new Float32Array(bytes.byteLength / 4);
     new Uint8Array(items.buffer).set(bytes);
     if (index.size() !== sidecar.size || items.length !== sidecar.size * sidecar.dim) {
-      throw new EvaluationError(
+      throw new SearchError(
         component,
         'BAD_FORMAT',
         `expected ${sidecar.size} items in ${path}, got ${index.size()} (index) and ${items.length / sidecar.dim} (${path}.items)`,
       );
     }
-    return new BregmanAnnIndex(divergence, sidecar.queryIn, index, sidecar.maxNorm, sidecar.connectivity, items, 0);
+    return new BregmanAnnIndex(
+      divergence,
+      generator,
+      sidecar.queryIn,
+      index,
+      sidecar.maxNorm,
+      sidecar.connectivity,
+      items,
+      0,
+    );
   }
 }
 
-/** Writes to a temporary file, then renames it over `path` (no half-written file on a crash). */
-function writeAtomically(path: string, data: string | Uint8Array): void {
-  const temp = `${path}.${process.pid}.tmp`;
+/** node-io's atomic write (flushed temporary file, renamed), its failure reported as this package's `IO` error. */
+function writeSidecar(path: string, data: string | Uint8Array): void {
   try {
-    writeFileSync(temp, data);
-    renameSync(temp, path);
+    writeFileAtomic(path, data);
   } catch (error) {
-    throw new EvaluationError('BregmanAnnIndex.save', 'IO', `expected to write ${path}, got ${String(error)}`, {
+    throw new SearchError('BregmanAnnIndex.save', 'IO', `expected to write ${path}, got ${String(error)}`, {
       cause: error,
     });
   }

@@ -3,9 +3,10 @@ import { BregmanDivergence, SquaredEuclideanDivergence } from '@empirical-bregma
 import { SeededRandom } from '@empirical-bregman/common';
 import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
 import { describe, expect, it } from 'vitest';
-import { EvaluationError } from './evaluation-error';
 import { exactKnn } from './exact-knn';
-import { ShiftedSquaredDistance, integerMatrix, naiveKnn } from './test-divergences';
+import type { KnnSearchPool, KnnSearchRequest } from './knn-search-pool';
+import { SearchError } from './search-error';
+import { ShiftedSquaredDistance, integerMatrix, naiveKnn } from './testing/test-divergences';
 
 const squared = (x: Float32Array, y: Float32Array) => {
   let s = 0;
@@ -21,26 +22,26 @@ describe('exactKnn equals a naive full-matrix kNN', () => {
   const q = integerMatrix(rng, nq, d);
   const r = integerMatrix(rng, nr, d);
 
-  for (const queryIn of ['left', 'right'] as const) {
+  for (const querySlot of ['left', 'right'] as const) {
     for (const [qb, rb] of [
       [1, 1],
       [7, 10],
       [16, 83],
       [64, 4096],
     ]) {
-      it(`asymmetric D, query in the ${queryIn} slot, blocks ${qb} × ${rb} (integer data: exact ties by index)`, async () => {
+      it(`asymmetric D, query in the ${querySlot} slot, blocks ${qb} × ${rb} (integer data: exact ties by index)`, async () => {
         const before = tf.memory().numTensors;
         const Q = tf.tensor2d(q, [nq, d]);
         const R = tf.tensor2d(r, [nr, d]);
         const nn = await exactKnn(new ShiftedSquaredDistance(), Q, R, {
           k: 9,
-          queryIn,
+          querySlot,
           queryBlockSize: qb,
           referenceBlockSize: rb,
         });
         tf.dispose([Q, R]);
         expect(tf.memory().numTensors).toBe(before);
-        const ref = naiveKnn(q, r, d, 9, ShiftedSquaredDistance.value, queryIn);
+        const ref = naiveKnn(q, r, d, 9, ShiftedSquaredDistance.value, querySlot);
         expect(Array.from(nn.indices)).toEqual(Array.from(ref.indices));
         expect(Array.from(nn.distances)).toEqual(Array.from(ref.distances));
       });
@@ -54,7 +55,7 @@ describe('exactKnn equals a naive full-matrix kNN', () => {
       const R = tf.tensor2d(r, [nr, d]);
       const nn = await exactKnn(new ShiftedSquaredDistance(), Q, R, {
         k,
-        queryIn: 'right',
+        querySlot: 'right',
         queryBlockSize: 7,
         referenceBlockSize: 10,
       });
@@ -68,8 +69,8 @@ describe('exactKnn equals a naive full-matrix kNN', () => {
   it('the two slots give different neighbours for an asymmetric D', async () => {
     const Q = tf.tensor2d(q, [nq, d]);
     const R = tf.tensor2d(r, [nr, d]);
-    const left = await exactKnn(new ShiftedSquaredDistance(), Q, R, { k: 5, queryIn: 'left' });
-    const right = await exactKnn(new ShiftedSquaredDistance(), Q, R, { k: 5, queryIn: 'right' });
+    const left = await exactKnn(new ShiftedSquaredDistance(), Q, R, { k: 5, querySlot: 'left' });
+    const right = await exactKnn(new ShiftedSquaredDistance(), Q, R, { k: 5, querySlot: 'right' });
     tf.dispose([Q, R]);
     expect(Array.from(left.indices)).not.toEqual(Array.from(right.indices));
   });
@@ -118,12 +119,12 @@ describe('exactKnn errors', () => {
     const q = Q();
     const r = R();
     await expect(exactKnn(div, q, r, { k: 3 })).rejects.toThrow(/k/);
-    await expect(exactKnn(div, r, r, { k: 2, excludeSelf: true })).rejects.toThrow(EvaluationError);
+    await expect(exactKnn(div, r, r, { k: 2, excludeSelf: true })).rejects.toThrow(SearchError);
     const wide = tf.zeros([2, 3]) as tf.Tensor2D;
     await expect(exactKnn(div, q, wide, { k: 1 })).rejects.toThrow(/one width/);
     const empty = tf.zeros([0, 2]) as tf.Tensor2D;
     await expect(exactKnn(div, empty, r, { k: 1 })).rejects.toThrow(/non-empty/);
-    await expect(exactKnn(div, q, r, { k: 1, queryIn: 'middle' as 'left' })).rejects.toThrow(/queryIn/);
+    await expect(exactKnn(div, q, r, { k: 1, querySlot: 'middle' as 'left' })).rejects.toThrow(/querySlot/);
     tf.dispose([q, r, wide, empty]);
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -142,9 +143,9 @@ describe('exactKnn on a Bregman divergence (one-matMul fast path)', () => {
     const rng = new SeededRandom(21);
     const queries = tf.tensor2d(rng.normalArray(40 * 6), [40, 6]);
     const references = tf.tensor2d(rng.normalArray(300 * 6), [300, 6]);
-    for (const queryIn of ['left', 'right'] as const) {
+    for (const querySlot of ['left', 'right'] as const) {
       const full = tf.tidy(() =>
-        queryIn === 'left'
+        querySlot === 'left'
           ? divergence.pairwise(queries, references)
           : tf.transpose(divergence.pairwise(references, queries)),
       );
@@ -152,7 +153,7 @@ describe('exactKnn on a Bregman divergence (one-matMul fast path)', () => {
       full.dispose();
       const nn = await exactKnn(divergence, queries, references, {
         k: 5,
-        queryIn,
+        querySlot,
         queryBlockSize: 16,
         referenceBlockSize: 64,
       });
@@ -170,5 +171,51 @@ describe('exactKnn on a Bregman divergence (one-matMul fast path)', () => {
     }
     tf.dispose([queries, references]);
     divergence.dispose();
+  });
+});
+
+describe('exactKnn options', () => {
+  it('queryIn is a deprecated alias of querySlot: same result, and the two must agree', async () => {
+    const rng = new SeededRandom('alias');
+    const Q = tf.tensor2d(integerMatrix(rng, 9, 3), [9, 3]);
+    const R = tf.tensor2d(integerMatrix(rng, 30, 3), [30, 3]);
+    const div = new ShiftedSquaredDistance();
+    const slot = await exactKnn(div, Q, R, { k: 4, querySlot: 'right' });
+    const alias = await exactKnn(div, Q, R, { k: 4, queryIn: 'right' });
+    expect(Array.from(alias.indices)).toEqual(Array.from(slot.indices));
+    await expect(exactKnn(div, Q, R, { k: 4, querySlot: 'right', queryIn: 'left' })).rejects.toThrow(
+      /expected querySlot and its deprecated alias queryIn to agree/,
+    );
+    tf.dispose([Q, R]);
+  });
+
+  it('hands the validated search to an injected pool and returns its answer', async () => {
+    const requests: KnnSearchRequest[] = [];
+    const answer = { numQueries: 2, k: 1, indices: new Int32Array([1, 0]), distances: new Float32Array([0, 0]) };
+    const pool: KnnSearchPool = {
+      searchKnn: async (request) => {
+        requests.push(request);
+        return answer;
+      },
+    };
+    const X = tf.tensor2d([[0], [1]]);
+    const nn = await exactKnn(new SquaredEuclideanDivergence(), X, X, {
+      k: 1,
+      queryIn: 'right',
+      excludeSelf: true,
+      queryBlockSize: 7,
+      pool,
+    });
+    expect(nn).toBe(answer);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({
+      k: 1,
+      querySlot: 'right',
+      excludeSelf: true,
+      queryBlockSize: 7,
+      referenceBlockSize: 4096,
+    });
+    expect(requests[0]!.queries).toBe(X);
+    X.dispose();
   });
 });

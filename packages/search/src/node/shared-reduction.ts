@@ -1,27 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BregmanMipsReduction } from '@empirical-bregman/bregman-core';
-import { heapView } from './heap-view';
+import { heapView } from '@empirical-bregman/zero-copy';
+import { augmentedQueryRows, augmentedReferenceRows } from '../reduced-bregman-vectors';
+import { rowNorms } from '../zero-tolerance';
 
-/**
- * The Bregman fast path's vectors. With bregman-core's MIPS reduction, D(q, r) = offset_q − ⟨u_q, v_r⟩ (both slots);
- * appending the offset to the query side and a 1 to the reference side gives D(q, r) = ⟨[−u_q; offset_q], [v_r; 1]⟩,
- * so every block of D is one plain matMul of (d + 2)-dimensional vectors. Internal.
- */
-
-/** [−u(q); offset(q)] for each row of `queries`: [rows, d + 2]. */
-export function augmentedQueryRows(mips: BregmanMipsReduction, queries: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => {
-    const { vectors, offsets } = mips.queryVectors(queries);
-    return tf.concat([tf.neg(vectors), tf.reshape(offsets, [-1, 1])], 1) as tf.Tensor2D;
-  });
-}
-
-/** [v(r); 1] for each row of `references`: [rows, d + 2]. */
-export function augmentedReferenceRows(mips: BregmanMipsReduction, references: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(
-    () => tf.concat([mips.databaseVectors(references), tf.ones([references.shape[0], 1])], 1) as tf.Tensor2D,
-  );
-}
+// The pool search's reduced vectors in shared memory: written by the workers (phase 1), read by them (phase 2).
 
 /**
  * Where reference block b lives in the shared, block-transposed layout the pool search uses: the references are cut
@@ -75,6 +58,9 @@ export interface SharedReduction {
   /** Out: [numQueries · (dim + 2)] row-major, and the block-transposed references (`referenceBlock`). */
   readonly reducedQueries: Float32Array;
   readonly reducedReferences: Float32Array;
+  /** Out: ‖q̃‖ of each reduced query and ‖r̃‖ of each reduced reference, for the zero tolerance (`zero-tolerance`). */
+  readonly queryNorms: Float32Array;
+  readonly referenceNorms: Float32Array;
 }
 
 /** Reduces `items` (φ and ∇φ of their rows) into the shared outputs; on a worker, or on the calling thread. */
@@ -97,6 +83,8 @@ export function reduceItems(
       reduced = block ? augmentedReferenceRows(mips, rows) : augmentedQueryRows(mips, rows);
       // Read in place on the wasm heap (at once, before any other allocation), else copied.
       const values = heapView(reduced) ?? (reduced.dataSync() as Float32Array);
+      // The norms from the very values the products use, exactly as the in-process search computes them.
+      rowNorms(values, count, width, block ? shared.referenceNorms : shared.queryNorms, start);
       if (block) writeTransposedBlock(values, shared.reducedReferences, block, width);
       else shared.reducedQueries.set(values, start * width);
     } finally {

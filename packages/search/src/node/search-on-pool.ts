@@ -1,51 +1,16 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type * as tf from '@tensorflow/tfjs-core';
-import { type BregmanDivergence, BregmanMipsReduction, type Divergence } from '@empirical-bregman/bregman-core';
+import { BregmanMipsReduction } from '@empirical-bregman/bregman-core';
+import { heapView } from '@empirical-bregman/zero-copy';
+import type { KnnSearchRequest } from '../knn-search-pool';
+import type { Neighbours } from '../neighbours';
 import type {
   ExactKnnTaskPayload,
   ExactKnnTaskResult,
   ReduceRowsTaskPayload,
   SearchReducedTaskPayload,
-} from './exact-knn-task';
-import { type ReductionItem, type SharedReduction, reduceItems } from './reduced-bregman-vectors';
-import type { QuerySlot } from './exact-knn';
-import { heapView } from './heap-view';
-import { EvaluationError } from './evaluation-error';
-import type { Neighbours } from './neighbours';
-
-/**
- * What `exactKnn` needs of a worker pool; runtime's `WorkerPool` has it. (A structural type, so that this package
- * does not depend on `runtime` at run time.)
- */
-export interface KnnWorkerPool {
-  /** Number of workers. */
-  readonly size: number;
-  /** Runs the exported function `fn` of the ES module `module` on a free worker. */
-  run<T>(module: string, fn: string, payload: unknown, transfer?: ArrayBuffer[]): Promise<T>;
-}
-
-/** The task module next to the build (`dist/exact-knn-task.js`), or from sources, the package's `dist`. */
-function defaultTaskModule(): string {
-  for (const candidate of ['./exact-knn-task.js', '../dist/exact-knn-task.js']) {
-    const path = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  throw new EvaluationError(
-    'exactKnn',
-    'NOT_FOUND',
-    'expected the built task module dist/exact-knn-task.js, got none (run `pnpm build`, or pass taskModule)',
-  );
-}
-
-interface PoolSearchParams {
-  k: number;
-  queryIn: QuerySlot;
-  excludeSelf: boolean;
-  queryBlockSize: number;
-  referenceBlockSize: number;
-  onBlock?: (done: number, total: number) => void;
-}
+} from './knn-task-payloads';
+import { type ReductionItem, type SharedReduction, reduceItems } from './shared-reduction';
+import type { WorkerPoolLike } from './worker-pool-like';
 
 /**
  * The values of a tensor copied into shared memory, which every worker reads without a copy per worker. Straight
@@ -72,7 +37,7 @@ function queryShares(nq: number, workers: number, queryBlockSize: number): Array
 async function collectShares(
   shares: Array<{ start: number; size: number }>,
   nq: number,
-  params: PoolSearchParams,
+  params: KnnSearchRequest,
   run: (share: { start: number; size: number }) => Promise<ExactKnnTaskResult>,
 ): Promise<Neighbours> {
   const indices = new Int32Array(nq * params.k);
@@ -95,14 +60,11 @@ async function collectShares(
  * not copied), and concatenates the results. Internal.
  */
 export async function searchOnPool(
-  pool: KnnWorkerPool,
-  taskModule: string | undefined,
-  divergence: Divergence,
-  queries: tf.Tensor2D,
-  references: tf.Tensor2D,
-  params: PoolSearchParams,
+  pool: WorkerPoolLike,
+  module: string,
+  params: KnnSearchRequest,
 ): Promise<Neighbours> {
-  const module = taskModule ?? defaultTaskModule();
+  const { divergence, queries, references } = params;
   const [nq, d] = queries.shape;
   const nr = references.shape[0];
   const q = (await queries.data()) as Float32Array;
@@ -118,7 +80,7 @@ export async function searchOnPool(
       numReferences: nr,
       dim: d,
       k: params.k,
-      queryIn: params.queryIn,
+      querySlot: params.querySlot,
       queryStart: start,
       selfOffset: params.excludeSelf ? start : null,
       queryBlockSize: params.queryBlockSize,
@@ -139,14 +101,12 @@ export async function searchOnPool(
  * thread instead; phase 2 needs no divergence. Internal.
  */
 export async function searchBregmanOnPool(
-  pool: KnnWorkerPool,
-  taskModule: string | undefined,
-  divergence: BregmanDivergence,
-  queries: tf.Tensor2D,
-  references: tf.Tensor2D,
-  params: PoolSearchParams,
+  pool: WorkerPoolLike,
+  module: string,
+  generator: BregmanMipsReduction['generator'],
+  params: KnnSearchRequest,
 ): Promise<Neighbours> {
-  const module = taskModule ?? defaultTaskModule();
+  const { divergence, queries, references } = params;
   const [nq, d] = queries.shape;
   const nr = references.shape[0];
   const width = d + 2;
@@ -159,8 +119,10 @@ export async function searchBregmanOnPool(
     referenceBlockSize: params.referenceBlockSize,
     reducedQueries: new Float32Array(new SharedArrayBuffer(nq * width * 4)),
     reducedReferences: new Float32Array(new SharedArrayBuffer(nr * width * 4)),
+    queryNorms: new Float32Array(new SharedArrayBuffer(nq * 4)),
+    referenceNorms: new Float32Array(new SharedArrayBuffer(nr * 4)),
   };
-  const { reducedQueries, reducedReferences } = shared;
+  const { reducedQueries, reducedReferences, queryNorms, referenceNorms } = shared;
 
   // Phase 1: reference blocks and query blocks, grouped into tasks by guided scheduling (see `guidedGroups`).
   const items: Array<ReductionItem & { cost: number }> = [];
@@ -181,7 +143,7 @@ export async function searchBregmanOnPool(
       const payload: ReduceRowsTaskPayload = {
         ...shared,
         divergence: json,
-        queryIn: params.queryIn,
+        querySlot: params.querySlot,
         items: group.map(({ side, start, rows }) => ({ side, start, rows })),
       };
       return pool.run<void>(module, 'reduceRowsTask', payload);
@@ -192,7 +154,7 @@ export async function searchBregmanOnPool(
     const unknownType = (e: unknown) => (e as { code?: unknown })?.code === 'NOT_FOUND';
     const other = failures.find((e) => !unknownType(e));
     if (other !== undefined) throw other;
-    reduceItems(new BregmanMipsReduction(divergence.generator, { querySlot: params.queryIn }), shared, items);
+    reduceItems(new BregmanMipsReduction(generator, { querySlot: params.querySlot }), shared, items);
   }
 
   // Phase 2.
@@ -200,6 +162,8 @@ export async function searchBregmanOnPool(
     const payload: SearchReducedTaskPayload = {
       reducedQueries,
       reducedReferences,
+      queryNorms,
+      referenceNorms,
       width,
       queryStart: start,
       numQueries: size,
