@@ -14,8 +14,8 @@ describe('gridResultLine', () => {
   it('summarises retrieval runs by MAP@R per query slot and regression runs by relative MSE and ρ', () => {
     const retrieval = result([
       { protocol: 'closed-set', model: 'raw input', divergence: 'euclidean', metrics: { mapAtR: 0.3 } },
-      { protocol: 'closed-set', model: 'trained', divergence: 'icnn', queryIn: 'left', metrics: { mapAtR: 0.8174 } },
-      { protocol: 'closed-set', model: 'trained', divergence: 'icnn', queryIn: 'right', metrics: { mapAtR: 0.8161 } },
+      { protocol: 'closed-set', model: 'trained', divergence: 'icnn', querySlot: 'left', metrics: { mapAtR: 0.8174 } },
+      { protocol: 'closed-set', model: 'trained', divergence: 'icnn', querySlot: 'right', metrics: { mapAtR: 0.8161 } },
     ]);
     expect(gridResultLine(2, 10, 'mnist-icnn-s1', retrieval)).toBe(
       '[2/10] mnist-icnn-s1: MAP@R 0.817 (left), MAP@R 0.816 (right) in 12 s',

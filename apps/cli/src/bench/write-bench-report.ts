@@ -18,7 +18,7 @@ export function gridResultLine(done: number, total: number, name: string, result
         : 'no metrics';
   const summary = result.rows
     .filter((row) => row.model === 'trained')
-    .map((row) => `${headline(row.metrics)}${row.queryIn ? ` (${row.queryIn})` : ''}`)
+    .map((row) => `${headline(row.metrics)}${row.querySlot ? ` (${row.querySlot})` : ''}`)
     .join(', ');
   return `[${done}/${total}] ${name}: ${summary} in ${result.seconds.toFixed(0)} s`;
 }
@@ -92,7 +92,7 @@ export async function writeBenchReport(
         model: row.model,
         metrics: row.metrics,
         runDir: relative(dir, result.dir) || item.name,
-        ...(row.queryIn ? { queryIn: row.queryIn } : {}),
+        ...(row.querySlot ? { querySlot: row.querySlot } : {}),
       });
     }
   }

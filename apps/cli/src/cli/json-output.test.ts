@@ -46,10 +46,10 @@ describe('--json: exactly one JSON document on stdout, progress on stderr', () =
     expect(json.report).toEqual(JSON.parse(readFileSync(join(runDir, 'eval.json'), 'utf8')));
   }, 120_000);
 
-  it('query --json: { references, queryIn, results: [{ query, neighbours: [{ index, label, divergence }] }] }', () => {
+  it('query --json: { references, querySlot, results: [{ query, neighbours: [{ index, label, divergence }] }] }', () => {
     const input = join(root, 'q.json');
     writeFileSync(input, JSON.stringify([Array.from(loadMnistDigits().features.subarray(0, 784))]));
-    const { json } = bregmanJson<{ queryIn: string; results: { neighbours: { divergence: number }[] }[] }>(
+    const { json } = bregmanJson<{ querySlot: string; results: { neighbours: { divergence: number }[] }[] }>(
       'query',
       runDir,
       '--input',
@@ -58,7 +58,7 @@ describe('--json: exactly one JSON document on stdout, progress on stderr', () =
       '3',
       '--json',
     );
-    expect(json.queryIn).toBe('left');
+    expect(json.querySlot).toBe('left');
     expect(json.results[0]!.neighbours).toHaveLength(3);
   }, 120_000);
 

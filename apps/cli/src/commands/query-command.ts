@@ -1,3 +1,4 @@
+import type { QuerySlot } from '@empirical-bregman/bregman-core';
 import { exactKnn } from '@empirical-bregman/search';
 import { initBackend } from '@empirical-bregman/runtime';
 import { type Command, Option } from 'commander';
@@ -10,7 +11,7 @@ import { embedInputFile, loadRun } from './load-run';
 
 export interface QueryOptions {
   readonly k?: number;
-  readonly queryIn?: 'left' | 'right';
+  readonly querySlot?: QuerySlot;
   readonly quiet?: boolean;
 }
 
@@ -18,7 +19,7 @@ export interface QueryOptions {
 export interface QueryAnswer {
   /** The items searched: the run's test part. */
   readonly references: string;
-  readonly queryIn: 'left' | 'right';
+  readonly querySlot: QuerySlot;
   /** One entry per sample of the input file, in its order; neighbours nearest first. */
   readonly results: {
     readonly query: number;
@@ -46,7 +47,7 @@ export async function queryCommand(runDir: string, input: string, options: Query
     const { embeddings: queries, count } = embedInputFile(trunk, data, input);
     const references = embedAll(trunk, data.test);
     try {
-      const nn = await exactKnn(divergence, queries, references, { k, queryIn: options.queryIn ?? 'left' });
+      const nn = await exactKnn(divergence, queries, references, { k, querySlot: options.querySlot ?? 'left' });
       const results = Array.from({ length: count }, (_, q) => ({
         query: q,
         neighbours: Array.from({ length: k }, (_, r) => {
@@ -56,7 +57,7 @@ export async function queryCommand(runDir: string, input: string, options: Query
       }));
       return {
         references: `${config.dataset} ${config.protocol} test part (${data.test.labels.length} items)`,
-        queryIn: options.queryIn ?? 'left',
+        querySlot: options.querySlot ?? 'left',
         results,
       };
     } finally {
@@ -69,7 +70,7 @@ export async function queryCommand(runDir: string, input: string, options: Query
   }
 }
 
-/** `bregman query RUN_DIR --input FILE [--k N] [--query-in left|right]`. */
+/** `bregman query RUN_DIR --input FILE [--k N] [--query-slot left|right]` (`--query-in`: deprecated alias). */
 export function registerQueryCommand(program: Command, out: CliOutput): void {
   program
     .command('query')
@@ -78,14 +79,25 @@ export function registerQueryCommand(program: Command, out: CliOutput): void {
     .requiredOption('--input <file>', 'query samples (.npy, .json rows or .csv)')
     .option('--k <n>', 'neighbours per query', positiveInteger('--k'), 10)
     .addOption(
-      new Option('--query-in <slot>', 'slot of D the query takes: left ranks by D(q, r), right by D(r, q)')
+      new Option('--query-slot <slot>', 'slot of D the query takes: left ranks by D(q, r), right by D(r, q)')
         .choices(['left', 'right'])
         .default('left'),
+    )
+    .addOption(
+      new Option('--query-in <slot>', 'deprecated alias of --query-slot').choices(['left', 'right']).hideHelp(),
     )
     // Its output is JSON either way: the flag is accepted so that every result-printing command takes it.
     .option('--json', 'print the answer as one JSON document on stdout (the default; see the README for its shape)')
     .option('-q, --quiet', 'no backend line')
-    .action(async (runDir: string, opts: { input: string; k: number; queryIn: 'left' | 'right'; quiet?: boolean }) => {
-      printJson(out, await queryCommand(runDir, opts.input, { k: opts.k, queryIn: opts.queryIn, quiet: opts.quiet }));
-    });
+    .action(
+      async (
+        runDir: string,
+        opts: { input: string; k: number; querySlot: QuerySlot; queryIn?: QuerySlot; quiet?: boolean },
+      ) => {
+        if (opts.queryIn !== undefined)
+          out.stderr('bregman: warning: --query-in is deprecated; use --query-slot (same meaning)\n');
+        const querySlot = opts.queryIn ?? opts.querySlot;
+        printJson(out, await queryCommand(runDir, opts.input, { k: opts.k, querySlot, quiet: opts.quiet }));
+      },
+    );
 }

@@ -63,9 +63,9 @@ describe('using a trained run', () => {
     const digits = loadMnistDigits();
     const input = join(root, 'q.csv');
     writeFileSync(input, `${Array.from(digits.features.subarray(0, 784)).join(',')}\n`);
-    for (const queryIn of ['left', 'right'] as const) {
-      const answer = await queryCommand(runDir, input, { k: 5, queryIn, quiet: true });
-      expect(answer.queryIn).toBe(queryIn);
+    for (const querySlot of ['left', 'right'] as const) {
+      const answer = await queryCommand(runDir, input, { k: 5, querySlot, quiet: true });
+      expect(answer.querySlot).toBe(querySlot);
       const ds = answer.results[0]!.neighbours.map((n) => n.divergence);
       expect(ds).toHaveLength(5);
       expect(ds).toEqual([...ds].sort((a, b) => a - b));

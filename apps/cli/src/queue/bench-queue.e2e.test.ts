@@ -102,7 +102,7 @@ interface BenchRunJson {
   divergence: string;
   seed: number;
   model: string;
-  queryIn?: string;
+  querySlot?: string;
   runDir?: string;
   metrics: Record<string, number>;
 }

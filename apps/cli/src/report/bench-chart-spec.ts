@@ -6,7 +6,7 @@ import type { BenchSummary, BenchSummaryRow } from './summarize-bench';
 /** The name of a comparison row on a chart axis: the divergence, with the query slot and a non-trained model. */
 export function benchRowLabel(row: BenchSummaryRow): string {
   let label = row.divergence;
-  if (row.queryIn) label += ` (query ${row.queryIn})`;
+  if (row.querySlot) label += ` (query ${row.querySlot})`;
   if (row.model !== 'trained') label = `${row.model} · ${label}`;
   return label;
 }

@@ -26,7 +26,7 @@ describe('renderResultsMarkdown', () => {
           protocol: 'class-disjoint',
           model: 'trained',
           divergence: 'icnn',
-          queryIn: 'left',
+          querySlot: 'left',
           metrics: { precisionAt1: 0.97, mapAtR: 0.41, recallAt2: 0.99, nmi: 0.7 },
         },
         {

@@ -1,3 +1,4 @@
+import type { QuerySlot } from '@empirical-bregman/bregman-core';
 /**
  * The data a report is drawn from: the training pipeline fills these plain objects (JSON-serialisable, also saved
  * as `results.json`), the report module turns them into `results.md` and a self-contained `report.html`.
@@ -35,7 +36,7 @@ export interface ResultRow {
   /** Divergence head name: 'euclidean', 'cosine', 'mahalanobis', 'max-affine', 'icnn', 'kl', 'itakura-saito'. */
   readonly divergence: string;
   /** For asymmetric divergences: which slot of D the query took. Absent for symmetric ones. */
-  readonly queryIn?: 'left' | 'right';
+  readonly querySlot?: QuerySlot;
   readonly metrics: MetricValues;
 }
 
@@ -105,7 +106,7 @@ export interface BenchRun {
   readonly protocol: string;
   readonly divergence: string;
   readonly seed: number;
-  readonly queryIn?: 'left' | 'right';
+  readonly querySlot?: QuerySlot;
   readonly model: string;
   readonly metrics: MetricValues;
   /** Path of the run folder, relative to the bench folder. */
@@ -126,4 +127,17 @@ export interface BenchReportData {
     /** The shell command that fetches the missing data, e.g. 'bregman data fetch fashion-mnist' (shown as code). */
     readonly command?: string;
   }[];
+}
+
+/**
+ * A results.json as this version reads it: files written before the query side was named `querySlot` everywhere
+ * (`queryIn` in their result rows) are read with the new name, so `bregman report` and `bench --resume` keep working
+ * on old folders.
+ */
+export function upgradeReportJson<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => upgradeReportJson(v)) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key === 'queryIn' ? 'querySlot' : key] = upgradeReportJson(v);
+  return out as T;
 }

@@ -96,14 +96,14 @@ export function runFixture(): RunReportData {
         protocol: 'class-disjoint',
         model: 'trained',
         divergence: 'icnn',
-        queryIn: 'left',
+        querySlot: 'left',
         metrics: { precisionAt1: 0.97, mapAtR: 0.41, nmi: 0.7 },
       },
       {
         protocol: 'class-disjoint',
         model: 'trained',
         divergence: 'icnn',
-        queryIn: 'right',
+        querySlot: 'right',
         metrics: { precisionAt1: 0.96, mapAtR: 0.4, nmi: 0.7 },
       },
       {

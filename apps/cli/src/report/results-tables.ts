@@ -11,7 +11,7 @@ export function buildResultsTables(results: readonly ResultRow[]): ReportTable[]
   return protocols.map((protocol) => {
     const rows = results.filter((r) => r.protocol === protocol);
     const metrics = orderMetricNames(rows.flatMap((r) => Object.keys(r.metrics)));
-    const withQuery = rows.some((r) => r.queryIn !== undefined);
+    const withQuery = rows.some((r) => r.querySlot !== undefined);
     const columns = [
       { label: 'Model', align: 'left' as const },
       { label: 'Divergence', align: 'left' as const },
@@ -24,7 +24,7 @@ export function buildResultsTables(results: readonly ResultRow[]): ReportTable[]
       rows: rows.map((r) => [
         r.model,
         r.divergence,
-        ...(withQuery ? [r.queryIn ?? ''] : []),
+        ...(withQuery ? [r.querySlot ?? ''] : []),
         ...metrics.map((m) => formatNumber(r.metrics[m])),
       ]),
       reference: rows.map((r) => isReferenceModel(r.model)),

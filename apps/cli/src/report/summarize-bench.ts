@@ -1,13 +1,14 @@
+import type { QuerySlot } from '@empirical-bregman/bregman-core';
 import { type MeanInterval, meanConfidenceInterval } from './mean-confidence-interval';
 import { formatNumber, metricLabel, orderMetricNames } from './metric-names';
 import type { BenchRun } from './report-data';
 import { isReferenceModel, type ReportTable } from './report-table';
 
-/** One row of a benchmark comparison: every seed of one (dataset, protocol, model, divergence, queryIn). */
+/** One row of a benchmark comparison: every seed of one (dataset, protocol, model, divergence, querySlot). */
 export interface BenchSummaryRow {
   readonly model: string;
   readonly divergence: string;
-  readonly queryIn?: 'left' | 'right';
+  readonly querySlot?: QuerySlot;
   readonly seeds: readonly number[];
   /** Per metric: mean and 95% Student-t confidence interval over the seeds. */
   readonly metrics: Readonly<Record<string, MeanInterval>>;
@@ -22,7 +23,7 @@ export interface BenchSummary {
 }
 
 /**
- * Groups benchmark runs by (dataset, protocol), then by (model, divergence, queryIn), and gives each metric's mean
+ * Groups benchmark runs by (dataset, protocol), then by (model, divergence, querySlot), and gives each metric's mean
  * ± 95% confidence interval over seeds (t-distribution with n − 1 degrees of freedom, see
  * {@link meanConfidenceInterval}). The model is part of the key so that the raw-input reference row under
  * 'euclidean' stays apart from the trained 'euclidean' head. Groups keep the order of first appearance.
@@ -38,7 +39,7 @@ export function summarizeBench(runs: readonly BenchRun[], level = 0.95): BenchSu
   return [...tables.values()].map((tableRuns) => {
     const groups = new Map<string, BenchRun[]>();
     for (const run of tableRuns) {
-      const key = JSON.stringify([run.model, run.divergence, run.queryIn ?? null]);
+      const key = JSON.stringify([run.model, run.divergence, run.querySlot ?? null]);
       const list = groups.get(key);
       if (list) list.push(run);
       else groups.set(key, [run]);
@@ -54,7 +55,7 @@ export function summarizeBench(runs: readonly BenchRun[], level = 0.95): BenchSu
       return {
         model: first.model,
         divergence: first.divergence,
-        ...(first.queryIn !== undefined ? { queryIn: first.queryIn } : {}),
+        ...(first.querySlot !== undefined ? { querySlot: first.querySlot } : {}),
         seeds: group.map((r) => r.seed),
         metrics,
       };
@@ -75,7 +76,7 @@ export function formatInterval(interval: MeanInterval | undefined, rowSeeds: num
 
 /** A benchmark summary as a table: Model, Divergence, Query (if any), n, then one mean ± CI column per metric. */
 export function buildBenchTable(summary: BenchSummary): ReportTable {
-  const withQuery = summary.rows.some((r) => r.queryIn !== undefined);
+  const withQuery = summary.rows.some((r) => r.querySlot !== undefined);
   return {
     caption: `${summary.dataset} · ${summary.protocol}`,
     columns: [
@@ -88,7 +89,7 @@ export function buildBenchTable(summary: BenchSummary): ReportTable {
     rows: summary.rows.map((r) => [
       r.model,
       r.divergence,
-      ...(withQuery ? [r.queryIn ?? ''] : []),
+      ...(withQuery ? [r.querySlot ?? ''] : []),
       String(r.seeds.length),
       ...summary.metricNames.map((m) => formatInterval(r.metrics[m], r.seeds.length)),
     ]),

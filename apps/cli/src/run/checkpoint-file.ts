@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
+import type { NamedArray } from '@empirical-bregman/common';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '@empirical-bregman/runtime';
 import { CliError } from '../cli-error';
 
-/** A named float32 array as stored in a checkpoint. */
-export interface StoredArray {
-  readonly name: string;
-  readonly shape: number[];
-  readonly values: Float32Array;
-}
+/** A checkpoint stores every array as float32 (common's one type for named arrays). */
+type StoredArray = NamedArray<'float32'>;
 
 const MAGIC = 'EBCK';
 const VERSION = 2;

@@ -1,13 +1,13 @@
 import { type OptimizerStateValues, loadOptimizerState, readOptimizerState } from '@empirical-bregman/runtime';
 import type * as tf from '@tensorflow/tfjs-core';
-import type { StoredArray } from './checkpoint-file';
+import type { NamedArray } from '@empirical-bregman/common';
 
 // An optimiser's state in a checkpoint: arrays named `<label>/<i>/<weight name>` (its getWeights(), in order) and
 // `<label>-bias/<key>` (Adam's bias-correction products). The runtime reads and loads the state itself; this file
 // only names it, for the in-thread optimisers and for the data-parallel replicas' alike.
 
 /** A state (runtime's `readOptimizerState`, or a data-parallel replica's) as checkpoint arrays under `label`. */
-export function stateArrays(label: string, state: OptimizerStateValues): StoredArray[] {
+export function stateArrays(label: string, state: OptimizerStateValues): NamedArray<'float32'>[] {
   return [
     ...state.weights.map((w, i) => ({
       name: `${label}/${i}/${w.name}`,
@@ -23,7 +23,10 @@ export function stateArrays(label: string, state: OptimizerStateValues): StoredA
 }
 
 /** What {@link stateArrays} saved under `label` (empty weights when nothing was saved). */
-export function stateFromArrays(label: string, arrays: ReadonlyMap<string, StoredArray>): OptimizerStateValues {
+export function stateFromArrays(
+  label: string,
+  arrays: ReadonlyMap<string, NamedArray<'float32'>>,
+): OptimizerStateValues {
   const weights: OptimizerStateValues['weights'] = [];
   const scalars: OptimizerStateValues['scalars'] = [];
   for (const [key, a] of arrays) {
@@ -43,7 +46,7 @@ export function stateFromArrays(label: string, arrays: ReadonlyMap<string, Store
 }
 
 /** An optimiser's state as checkpoint arrays under `label`. */
-export async function optimizerArrays(label: string, optimizer: tf.Optimizer): Promise<StoredArray[]> {
+export async function optimizerArrays(label: string, optimizer: tf.Optimizer): Promise<NamedArray<'float32'>[]> {
   return stateArrays(label, await readOptimizerState(optimizer));
 }
 
@@ -51,7 +54,7 @@ export async function optimizerArrays(label: string, optimizer: tf.Optimizer): P
 export async function restoreOptimizer(
   label: string,
   optimizer: tf.Optimizer,
-  arrays: ReadonlyMap<string, StoredArray>,
+  arrays: ReadonlyMap<string, NamedArray<'float32'>>,
 ): Promise<void> {
   await loadOptimizerState(optimizer, stateFromArrays(label, arrays));
 }

@@ -1,18 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CliError } from '../cli-error';
-import type { StoredArray } from './checkpoint-file';
+import type { NamedArray } from '@empirical-bregman/common';
 
 /** Variables as checkpoint arrays named `<prefix>/<i>` (their order is the model's, the same on every build). */
-export function variableArrays(prefix: string, variables: readonly tf.Variable[]): StoredArray[] {
+export function variableArrays(prefix: string, variables: readonly tf.Variable[]): NamedArray<'float32'>[] {
   return variables.map((v, i) => ({ name: `${prefix}/${i}`, shape: v.shape, values: v.dataSync() as Float32Array }));
 }
 
 /** The array `name` of a checkpoint, checked against the shape the model expects. */
 export function takeArray(
-  arrays: ReadonlyMap<string, StoredArray>,
+  arrays: ReadonlyMap<string, NamedArray<'float32'>>,
   name: string,
   expectedShape: readonly number[],
-): StoredArray {
+): NamedArray<'float32'> {
   const a = arrays.get(name);
   if (!a || a.shape.join(',') !== expectedShape.join(',')) {
     throw new CliError(
@@ -28,7 +28,7 @@ export function takeArray(
 export function assignVariables(
   prefix: string,
   variables: readonly tf.Variable[],
-  arrays: ReadonlyMap<string, StoredArray>,
+  arrays: ReadonlyMap<string, NamedArray<'float32'>>,
 ): void {
   tf.tidy(() => {
     for (const [i, v] of variables.entries())

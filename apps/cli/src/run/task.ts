@@ -1,7 +1,7 @@
 import type { BackendInfo } from '@empirical-bregman/runtime';
 import type { RunConfig } from '../config/run-config';
 import type { CurvePoint, MetricValues, ResultRow, RunReportData } from '../report/report-data';
-import type { StoredArray } from './checkpoint-file';
+import type { NamedArray } from '@empirical-bregman/common';
 import type { ProgressSink } from './progress';
 
 /**
@@ -74,12 +74,12 @@ export interface TaskSession {
   /** The part of the epoch line after "epoch e/E: ", e.g. `train loss 0.1234, val MAP@R 0.5678`. */
   summarizeEpoch(train: MetricValues, val: MetricValues): string;
   /** Every learned value of the model (what best-weights.bin holds). */
-  weightArrays(): StoredArray[];
+  weightArrays(): NamedArray<'float32'>[];
   /** Puts back what `weightArrays` saved; one line naming the array when the checkpoint does not fit the model. */
-  restoreWeights(arrays: ReadonlyMap<string, StoredArray>): void;
+  restoreWeights(arrays: ReadonlyMap<string, NamedArray<'float32'>>): void;
   /** The optimisers' state, for the checkpoint. */
-  optimizerArrays(): Promise<StoredArray[]>;
-  restoreOptimizers(arrays: ReadonlyMap<string, StoredArray>): Promise<void>;
+  optimizerArrays(): Promise<NamedArray<'float32'>[]>;
+  restoreOptimizers(arrays: ReadonlyMap<string, NamedArray<'float32'>>): Promise<void>;
   /** Where the data stream is (e.g. the sampler's state), saved after each epoch so a resumed run draws the same. */
   dataState(): unknown;
   restoreDataState(state: unknown): void;

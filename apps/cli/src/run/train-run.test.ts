@@ -29,7 +29,7 @@ describe('trainRun', () => {
     const losses = outcome.report.curves.filter((c) => c.metric === 'loss').map((c) => c.value);
     expect(losses).toHaveLength(3);
     const rows = outcome.report.results;
-    expect(rows.map((r) => `${r.model}/${r.divergence}/${r.queryIn ?? '-'}`)).toEqual([
+    expect(rows.map((r) => `${r.model}/${r.divergence}/${r.querySlot ?? '-'}`)).toEqual([
       'raw input/euclidean/-',
       'raw input/cosine/-',
       'untrained network/icnn/left',

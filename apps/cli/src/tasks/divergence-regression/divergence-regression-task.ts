@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BregmanDivergence, type Divergence } from '@empirical-bregman/bregman-core';
+import { type Divergence, bregmanGeneratorOf } from '@empirical-bregman/bregman-core';
 import { SeededRandom } from '@empirical-bregman/common';
 import * as tf from '@tensorflow/tfjs-core';
 import { CliError } from '../../cli-error';
@@ -239,13 +239,12 @@ async function validationMse(divergence: Divergence, part: PairTensors): Promise
 
 /** For 2-D points with a Bregman head: the learned φ on a 40 × 40 grid of the sampling square. */
 async function phiGrid(divergence: Divergence, range: number): Promise<PhiSurface | undefined> {
-  if (!(divergence instanceof BregmanDivergence)) return undefined;
+  const generator = bregmanGeneratorOf(divergence);
+  if (!generator) return undefined;
   const steps = 40;
   const axis = Array.from({ length: steps }, (_, i) => -range + (2 * range * i) / (steps - 1));
   const grid = axis.flatMap((y) => axis.flatMap((x) => [x, y]));
-  const phi = tf.tidy(
-    () => divergence.generator.valueAndGrad(tf.tensor2d(grid, [steps * steps, 2]), { validate: false }).value,
-  );
+  const phi = tf.tidy(() => generator.valueAndGrad(tf.tensor2d(grid, [steps * steps, 2]), { validate: false }).value);
   const flat = (await phi.data()) as Float32Array;
   phi.dispose();
   return { xs: axis, ys: axis, values: axis.map((_, iy) => Array.from(flat.subarray(iy * steps, (iy + 1) * steps))) };

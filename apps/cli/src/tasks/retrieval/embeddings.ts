@@ -1,4 +1,4 @@
-import type { Divergence } from '@empirical-bregman/bregman-core';
+import type { Divergence, QuerySlot } from '@empirical-bregman/bregman-core';
 import type { LabelledData } from '@empirical-bregman/datasets';
 import { type ClusteringMethod, evaluate, resolveK } from '@empirical-bregman/eval';
 import * as tf from '@tensorflow/tfjs-core';
@@ -42,7 +42,7 @@ export function rawFeatures(data: LabelledData): tf.Tensor2D {
 }
 
 export interface ScoreOptions {
-  readonly queryIn?: 'left' | 'right';
+  readonly querySlot?: QuerySlot;
   /** Also cluster (NMI, AMI); slower. */
   readonly clustering?: boolean;
   /** Cluster with Bregman k-means under the divergence too (learned Bregman heads). */
@@ -91,7 +91,7 @@ export async function scoreEmbeddings(
     divergence,
     queries: embeddings,
     queryLabels: labels,
-    queryIn: options.queryIn ?? 'left',
+    querySlot: options.querySlot ?? 'left',
     clustering,
     maxPairs: 0,
     seed: options.seed ?? 0,

@@ -1,4 +1,5 @@
-import type { Divergence } from '@empirical-bregman/bregman-core';
+import { type Divergence, bregmanGeneratorOf } from '@empirical-bregman/bregman-core';
+import type { InputDomain } from '@empirical-bregman/convex-net';
 import {
   BatchHardMiner,
   ContrastiveLoss,
@@ -13,11 +14,8 @@ import {
 } from '@empirical-bregman/losses';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { DivergenceHead, RunConfig, TrunkKind } from '../../config/run-config';
+import type { RunConfig, TrunkKind } from '../../config/run-config';
 import { buildDivergence } from '../../model/divergence-head';
-
-/** Divergence heads whose embeddings must be positive (the entropies' domain): the trunk ends in softplus. */
-const POSITIVE_HEADS: readonly DivergenceHead[] = ['kl', 'itakura-saito'];
 
 /** The trunk a run uses: `auto` is an MLP (flattened images too: fast on wasm, and the CNN is opt-in). */
 export function resolveTrunk(kind: TrunkKind): Exclude<TrunkKind, 'auto'> {
@@ -28,7 +26,12 @@ export function resolveTrunk(kind: TrunkKind): Exclude<TrunkKind, 'auto'> {
  * The embedding network, as a tf.layers model (saved with the runtime's file-system handler). Every initializer is
  * seeded from the run seed, so two runs with one seed start from the same weights.
  */
-export function buildTrunk(config: RunConfig, sampleShape: readonly number[], isImage: boolean): tfl.Sequential {
+export function buildTrunk(
+  config: RunConfig,
+  sampleShape: readonly number[],
+  isImage: boolean,
+  outputDomain: InputDomain = 'real',
+): tfl.Sequential {
   const kind = resolveTrunk(config.trunk);
   let seed = config.seed * 1000;
   const kernel = () => tfl.initializers.glorotUniform({ seed: seed++ });
@@ -64,7 +67,8 @@ export function buildTrunk(config: RunConfig, sampleShape: readonly number[], is
         layers.push(tfl.layers.dense({ units, activation: 'relu', kernelInitializer: kernel() }));
     }
   }
-  const positive = POSITIVE_HEADS.includes(config.divergence);
+  // A head whose generator lives on positive (or non-negative) inputs, the entropies, gets softplus embeddings.
+  const positive = outputDomain !== 'real';
   layers.push(
     tfl.layers.dense({
       units: config.embeddingDim,
@@ -162,8 +166,8 @@ export function buildModelParts(
   isImage: boolean,
   numClasses: number,
 ): ModelParts {
-  const trunk = buildTrunk(config, sampleShape, isImage);
   const divergence = buildDivergence(config);
+  const trunk = buildTrunk(config, sampleShape, isImage, bregmanGeneratorOf(divergence)?.domain ?? 'real');
   const loss = buildLoss(config, divergence, numClasses);
   const miner = buildMiner(config, divergence);
   const { trunkVars, kernelVars } = trunkVariables(trunk);

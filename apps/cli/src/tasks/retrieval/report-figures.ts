@@ -1,5 +1,5 @@
 import type { Divergence } from '@empirical-bregman/bregman-core';
-import { BregmanDivergence } from '@empirical-bregman/bregman-core';
+import { bregmanGeneratorOf } from '@empirical-bregman/bregman-core';
 import { SeededRandom } from '@empirical-bregman/common';
 import type { LabelledData } from '@empirical-bregman/datasets';
 import * as tf from '@tensorflow/tfjs-core';
@@ -82,7 +82,8 @@ export async function reportFigures(
 
   // For 2-D embeddings with a Bregman head, draw the learned generator φ itself.
   let phiSurface: PhiSurface | undefined;
-  if (dim === 2 && divergence instanceof BregmanDivergence) {
+  const generator = bregmanGeneratorOf(divergence);
+  if (dim === 2 && generator) {
     let [minX, maxX, minY, maxY] = [
       Number.POSITIVE_INFINITY,
       Number.NEGATIVE_INFINITY,
@@ -99,9 +100,7 @@ export async function reportFigures(
     const xs = Array.from({ length: steps }, (_, i) => minX + ((maxX - minX) * i) / (steps - 1));
     const ys = Array.from({ length: steps }, (_, i) => minY + ((maxY - minY) * i) / (steps - 1));
     const grid = ys.flatMap((y) => xs.flatMap((x) => [x, y]));
-    const phi = tf.tidy(
-      () => divergence.generator.valueAndGrad(tf.tensor2d(grid, [steps * steps, 2]), { validate: false }).value,
-    );
+    const phi = tf.tidy(() => generator.valueAndGrad(tf.tensor2d(grid, [steps * steps, 2]), { validate: false }).value);
     const flat = (await phi.data()) as Float32Array;
     phi.dispose();
     phiSurface = { xs, ys, values: ys.map((_, iy) => Array.from(flat.subarray(iy * steps, (iy + 1) * steps))) };

@@ -1,12 +1,18 @@
 import { join } from 'node:path';
-import { CosineDivergence, type Divergence, EuclideanDivergence } from '@empirical-bregman/bregman-core';
+import {
+  CosineDivergence,
+  type Divergence,
+  EuclideanDivergence,
+  type QuerySlot,
+  bregmanGeneratorOf,
+} from '@empirical-bregman/bregman-core';
 import { MPerClassSampler, type MPerClassSamplerState } from '@empirical-bregman/datasets';
 import { fileSystemIOHandler } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { CliError } from '../../cli-error';
 import { type RunConfig, dataParallelWorkers, runName } from '../../config/run-config';
 import type { MetricValues, ResultRow } from '../../report/report-data';
-import type { StoredArray } from '../../run/checkpoint-file';
+import type { NamedArray } from '@empirical-bregman/common';
 import { writeJson } from '../../run/run-folder';
 import { assignVariables, takeArray, variableArrays } from '../../run/stored-variables';
 import type { Task, TaskSession } from '../../run/task';
@@ -20,7 +26,7 @@ import { type TrainingEngine, dataParallelEngine, inProcessEngine } from './trai
 type UntrainedTest = Record<string, MetricValues>;
 
 /** The query slots to evaluate: both for asymmetric divergences. */
-function queryOrders(divergence: Divergence): ('left' | 'right' | undefined)[] {
+function queryOrders(divergence: Divergence): (QuerySlot | undefined)[] {
   return divergence.symmetric ? [undefined] : ['left', 'right'];
 }
 
@@ -171,7 +177,7 @@ function retrievalSession(
       try {
         for (const q of queryOrders(divergence)) {
           untrained[q ?? 'symmetric'] = await scoreEmbeddings(divergence, test, data.test.labels, {
-            queryIn: q,
+            querySlot: q,
             clustering: true,
             seed: config.seed,
           });
@@ -195,7 +201,7 @@ function retrievalSession(
     summarizeEpoch: (train, val) =>
       `train loss ${(train.loss ?? 0).toFixed(4)}, val MAP@R ${(val.mapAtR ?? 0).toFixed(4)}, P@1 ${(val.precisionAt1 ?? 0).toFixed(4)}`,
     weightArrays() {
-      const out: StoredArray[] = trunk
+      const out: NamedArray<'float32'>[] = trunk
         .getWeights()
         .map((w, i) => ({ name: `trunk/${i}`, shape: w.shape, values: w.dataSync() as Float32Array }));
       return [
@@ -273,7 +279,7 @@ export async function finalResults(
   } finally {
     raw.dispose();
   }
-  const bregman = !['euclidean', 'cosine'].includes(config.divergence);
+  const bregman = bregmanGeneratorOf(divergence) !== null;
   for (const q of queryOrders(divergence)) {
     const untrained = untrainedTest[q ?? 'symmetric'];
     if (untrained)
@@ -281,7 +287,7 @@ export async function finalResults(
         protocol: config.protocol,
         model: 'untrained network',
         divergence: config.divergence,
-        ...(q ? { queryIn: q } : {}),
+        ...(q ? { querySlot: q } : {}),
         metrics: untrained,
       });
   }
@@ -289,7 +295,7 @@ export async function finalResults(
   try {
     for (const q of queryOrders(divergence)) {
       const metrics = await scoreEmbeddings(divergence, test, data.test.labels, {
-        queryIn: q,
+        querySlot: q,
         clustering: true,
         bregmanClustering: bregman,
         seed: config.seed,
@@ -298,7 +304,7 @@ export async function finalResults(
         protocol: config.protocol,
         model: 'trained',
         divergence: config.divergence,
-        ...(q ? { queryIn: q } : {}),
+        ...(q ? { querySlot: q } : {}),
         metrics,
       });
     }

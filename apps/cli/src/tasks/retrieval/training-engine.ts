@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CliError } from '../../cli-error';
 import { builtEntryPath } from '../../built-entry';
 import { type RunConfig, dataParallelWorkers } from '../../config/run-config';
-import type { StoredArray } from '../../run/checkpoint-file';
+import type { NamedArray } from '@empirical-bregman/common';
 import { type ModelParts, batchLoss } from './model-parts';
 import { optimizerArrays, restoreOptimizer, stateArrays, stateFromArrays } from '../../run/optimizer-state';
 import type { TrainReplicaBatch, TrainReplicaInit } from './train-replica';
@@ -21,9 +21,9 @@ export interface TrainingEngine {
   /** Makes this thread's model hold the trained weights (data-parallel: copies them from a replica). */
   sync(): Promise<void>;
   /** The optimizers' state as checkpoint arrays (`trunkOptimizer/…`, `headOptimizer/…`). */
-  optimizerArrays(): Promise<StoredArray[]>;
+  optimizerArrays(): Promise<NamedArray<'float32'>[]>;
   /** Puts back what `optimizerArrays` saved; this thread's model already holds the checkpoint's weights. */
-  restore(arrays: ReadonlyMap<string, StoredArray>): Promise<void>;
+  restore(arrays: ReadonlyMap<string, NamedArray<'float32'>>): Promise<void>;
   dispose(): Promise<void>;
 }
 
