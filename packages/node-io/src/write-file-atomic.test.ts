@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isEmpiricalBregmanError } from '@empirical-bregman/common';
@@ -84,5 +85,20 @@ describe('writeFileAtomic', () => {
   it('rejects a path that is not a non-empty string', () => {
     expect(() => writeFileAtomic('', 'x')).toThrowError(/writeFileAtomic: expected a file path, got ""/);
     expect(() => writeFileAtomic(undefined as unknown as string, 'x')).toThrowError(NodeIoError);
+  });
+
+  it("deletes temporary files of writers that died mid-write, and keeps a live writer's", () => {
+    const target = join(dir, 'checkpoint.bin');
+    // A pid that is not running: spawn a process that exits, and use its pid.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const stale = join(dir, `.checkpoint.bin.${dead}.0badc0de.tmp`);
+    const live = join(dir, `.checkpoint.bin.${process.ppid}.1234abcd.tmp`);
+    const other = join(dir, `.other.bin.${dead}.0badc0de.tmp`);
+    for (const f of [stale, live, other]) fs.writeFileSync(f, 'partial');
+    writeFileAtomic(target, 'new');
+    expect(fs.readFileSync(target, 'utf8')).toBe('new');
+    expect(fs.existsSync(stale)).toBe(false);
+    expect(fs.existsSync(live)).toBe(true);
+    expect(fs.existsSync(other)).toBe(true);
   });
 });

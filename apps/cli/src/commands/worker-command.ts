@@ -75,7 +75,7 @@ export function registerWorkerCommand(program: Command, _out: CliOutput): void {
     )
     .option(
       '--out <dir>',
-      "folder for the run folders (default: the submitter's --out/queue, a path shared by every machine)",
+      "folder for the run folders (default: the submitter's --out/queue, a path every machine shares, which must lie inside the folder the worker was started in)",
     )
     .option(
       '--stall-timeout <seconds>',

@@ -44,8 +44,8 @@ interface Cli {
   readonly exit: Promise<number | null>;
 }
 
-function start(args: string[]): Cli {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function start(args: string[], cwd?: string): Cli {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
   children.push(child);
   const cli: Cli = {
     child,
@@ -69,7 +69,8 @@ async function run(args: string[]): Promise<{ code: number | null; stdout: strin
 }
 
 function startWorker(db: number): Cli {
-  return start(['worker', '--queue', url(db), '--stall-timeout', '3']);
+  // Started in the test's folder: a worker writes the submitter's run folders only inside the folder it runs in.
+  return start(['worker', '--queue', url(db), '--stall-timeout', '3'], root);
 }
 
 async function stop(cli: Cli): Promise<void> {

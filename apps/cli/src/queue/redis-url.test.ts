@@ -16,6 +16,15 @@ describe('parseRedisUrl', () => {
     });
   });
 
+  it('masks a user-info given without a password (redis://SECRET@host), in the display and in messages', () => {
+    const target = parseRedisUrl('redis://SECRET@10.0.0.5:6379/0');
+    expect(target.display).toBe('redis://***@10.0.0.5:6379/0');
+    expect(scrubSecrets('connect ECONNREFUSED (auth SECRET failed)', target)).toBe(
+      'connect ECONNREFUSED (auth *** failed)',
+    );
+    expect(maskRedisUrl('redis://SECRET@host:1/0')).toBe('redis://***@host:1/0');
+  });
+
   it('refuses malformed URLs with one line that never shows the password', () => {
     for (const text of [
       'localhost:6379',

@@ -60,7 +60,8 @@ export function parseRedisUrl(text: string, component = '--queue'): RedisTarget 
   }
   const username = url.username === '' ? undefined : decodeURIComponent(url.username);
   const password = url.password === '' ? undefined : decodeURIComponent(url.password);
-  const auth = password !== undefined ? `${username ?? ''}:***@` : username !== undefined ? `${username}@` : '';
+  // A user-info without a password (`redis://SECRET@host`) is masked whole: some clients send it as the password.
+  const auth = password !== undefined ? `${username ?? ''}:***@` : username !== undefined ? '***@' : '';
   const hostPart = host.includes(':') ? `[${host}]` : host;
   return {
     host,
@@ -75,7 +76,8 @@ export function parseRedisUrl(text: string, component = '--queue'): RedisTarget 
 
 /** `text` with the target's password (raw and URL-encoded) replaced by `***`: for every message that reaches a log. */
 export function scrubSecrets(text: string, target: RedisTarget | undefined): string {
-  const secret = target?.password;
+  // A user name given alone (`redis://SECRET@host`) may be the password, as maskRedisUrl assumes too.
+  const secret = target?.password ?? target?.username;
   if (!secret) return text;
   let out = text;
   for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join('***');

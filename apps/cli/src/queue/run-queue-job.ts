@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { BackendInfo } from '@empirical-bregman/runtime';
 import { checkpointEpoch, readFinishedRun } from '../bench/finished-run';
 import { runGridItem } from '../bench/run-grid-item';
@@ -53,6 +53,24 @@ export function validateJobPayload(data: unknown, jobId: string): QueueJobPayloa
 }
 
 /**
+ * The submitter's folder for a job's run, confined to the worker's root: the folder the worker was started in (its
+ * job processes inherit it). Whoever can write to Redis can write a job, so a job naming a folder outside the root
+ * (`/etc`, `../..`) is refused, not trusted; workers that should write elsewhere get `--out DIR`, which replaces the
+ * job's folder altogether.
+ */
+export function confinedOutDir(outDir: string, jobId: string, root = process.cwd()): string {
+  const full = resolve(root, outDir);
+  const inside = relative(root, full);
+  if (inside.startsWith('..') || isAbsolute(inside))
+    throw new CliError(
+      `job ${jobId}`,
+      'INVALID_ARGUMENT',
+      `expected "outDir" inside the worker's root ${root} (start the worker there, or give it --out DIR), got ${JSON.stringify(outDir)}`,
+    );
+  return full;
+}
+
+/**
  * One queue job: validates the payload, then runs its grid cell into `<outDir>/<runFolder>` and returns the run's
  * results.json. The folder is what makes faults harmless: a job taken over from a dead worker continues from the
  * folder's last checkpoint (`resume`), and a folder that already holds this config's results (a job lost with a
@@ -60,7 +78,7 @@ export function validateJobPayload(data: unknown, jobId: string): QueueJobPayloa
  */
 export async function runQueueJob(data: unknown, context: QueueJobContext): Promise<QueueJobResult> {
   const payload = validateJobPayload(data, context.jobId);
-  const dir = resolve(context.outDir ?? payload.outDir, payload.runFolder);
+  const dir = resolve(context.outDir ?? confinedOutDir(payload.outDir, context.jobId), payload.runFolder);
   const started = Date.now();
   const finished = readFinishedRun(dir, payload.config, `job ${context.jobId}`);
   if (finished) {
