@@ -1,5 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
-import { DatasetError } from './dataset-error';
+import { causeText, DatasetError } from './dataset-error';
 
 /** One file in a zip archive; `read()` inflates it and checks its size and CRC-32. */
 export interface ZipEntry {
@@ -134,7 +134,7 @@ export function zipEntries(bytes: Uint8Array, source: string, component = 'zipEn
             throw new DatasetError(
               component,
               'BAD_FORMAT',
-              `${source}: ${name}: expected a complete deflate stream of ${size} bytes, got a corrupt one (${(cause as Error).message})`,
+              `${source}: ${name}: expected a complete deflate stream of ${size} bytes, got a corrupt one (${causeText(cause)})`,
               { cause },
             );
           }
