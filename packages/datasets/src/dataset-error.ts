@@ -11,3 +11,14 @@ export class DatasetError extends EmpiricalBregmanError {
     super(component, code, message, options);
   }
 }
+
+/** A third-party error's message as one line (sharp's can span several), for the `got …` part of a message. */
+export function causeText(cause: unknown): string {
+  const text = cause instanceof Error ? cause.message : String(cause);
+  const lines = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  // libvips repeats a decoder's complaint once per attempt.
+  return [...new Set(lines)].join('; ');
+}

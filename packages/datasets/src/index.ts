@@ -1,6 +1,6 @@
 export { DatasetError } from './dataset-error';
-export type { LabelledData, Batch } from './labelled-data';
-export { validateLabelledData, subsetData, gatherBatch, classCounts, sampleSize } from './labelled-data';
+export type { LabelledData, Batch, ClassSize } from './labelled-data';
+export { validateLabelledData, subsetData, gatherBatch, classCounts, classSizes, sampleSize } from './labelled-data';
 
 // Catalogue and loading by name.
 export type { DatasetName, DatasetInfo, DatasetSource } from './dataset-catalogue';
@@ -27,6 +27,13 @@ export type { IdxDatasetOptions } from './load-idx-dataset';
 export { loadIdxDataset } from './load-idx-dataset';
 export type { IdxFileSet } from './find-idx-files';
 export { findIdxFiles, DEBIAN_FASHION_MNIST_DIR } from './find-idx-files';
+export type { DataFilesOptions, LoadedFiles } from './load-data-files';
+export { loadDataFiles } from './load-data-files';
+export type { DataFileFormat } from './data-file-format';
+export { detectDataFileFormat, SUPPORTED_DATA_FILES } from './data-file-format';
+export type { ImageFit, InputSpec } from './input-spec';
+export type { NpyArray, NpyDtype } from './parse-npy';
+export { parseNpy } from './parse-npy';
 export type { CifarOptions } from './cifar-binary';
 export { parseCifarBinary, loadCifar } from './cifar-binary';
 export { extractTar } from './extract-tar';

@@ -126,3 +126,20 @@ export function classCounts(labels: ArrayLike<number>, numClasses?: number): Int
   for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
   return counts;
 }
+
+/** One class of a {@link LabelledData}: its label, its name (the label as text when there are no names) and size. */
+export interface ClassSize {
+  readonly label: number;
+  readonly name: string;
+  readonly count: number;
+}
+
+/**
+ * Every class's size, in label order, with its name: for the checks a training protocol makes on users' data and
+ * their messages ("class \"cat\" has 3 samples, m = 4 needs 4"). Smallest first: `[...classSizes(d)].sort((a, b) =>
+ * a.count - b.count)`.
+ */
+export function classSizes(data: LabelledData): ClassSize[] {
+  const counts = classCounts(data.labels, data.numClasses);
+  return Array.from(counts, (count, label) => ({ label, name: data.classNames?.[label] ?? String(label), count }));
+}

@@ -12,10 +12,10 @@ export interface IdxDatasetOptions {
 }
 
 /** Checks an IDX image file is uint8 [N, rows, cols] and returns N. */
-function checkImages(images: IdxArray, path: string): number {
+function checkImages(images: IdxArray, path: string, component: string): number {
   if (images.dtype !== 'uint8' || images.dims.length !== 3) {
     throw new DatasetError(
-      'loadIdxDataset',
+      component,
       'BAD_FORMAT',
       `${path}: expected uint8 images of dims [N, rows, cols], got ${images.dtype} of dims [${images.dims.join(', ')}]`,
     );
@@ -41,21 +41,48 @@ export async function loadIdxDataset(
   pairs: ReadonlyArray<readonly [imagesPath: string, labelsPath: string]>,
   options: IdxDatasetOptions = {},
 ): Promise<LabelledData> {
-  const parts: { pixels: Uint8Array; labels: Uint8Array; rows: number; cols: number }[] = [];
+  const decoded: DecodedIdxPair[] = [];
   for (const [imagesPath, labelsPath] of pairs) {
-    const images = await readIdxFile(imagesPath);
-    const n = checkImages(images, imagesPath);
-    const labels = await readIdxFile(labelsPath);
+    decoded.push({
+      images: await readIdxFile(imagesPath),
+      imagesSource: imagesPath,
+      labels: await readIdxFile(labelsPath),
+      labelsSource: labelsPath,
+    });
+  }
+  return idxPairsToData(decoded, options);
+}
+
+/** An images file and its labels file, decoded, with the names their errors use. */
+export interface DecodedIdxPair {
+  readonly images: IdxArray;
+  readonly imagesSource: string;
+  readonly labels: IdxArray;
+  readonly labelsSource: string;
+}
+
+/**
+ * The checks and assembly of {@link loadIdxDataset} for pairs already decoded (by {@link parseIdx} on bytes the caller
+ * read, e.g. to fingerprint exactly what is parsed).
+ */
+export function idxPairsToData(
+  pairs: readonly DecodedIdxPair[],
+  options: IdxDatasetOptions = {},
+  component = 'loadIdxDataset',
+): LabelledData {
+  const parts: { pixels: Uint8Array; labels: Uint8Array; rows: number; cols: number }[] = [];
+  for (const { images, imagesSource: imagesPath, labels, labelsSource: labelsPath } of pairs) {
+    const n = checkImages(images, imagesPath, component);
     if (labels.dtype !== 'uint8' || labels.dims.length !== 1) {
       throw new DatasetError(
-        'loadIdxDataset',
+        component,
         'BAD_FORMAT',
         `${labelsPath}: expected uint8 labels of dims [N], got ${labels.dtype} of dims [${labels.dims.join(', ')}]`,
       );
     }
     if (labels.dims[0] !== n) {
       throw new DatasetError(
-        'loadIdxDataset',
+        component,
         'BAD_FORMAT',
         `${labelsPath}: expected ${n} labels (one per image of ${imagesPath}), got ${labels.dims[0]} (label count ≠ image count)`,
       );
@@ -68,16 +95,12 @@ export async function loadIdxDataset(
     });
   }
   if (parts.length === 0) {
-    throw new DatasetError(
-      'loadIdxDataset',
-      'INVALID_ARGUMENT',
-      'expected at least one [images, labels] pair, got none',
-    );
+    throw new DatasetError(component, 'INVALID_ARGUMENT', 'expected at least one [images, labels] pair, got none');
   }
   const { rows, cols } = parts[0];
   if (parts.some((p) => p.rows !== rows || p.cols !== cols)) {
     throw new DatasetError(
-      'loadIdxDataset',
+      component,
       'INVALID_SHAPE',
       `expected every image file to hold ${rows} × ${cols} images, got ${parts.map((p) => `${p.rows} × ${p.cols}`).join(', ')}`,
     );
@@ -108,5 +131,5 @@ export async function loadIdxDataset(
       ? { predefinedSplit: { train: range(0, parts[0].labels.length), test: range(parts[0].labels.length, total) } }
       : {}),
   };
-  return validateLabelledData(data, 'loadIdxDataset');
+  return validateLabelledData(data, component);
 }
