@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { CLI_VERSION } from './cli-version';
 import { Command } from 'commander';
 import { type CliOutput, PROCESS_OUTPUT } from './cli/cli-output';
 import { environmentHelp } from './cli/environment';
@@ -15,9 +15,6 @@ import { registerWorkerCommand } from './commands/worker-command';
 
 export type { CliOutput } from './cli/cli-output';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version;
-
 /**
  * The `bregman` program: each command registers its own flags (`commands/<name>-command.ts`); this file only
  * composes them and turns errors into exit codes.
@@ -25,7 +22,7 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 export function buildProgram(out: CliOutput): Command {
   const program = new Command('bregman')
     .description('Deep metric learning with learned Bregman divergences: train, benchmark, evaluate, report.')
-    .version(VERSION, '-V, --version')
+    .version(CLI_VERSION, '-V, --version')
     // Inherited by every command created after this point: usage errors end as a CommanderError, not process.exit.
     .exitOverride()
     .configureOutput({

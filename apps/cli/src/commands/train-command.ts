@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type BackendInfo, initBackend } from '@empirical-bregman/runtime';
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error';
@@ -49,12 +49,12 @@ export async function trainCommand(options: TrainCommandOptions): Promise<TrainC
     config = validateRunConfig(readJson(join(dir, 'config.json'), 'train --resume'), `${dir}/config.json`);
   } else {
     const fromFile = options.configFile ? readConfigFile(options.configFile) : {};
-    config = validateRunConfig(
-      { ...fromFile, ...options.settings },
-      options.configFile ? `config (${options.configFile} + flags)` : 'config',
-    );
+    const settings: Record<string, unknown> = { ...fromFile, ...options.settings };
+    // Users' data by absolute path: config.json (and --resume, and queue jobs) must find the same files.
+    if (typeof settings.data === 'string' && settings.data !== '') settings.data = resolve(settings.data);
+    config = validateRunConfig(settings, options.configFile ? `config (${options.configFile} + flags)` : 'config');
   }
-  requireDatasetPresent(config.dataset, options.resume ? 'train --resume' : 'train');
+  if (config.data === undefined) requireDatasetPresent(config.dataset, options.resume ? 'train --resume' : 'train');
   const backend = options.backend ?? (await initBackend({ quiet: options.quiet }));
   const progress = createProgress({ quiet: options.quiet });
   let created: string | undefined = dir;

@@ -34,6 +34,25 @@ export const RUN_CONFIG_SCHEMA = {
     default: DEFAULT_DATASET,
     doc: 'dataset from the datasets package (bregman data list), or divergence-regression (the synthetic pairs of that task)',
   },
+  data: {
+    kind: 'string',
+    doc: 'your own data instead of --dataset: a CSV/TSV with a header (label column --label-column), a .npy (+ labels .npy) or .npz, an IDX images file, or an image folder (one sub-folder per class)',
+  },
+  labelColumn: { kind: 'string', doc: '--data CSV/TSV: the header name of the label column (default: label)' },
+  imageSize: {
+    kind: 'number',
+    integer: true,
+    min: 4,
+    max: 512,
+    doc: '--data image folder: resize every image to this size × size (needed when the images differ in size)',
+  },
+  channels: {
+    kind: 'number',
+    integer: true,
+    min: 1,
+    max: 3,
+    doc: '--data image folder: 1 (grey) or 3 (RGB) (default: 1 when every image is grey)',
+  },
   protocol: {
     kind: 'enum',
     values: PROTOCOLS,

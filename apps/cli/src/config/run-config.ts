@@ -32,6 +32,11 @@ export interface RunConfig {
   readonly task?: string;
   /** A dataset of the datasets catalogue, or one a task makes itself (see `DATASET_CHOICES`). */
   readonly dataset: string;
+  /** Users' data (a file or an image folder) instead of a catalogue dataset; `dataset` then names it. */
+  readonly data?: string;
+  readonly labelColumn?: string;
+  readonly imageSize?: number;
+  readonly channels?: number;
   readonly protocol: Protocol;
   readonly divergence: DivergenceHead;
   readonly trunk: TrunkKind;

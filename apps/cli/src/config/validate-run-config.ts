@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { CliError } from '../cli-error';
 import type { Task } from '../run/task';
 import { TASKS, findTask, taskForDataset } from '../tasks/task-registry';
@@ -27,10 +28,35 @@ export function validateRunConfig(raw: unknown, where = 'config'): RunConfig {
   const input =
     typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
   if (!input) return validateAgainst(RUN_CONFIG_SCHEMA, raw, where) as unknown as RunConfig; // throws its own error
+  // A saved config of a --data run holds the name the data were given (`dataset`): that one is the same run.
+  if (
+    input.data !== undefined &&
+    input.dataset !== undefined &&
+    !(typeof input.data === 'string' && input.dataset === dataNameOf(input.data))
+  )
+    throw new CliError(
+      where,
+      'INVALID_ARGUMENT',
+      `expected either "data" (your files) or "dataset" (a catalogue name), got both (${JSON.stringify(input.data)} and ${JSON.stringify(input.dataset)})`,
+    );
+  for (const key of ['labelColumn', 'imageSize', 'channels'] as const)
+    if (input[key] !== undefined && input.data === undefined)
+      throw new CliError(where, 'INVALID_ARGUMENT', `expected "${key}" only with "data" (your files), got it without`);
+  if (input.channels !== undefined && input.channels !== 1 && input.channels !== 3)
+    throw new CliError(
+      where,
+      'INVALID_ARGUMENT',
+      `expected "channels" 1 (grey) or 3 (RGB), got ${JSON.stringify(input.channels)}`,
+    );
   const task = requestedTask(input, where);
   const filled: Record<string, unknown> = { ...task.defaults?.(input), ...input };
   if (filled.dataset === undefined && task.dataNames?.length) filled.dataset = task.dataNames[0];
-  const config = validateAgainst(RUN_CONFIG_SCHEMA, filled, where) as unknown as RunConfig & { task?: string };
+  const config = validateAgainst(RUN_CONFIG_SCHEMA, filled, where) as unknown as RunConfig & {
+    task?: string;
+    dataset: string;
+  };
+  // Users' data: `dataset` names it after the path (run folders, reports), the catalogue's default does not apply.
+  if (config.data !== undefined) config.dataset = dataNameOf(config.data);
   const maker = taskForDataset(config.dataset);
   if (maker !== task && maker.dataNames?.includes(config.dataset))
     throw new CliError(
@@ -51,4 +77,10 @@ export function taskOfConfig(config: RunConfig): Task {
   return config.task === undefined
     ? taskForDataset(config.dataset)
     : (findTask(config.task) ?? taskForDataset(config.dataset));
+}
+
+/** The name a run gives users' data: the file or folder name without extension, in run-folder-safe characters. */
+export function dataNameOf(path: string): string {
+  const base = basename(path.replace(/[\\/]+$/, '')).replace(/\.(csv|tsv|npy|npz|gz|idx\d?-ubyte)$/i, '');
+  return base.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'data';
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAME } from './queue-job';
 import { waitFor } from '../testing/wait-for';
@@ -240,12 +241,38 @@ describe.sequential('bregman bench --queue and bregman worker (BullMQ on a real 
         { jobId: 'bad-config', attempts: 3 },
       );
       await queue.add('run', 'not a payload', { jobId: 'bad-shape', attempts: 3 });
+      // A folder outside the worker's root (it was started in `root`): refused, not written.
+      const outside = join(tmpdir(), `eb-outside-${process.pid}`);
+      await queue.add(
+        'run',
+        { version: 1, config: { dataset: 'wine' }, outDir: outside, runFolder: 'escape' },
+        { jobId: 'outside', attempts: 3 },
+      );
+      // Data that is not JSON at all (written by something other than bench): BullMQ cannot even parse it.
+      await queue.pause();
+      await queue.add('run', { version: 1 }, { jobId: 'not-json', attempts: 3 });
+      const raw = new Redis({ host: '127.0.0.1', port, password: PASSWORD });
+      await raw.hset(`bull:${QUEUE_NAME}:not-json`, 'data', 'not json {');
+      raw.disconnect();
+      await queue.resume();
+      const ids = ['bad-config', 'bad-shape', 'outside', 'not-json'];
       for (const started = Date.now(); ; ) {
-        const states = await Promise.all(['bad-config', 'bad-shape'].map((id) => queue.getJobState(id)));
+        const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
         if (states.every((s) => s === 'failed')) break;
-        if (Date.now() - started > 30_000) throw new Error(`expected both jobs to fail, got ${states.join(', ')}`);
+        if (Date.now() - started > 30_000) throw new Error(`expected every job to fail, got ${states.join(', ')}`);
         await new Promise((r) => setTimeout(r, 200));
       }
+      const escaped = await queue.getJob('outside');
+      expect(escaped!.failedReason).toMatch(
+        /^job outside: expected "outDir" inside the worker's root .* \(start the worker there, or give it --out DIR\), got /,
+      );
+      expect(existsSync(outside)).toBe(false);
+      const unreadable = await new Redis({ host: '127.0.0.1', port, password: PASSWORD, lazyConnect: false });
+      expect(await unreadable.hget(`bull:${QUEUE_NAME}:not-json`, 'failedReason')).toMatch(
+        /^job not-json: expected its data to be JSON \(a job of bregman bench --queue\), got text that is not/,
+      );
+      unreadable.disconnect();
+      expect(workers.map((w) => w.stderr).join('')).toContain('failed job not-json: its data is not JSON');
       const config = await queue.getJob('bad-config');
       expect(config!.failedReason).toBe('job bad-config config: "epochs" must be ≥ 1; got 0');
       expect(config!.attemptsMade).toBe(1);

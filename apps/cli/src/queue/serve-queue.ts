@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { type Job, Worker } from 'bullmq';
+import { Redis as IORedis } from 'ioredis';
 import { createProgress } from '../run/progress';
 import { ensureRedisReachable } from './check-redis';
+import { failUnreadableJobs } from './fail-unreadable-jobs';
 import { QUEUE_NAME, QUEUE_OUT_ENV, type QueueJobResult } from './queue-job';
 import { type RedisTarget, redisOptions, scrubSecrets } from './redis-url';
 
@@ -87,7 +89,22 @@ export async function serveQueue(options: ServeQueueOptions): Promise<void> {
     maxStalledCount: 2,
   });
   let lastError = '';
+  // A job whose data is not JSON fails in BullMQ's own parsing, as a worker 'error', and would stay active forever.
+  const janitor = new IORedis({ ...redisOptions(target), connectTimeout: 10_000, lazyConnect: true });
+  let sweeping = false;
   worker.on('error', (error: Error) => {
+    if (error instanceof SyntaxError && !sweeping) {
+      sweeping = true;
+      failUnreadableJobs(janitor, QUEUE_NAME)
+        .then((ids) => {
+          for (const id of ids) say(`failed job ${id}: its data is not JSON (not a job of bregman bench --queue)`);
+        })
+        .catch((sweepError: Error) => say(`could not fail an unreadable job: ${sweepError.message}`))
+        .finally(() => {
+          sweeping = false;
+        });
+      return;
+    }
     // ioredis repeats a connection error on each reconnection attempt: say it once until it changes.
     if (error.message !== lastError) say(`Redis error (retrying): ${error.message}`);
     lastError = error.message;
@@ -126,6 +143,7 @@ export async function serveQueue(options: ServeQueueOptions): Promise<void> {
     await Promise.race([worker.close(), signals.force.then(() => worker.close(true))]);
   } finally {
     signals.dispose();
+    janitor.disconnect();
   }
   say('stopped');
 }

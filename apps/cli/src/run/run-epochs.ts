@@ -29,6 +29,8 @@ export interface RunState extends Record<string, unknown> {
   curves: CurvePoint[];
   untrainedBaseline: unknown;
   stopped: boolean;
+  /** The session's data fingerprint when the run started (absent: data that cannot change). */
+  dataFingerprint?: string;
 }
 
 export interface RunEpochsOptions {
@@ -83,6 +85,13 @@ export async function runEpochs(session: TaskSession, options: RunEpochsOptions)
     session.restoreWeights(arrays);
     await session.restoreOptimizers(arrays);
     state = header.state;
+    const now = session.dataFingerprint ?? undefined;
+    if (state.dataFingerprint !== now)
+      throw new CliError(
+        'resume',
+        'BAD_FORMAT',
+        `expected the data this run started on (fingerprint ${state.dataFingerprint?.slice(0, 12) ?? 'none'}…), got ${now ? `files with fingerprint ${now.slice(0, 12)}…` : 'other data'}: the data changed since the run started; start a new run`,
+      );
     // Written before every checkpoint that refers to it; a best-weights file of a later epoch than the checkpoint (a
     // kill between the two) is rewritten when that epoch is trained again.
     if (!existsSync(bestPath))
@@ -106,6 +115,7 @@ export async function runEpochs(session: TaskSession, options: RunEpochsOptions)
       curves: Object.entries(val).map(([metric, value]) => ({ epoch: 0, step: 0, split: 'val', metric, value })),
       untrainedBaseline: await session.untrainedBaseline(),
       stopped: false,
+      ...(session.dataFingerprint ? { dataFingerprint: session.dataFingerprint } : {}),
     };
     // The best weights first: a checkpoint never refers to best weights that are not on disk (a kill between the two
     // leaves no checkpoint, and a resume starts the run again).

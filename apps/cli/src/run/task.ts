@@ -56,6 +56,11 @@ export interface TaskSession {
   readonly trainable: boolean;
   /** The validation metric early stopping follows, and which way is better. */
   readonly selection: { readonly metric: string; readonly better: 'higher' | 'lower' };
+  /**
+   * SHA-256 of the data files the run reads (users' files), or null/absent for data that cannot change (a catalogue
+   * dataset, generated pairs). A resume on data with another fingerprint is refused.
+   */
+  readonly dataFingerprint?: string | null;
   /** What the loss is called in messages (`'loss'`, `'regression MSE'`). */
   readonly lossName: string;
   /** The advice appended when the loss becomes NaN or infinite (which flags to change). */

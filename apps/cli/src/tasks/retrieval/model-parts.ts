@@ -17,9 +17,13 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { RunConfig, TrunkKind } from '../../config/run-config';
 import { buildDivergence } from '../../model/divergence-head';
 
-/** The trunk a run uses: `auto` is an MLP (flattened images too: fast on wasm, and the CNN is opt-in). */
-export function resolveTrunk(kind: TrunkKind): Exclude<TrunkKind, 'auto'> {
-  return kind === 'auto' ? 'mlp' : kind;
+/**
+ * The trunk a run uses: `auto` is an MLP for the catalogue's data (flattened images too: fast on wasm, the CNN is
+ * opt-in there and the published results use the MLP), and the CNN for users' image folders (`--data`).
+ */
+export function resolveTrunk(config: Pick<RunConfig, 'trunk' | 'data'>, isImage: boolean): Exclude<TrunkKind, 'auto'> {
+  if (config.trunk !== 'auto') return config.trunk;
+  return config.data !== undefined && isImage ? 'cnn' : 'mlp';
 }
 
 /**
@@ -32,7 +36,7 @@ export function buildTrunk(
   isImage: boolean,
   outputDomain: InputDomain = 'real',
 ): tfl.Sequential {
-  const kind = resolveTrunk(config.trunk);
+  const kind = resolveTrunk(config, isImage);
   let seed = config.seed * 1000;
   const kernel = () => tfl.initializers.glorotUniform({ seed: seed++ });
   const layers: tfl.layers.Layer[] = [];

@@ -1,6 +1,8 @@
 import {
+  type InputSpec,
   classDisjointSplit,
   type LabelledData,
+  loadDataFiles,
   loadDataset,
   sampleSize,
   Standardizer,
@@ -23,6 +25,22 @@ export interface PreparedData {
   readonly description: string;
   /** The preprocessing applied to every part (standardisation for tabular data), for new samples to embed. */
   readonly preprocess: (features: Float32Array) => Float32Array;
+  /** What a saved model needs to turn raw input into the trunk's input (model/manifest.json's `input`). */
+  readonly input: ModelInput;
+  /** Class names by label index. */
+  readonly classNames: readonly string[];
+  /** Where the data came from: a catalogue name or users' files, with the SHA-256 fingerprint of the files read. */
+  readonly source: { readonly name: string; readonly fingerprint: string | null; readonly files: readonly string[] };
+}
+
+/** model/manifest.json's `input`: the raw sample's shape and the preprocessing before the trunk. */
+export interface ModelInput {
+  readonly kind: 'table' | 'image' | 'array';
+  readonly sampleShape: readonly number[];
+  readonly featureNames?: readonly string[];
+  readonly standardizer?: { readonly mean: number[]; readonly std: number[] };
+  /** Raw values are divided by it first (images given as 0–255). */
+  readonly divisor?: number;
 }
 
 function classesOf(data: LabelledData): number[] {
@@ -45,7 +63,22 @@ function indicesOfClasses(labels: Int32Array, classes: ReadonlySet<number>): Int
  * Tabular features are standardised with statistics of the training part only.
  */
 export async function prepareData(config: RunConfig): Promise<PreparedData> {
-  const loaded = await loadDataset(config.dataset);
+  let spec: InputSpec | undefined;
+  let source: PreparedData['source'] = { name: config.dataset, fingerprint: null, files: [] };
+  let loaded: LabelledData;
+  if (config.data !== undefined) {
+    const files = await loadDataFiles(config.data, {
+      name: config.dataset,
+      ...(config.labelColumn !== undefined ? { labelColumn: config.labelColumn } : {}),
+      ...(config.imageSize !== undefined ? { imageSize: config.imageSize } : {}),
+      ...(config.channels !== undefined ? { channels: config.channels as 1 | 3 } : {}),
+    });
+    loaded = files;
+    spec = files.input;
+    source = { name: config.data, fingerprint: files.fingerprint, files: files.files };
+  } else {
+    loaded = await loadDataset(config.dataset);
+  }
   const isImage = loaded.sampleShape.length === 3;
   let train: LabelledData;
   let val: LabelledData;
@@ -110,14 +143,16 @@ export async function prepareData(config: RunConfig): Promise<PreparedData> {
     description += `; validation and test capped at ${config.maxEvalSamples} random samples each`;
   }
   let preprocess = (features: Float32Array): Float32Array => features;
+  let standardizer: Standardizer | undefined;
   if (!isImage) {
-    const standardizer = Standardizer.fit(train.features, sampleSize(train.sampleShape));
-    const apply = (d: LabelledData): LabelledData => ({ ...d, features: standardizer.transform(d.features) });
+    const fitted = Standardizer.fit(train.features, sampleSize(train.sampleShape));
+    standardizer = fitted;
+    const apply = (d: LabelledData): LabelledData => ({ ...d, features: fitted.transform(d.features) });
     train = apply(train);
     val = apply(val);
     test = apply(test);
     description += '; features standardised on the training part';
-    preprocess = (features) => standardizer.transform(features);
+    preprocess = (features) => fitted.transform(features);
   }
   for (const [part, d] of [
     ['training', train],
@@ -132,5 +167,26 @@ export async function prepareData(config: RunConfig): Promise<PreparedData> {
       );
     }
   }
-  return { train, val, test, sampleShape: loaded.sampleShape, isImage, description, preprocess };
+  const input: ModelInput = {
+    kind: spec?.kind ?? (isImage ? 'array' : 'table'),
+    sampleShape: [...loaded.sampleShape],
+    ...(spec?.kind === 'table' ? { featureNames: [...spec.featureNames] } : {}),
+    ...(standardizer
+      ? { standardizer: { mean: Array.from(standardizer.mean), std: Array.from(standardizer.std) } }
+      : {}),
+    ...(spec?.kind === 'image' ? { divisor: spec.divisor } : {}),
+  };
+  const classNames = loaded.classNames ?? Array.from({ length: loaded.numClasses }, (_, i) => String(i));
+  return {
+    train,
+    val,
+    test,
+    sampleShape: loaded.sampleShape,
+    isImage,
+    description,
+    preprocess,
+    input,
+    classNames,
+    source,
+  };
 }

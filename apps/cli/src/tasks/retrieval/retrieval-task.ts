@@ -18,6 +18,7 @@ import { assignVariables, takeArray, variableArrays } from '../../run/stored-var
 import type { Task, TaskSession } from '../../run/task';
 import { embedAll, rawFeatures, recallNotApplicable, scoreEmbeddings } from './embeddings';
 import { type ModelParts, buildModelParts } from './model-parts';
+import { MODEL_MANIFEST, modelManifest } from './model-manifest';
 import { type PreparedData, prepareData } from './prepare-data';
 import { reportFigures } from './report-figures';
 import { type TrainingEngine, dataParallelEngine, inProcessEngine } from './training-engine';
@@ -160,6 +161,7 @@ function retrievalSession(
     stepsPerEpoch,
     trainable: true,
     selection: { metric: 'mapAtR', better: 'higher' },
+    dataFingerprint: data.source.fingerprint,
     lossName: 'loss',
     nonFiniteAdvice:
       'Try a lower --learning-rate / --divergence-learning-rate, a smaller --margin, or a stronger scale control',
@@ -234,6 +236,7 @@ function retrievalSession(
       }
       await trunk.save(fileSystemIOHandler(join(dir, 'model')));
       writeJson(join(dir, 'model', 'divergence.json'), divergence.toJSON());
+      writeJson(join(dir, 'model', MODEL_MANIFEST), modelManifest(config, data, divergence));
       return {
         title: `${runName(config)}: ${config.divergence} divergence, ${config.loss} loss`,
         results,

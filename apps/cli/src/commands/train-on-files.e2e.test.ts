@@ -1,0 +1,130 @@
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SeededRandom } from '@empirical-bregman/common';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encodeGreyPng } from '../report/encode-grey-png';
+
+// Users' data in: the built `bregman` binary trains on a CSV and on a PNG folder the test writes, and the run's
+// model folder says how to turn raw input into embeddings (model/manifest.json); bad files are one line and an exit
+// code; a resume on changed files is refused.
+const bin = fileURLToPath(new URL('../../bin/bregman.js', import.meta.url));
+const root = mkdtempSync(join(tmpdir(), 'eb-files-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const TINY = ['--protocol', 'closed-set', '--hidden', '16', '--embedding-dim', '4', '--icnn-hidden', '8'];
+const FAST = ['--epochs', '2', '--steps-per-epoch', '3', '--patience', '0', '--quiet'];
+
+function bregman(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+}
+const onlyRun = (out: string) => {
+  const dirs = readdirSync(out);
+  expect(dirs).toHaveLength(1);
+  return join(out, dirs[0]!);
+};
+const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+
+/** 3 species × 30 rows, 4 features around a per-class centre, labels as strings, one quoted name column. */
+function writeCsv(path: string, seed = 1): void {
+  const rng = new SeededRandom(seed);
+  const rows = ['"sepal, length",width,petal,tip,label'];
+  for (const [c, name] of ['setosa', 'versicolor', 'virginica'].entries())
+    for (let i = 0; i < 30; i++)
+      rows.push([0, 1, 2, 3].map((j) => (c * 2 + j * 0.1 + rng.normal(0, 0.3)).toFixed(3)).join(',') + `,${name}`);
+  writeFileSync(path, `${rows.join('\n')}\n`);
+}
+
+/** An image folder: 3 classes × 12 grey 8×8 PNGs (a bright row whose position is the class, plus noise). */
+function writePngFolder(dir: string): void {
+  const rng = new SeededRandom(2);
+  for (const c of [0, 1, 2]) {
+    mkdirSync(join(dir, `class-${c}`), { recursive: true });
+    for (let i = 0; i < 12; i++) {
+      const pixels = Array.from({ length: 64 }, (_, p) => (Math.floor(p / 8) === c * 3 ? 0.9 : rng.int(60) / 255));
+      writeFileSync(join(dir, `class-${c}`, `${i}.png`), encodeGreyPng(pixels, 8, 8));
+    }
+  }
+}
+
+describe('bregman train --data', () => {
+  it('trains on a CSV with a header and string labels; the model folder holds the standardiser and class names', () => {
+    const csv = join(root, 'flowers.csv');
+    writeCsv(csv);
+    const out = join(root, 'csv-run');
+    const done = bregman(['train', '--data', csv, ...TINY, ...FAST, '--batch-size', '12', '--out', out]);
+    expect(done.status, done.stderr).toBe(0);
+    const dir = onlyRun(out);
+    expect(dir).toMatch(/-flowers-closed-set-icnn$/);
+    const manifest = json(join(dir, 'model', 'manifest.json'));
+    expect(manifest).toMatchObject({
+      schemaVersion: 1,
+      format: 'empirical-bregman-model',
+      trunk: 'model.json',
+      divergence: 'divergence.json',
+      embeddingDim: 4,
+      labels: { names: ['setosa', 'versicolor', 'virginica'] },
+      input: { kind: 'table', sampleShape: [4], featureNames: ['sepal, length', 'width', 'petal', 'tip'] },
+      data: { source: csv },
+    });
+    expect(manifest.input.standardizer.mean).toHaveLength(4);
+    expect(manifest.data.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(existsSync(join(dir, 'model', 'model.json'))).toBe(true);
+  });
+
+  it('trains a CNN on a PNG folder (one sub-folder per class); the manifest says images are divided by 255', () => {
+    const images = join(root, 'shapes');
+    writePngFolder(images);
+    const out = join(root, 'png-run');
+    const done = bregman(['train', '--data', images, ...TINY, ...FAST, '--batch-size', '12', '--out', out]);
+    expect(done.status, done.stderr).toBe(0);
+    const dir = onlyRun(out);
+    const manifest = json(join(dir, 'model', 'manifest.json'));
+    expect(manifest.input).toEqual({ kind: 'image', sampleShape: [8, 8, 1], divisor: 255 });
+    expect(manifest.labels.names).toEqual(['class-0', 'class-1', 'class-2']);
+    const topology = readFileSync(join(dir, 'model', 'model.json'), 'utf8');
+    expect(topology).toContain('Conv2D');
+  });
+
+  it('refuses to resume on files that changed since the run started (exit code 3), and resumes on the same', () => {
+    const csv = join(root, 'changing.csv');
+    writeCsv(csv);
+    const out = join(root, 'changing');
+    const args = ['train', '--data', csv, ...TINY, ...FAST, '--batch-size', '12', '--out', out];
+    expect(bregman(args, { BREGMAN_FAULT: 'after-checkpoint:2' }).signal).toBe('SIGKILL');
+    const dir = onlyRun(out);
+    writeCsv(csv, 2);
+    const refused = bregman(['train', '--resume', dir, '--quiet']);
+    expect(refused.status).toBe(3);
+    expect(refused.stderr).toMatch(
+      /^bregman: resume: expected the data this run started on .* the data changed since the run started; start a new run\n$/,
+    );
+    writeCsv(csv, 1);
+    const resumed = bregman(['train', '--resume', dir, '--quiet']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+  });
+
+  const bad: [string, string, string | null, RegExp, number][] = [
+    ['an empty file', 'empty.csv', '', /empty\.csv/, 3],
+    ['a ragged row', 'ragged.csv', 'a,b,label\n1,2,x\n1,x\n', /ragged\.csv/, 3],
+    ['a non-numeric cell', 'text.csv', 'a,b,label\n1,2,x\n1,hello,y\n', /"hello"/, 3],
+    ['one class', 'one.csv', 'a,b,label\n1,2,x\n3,4,x\n', /one\.csv/, 3],
+    ['no label column', 'nolabel.csv', 'a,b,c\n1,2,3\n', /label/, 3],
+    ['a missing path', 'missing.csv', null, /missing\.csv/, 3],
+  ];
+  for (const [what, name, content, message, code] of bad) {
+    it(`refuses ${what} in one line with exit code ${code}, writing nothing`, () => {
+      const path = join(root, name);
+      if (content !== null) writeFileSync(path, content);
+      const out = join(root, `bad-${name}`);
+      const done = bregman(['train', '--data', path, ...TINY, ...FAST, '--out', out]);
+      expect(done.status).toBe(code);
+      expect(done.stderr.trim().split('\n')).toHaveLength(1);
+      expect(done.stderr).toMatch(/^bregman: /);
+      expect(done.stderr).toMatch(message);
+      expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+    });
+  }
+});
