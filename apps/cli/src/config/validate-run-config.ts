@@ -51,6 +51,8 @@ export function validateRunConfig(raw: unknown, where = 'config'): RunConfig {
   const task = requestedTask(input, where);
   const filled: Record<string, unknown> = { ...task.defaults?.(input), ...input };
   if (filled.dataset === undefined && task.dataNames?.length) filled.dataset = task.dataNames[0];
+  // Users' data are named after their path below, not by the catalogue (a saved config holds that name).
+  if (filled.data !== undefined) delete filled.dataset;
   const config = validateAgainst(RUN_CONFIG_SCHEMA, filled, where) as unknown as RunConfig & {
     task?: string;
     dataset: string;
