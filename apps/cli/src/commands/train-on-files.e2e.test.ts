@@ -113,7 +113,61 @@ describe('bregman train --data', () => {
     ['one class', 'one.csv', 'a,b,label\n1,2,x\n3,4,x\n', /one\.csv/, 3],
     ['no label column', 'nolabel.csv', 'a,b,c\n1,2,3\n', /label/, 3],
     ['a missing path', 'missing.csv', null, /missing\.csv/, 3],
+    ['a NaN cell', 'nan.csv', 'a,b,label\n1,2,x\n1,NaN,y\n1,2,y\n', /"NaN"/, 3],
+    ['an infinite value', 'inf.csv', 'a,b,label\n1,2,x\n1,1e400,y\n1,2,y\n', /Infinity/, 3],
   ];
+  it('refuses an unreadable image and mixed image sizes without --image-size, naming the file', () => {
+    const broken = join(root, 'broken-images');
+    writePngFolder(broken);
+    writeFileSync(join(broken, 'class-1', '5.png'), 'not a png');
+    const first = bregman(['train', '--data', broken, ...TINY, ...FAST, '--out', join(root, 'broken-out')]);
+    expect(first.status).toBe(3);
+    expect(first.stderr).toMatch(/^bregman: .*class-1\/5\.png.*\n$/);
+    const mixed = join(root, 'mixed-images');
+    writePngFolder(mixed);
+    writeFileSync(join(mixed, 'class-2', '0.png'), encodeGreyPng(new Array(100).fill(0.5), 10, 10));
+    const second = bregman(['train', '--data', mixed, ...TINY, ...FAST, '--out', join(root, 'mixed-out')]);
+    expect(second.status).toBe(3);
+    expect(second.stderr.trim().split('\n')).toHaveLength(1);
+    expect(second.stderr).toMatch(/image-?[sS]ize/);
+    const resized = bregman([
+      'train',
+      '--data',
+      mixed,
+      '--image-size',
+      '8',
+      ...TINY,
+      ...FAST,
+      '--batch-size',
+      '12',
+      '--out',
+      join(root, 'mixed-ok'),
+    ]);
+    expect(resized.status, resized.stderr).toBe(0);
+  });
+
+  it('refuses classes too small for the sampler, naming the smallest and the flag', () => {
+    const csv = join(root, 'small-classes.csv');
+    writeCsv(csv);
+    const done = bregman([
+      'train',
+      '--data',
+      csv,
+      ...TINY,
+      ...FAST,
+      '--samples-per-class',
+      '25',
+      '--batch-size',
+      '50',
+      '--out',
+      join(root, 'small-out'),
+    ]);
+    expect(done.status).toBe(2);
+    expect(done.stderr).toMatch(
+      /^bregman: config: --samples-per-class 25 needs at least 25 training samples in every class, but class 0 has \d+/,
+    );
+  });
+
   for (const [what, name, content, message, code] of bad) {
     it(`refuses ${what} in one line with exit code ${code}, writing nothing`, () => {
       const path = join(root, name);
