@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { SeededRandom } from '@empirical-bregman/common';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeGreyPng } from '../report/encode-grey-png';
@@ -144,6 +145,32 @@ describe('bregman train --data', () => {
       join(root, 'mixed-ok'),
     ]);
     expect(resized.status, resized.stderr).toBe(0);
+  });
+
+  it('refuses a truncated gzip IDX file and a corrupt IDX header, naming the file (exit code 3)', () => {
+    const images = Buffer.concat([Buffer.from([0, 0, 8, 3, 0, 0, 0, 4, 0, 0, 0, 2, 0, 0, 0, 2]), Buffer.alloc(16, 7)]);
+    const labels = Buffer.from([0, 0, 8, 1, 0, 0, 0, 4, 0, 1, 0, 1]);
+    const gz = gzipSync(images);
+    writeFileSync(join(root, 'cut-images-idx3-ubyte.gz'), gz.subarray(0, gz.length - 6));
+    writeFileSync(join(root, 'cut-labels-idx1-ubyte.gz'), gzipSync(labels));
+    const cut = bregman([
+      'train',
+      '--data',
+      join(root, 'cut-images-idx3-ubyte.gz'),
+      ...FAST,
+      '--out',
+      join(root, 'cut'),
+    ]);
+    expect(cut.status).toBe(3);
+    expect(cut.stderr).toMatch(
+      /^bregman: parseIdx: .*cut-images-idx3-ubyte\.gz: expected a complete gzip stream, got a corrupt or truncated one/,
+    );
+    writeFileSync(join(root, 'odd-images-idx3-ubyte'), Buffer.from([0, 0, 8, 9, 0, 0, 0, 4]));
+    writeFileSync(join(root, 'odd-labels-idx1-ubyte'), labels);
+    const odd = bregman(['train', '--data', join(root, 'odd-images-idx3-ubyte'), ...FAST, '--out', join(root, 'odd')]);
+    expect(odd.status).toBe(3);
+    expect(odd.stderr).toMatch(/^bregman: .*odd-images-idx3-ubyte/);
+    expect(existsSync(join(root, 'cut')) || existsSync(join(root, 'odd'))).toBe(false);
   });
 
   it('refuses classes too small for the sampler, naming the smallest and the flag', () => {
