@@ -1,5 +1,5 @@
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,13 +32,15 @@ const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json
 const tempFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
 
 let expected: { results: unknown; curves: unknown };
+let wholeRun = '';
 beforeAll(() => {
   if (!existsSync(fileURLToPath(new URL('../../dist/cli.js', import.meta.url))))
     throw new Error('apps/cli/dist is missing: run `pnpm build` first (turbo does it before `pnpm test`)');
   const whole = join(root, 'whole');
   const done = bregman(['train', ...TINY, '--out', whole]);
   expect(done.status, done.stderr).toBe(0);
-  expected = results(onlyRun(whole));
+  wholeRun = onlyRun(whole);
+  expected = results(wholeRun);
 });
 
 describe('bregman train under faults', () => {
@@ -109,5 +111,25 @@ describe('bregman train under faults', () => {
     expect(done.status, done.stderr).toBe(0);
     expect(done.stderr).toMatch(/samples per class lowered from 40 \(batch size 120 \/ 3 classes\) to \d+/);
     expect(results(onlyRun(out)).notes.join('\n')).toMatch(/samples per class lowered from 40/);
+  });
+
+  it('embed --output into a missing folder: one line naming the path, exit code 3, nothing written', () => {
+    const input = join(root, 'one-sample.json');
+    writeFileSync(input, JSON.stringify([new Array(784).fill(0)]));
+    const target = join(root, 'no', 'such', 'folder', 'e.json');
+    const done = bregman(['embed', wholeRun, '--input', input, '--output', target, '--quiet']);
+    expect(done.status).toBe(3);
+    expect(done.stderr.trim().split('\n')).toHaveLength(1);
+    expect(done.stderr).toContain(join(root, 'no', 'such', 'folder'));
+    expect(existsSync(join(root, 'no'))).toBe(false);
+  });
+
+  it('report on a malformed results.json: one line, exit code 3', () => {
+    const dir = join(root, 'malformed-report');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'results.json'), '{"title": ');
+    const done = bregman(['report', dir]);
+    expect(done.status).toBe(3);
+    expect(done.stderr).toMatch(/^bregman: report: expected JSON at .*results\.json, got: .*\n$/);
   });
 });
