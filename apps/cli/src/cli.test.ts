@@ -3,26 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listDatasets } from '@empirical-bregman/datasets';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from './cli';
 import { ENVIRONMENT_VARIABLES } from './cli/environment';
 import { TINY_TRAIN_FLAGS } from './testing/tiny-cli-runs';
+import { runCli as cli } from './testing/run-cli';
 
 const root = mkdtempSync(join(tmpdir(), 'eb-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-  });
-  return { code, stdout, stderr };
-}
 
 describe('bregman CLI: bad input is one clear line, exit code 2 (usage) or 3 (a missing file), nothing written', () => {
   const out = join(root, 'runs');

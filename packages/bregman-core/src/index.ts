@@ -20,6 +20,7 @@ export type { BregmanKMeansOptions, BregmanKMeansResult } from './bregman-k-mean
 export { BregmanMipsReduction } from './bregman-mips-reduction';
 export type { BregmanMipsReductionOptions, MipsQueries } from './bregman-mips-reduction';
 export type { QuerySlot } from './divergence';
+export { resolveQuerySlot } from './resolve-query-slot';
 export {
   innerProductFromSquaredDistance,
   mipsToNearestNeighbour,

@@ -5,3 +5,4 @@ export type { SeededRandomState } from './seeded-random';
 export type { NamedArray, NamedArrayDType } from './named-array';
 export { namedArrayFromJSON, namedArrayToJSON } from './named-array-json';
 export type { NamedArrayFromJSONOptions, NamedArrayJSON } from './named-array-json';
+export { crc32 } from './crc32';

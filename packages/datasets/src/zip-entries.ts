@@ -1,27 +1,11 @@
 import { inflateRawSync } from 'node:zlib';
+import { crc32 } from '@empirical-bregman/common';
 import { causeText, DatasetError } from './dataset-error';
 
 /** One file in a zip archive; `read()` inflates it and checks its size and CRC-32. */
 export interface ZipEntry {
   readonly name: string;
   read(): Uint8Array;
-}
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 (ISO 3309, the polynomial zip and gzip use). Not zlib's crc32: that needs Node ≥ 20.15 / 22.2. */
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 const EOCD = 0x06054b50;

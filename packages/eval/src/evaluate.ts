@@ -4,6 +4,7 @@ import {
   type QuerySlot,
   SquaredEuclideanDivergence,
   bregmanKMeans,
+  resolveQuerySlot,
 } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
 import { type KnnSearchPool, type Neighbours, exactKnn } from '@empirical-bregman/search';
@@ -13,7 +14,6 @@ import { type ClusteringMetrics, clusteringMetrics } from './clustering-metrics'
 import { EvaluationError } from './evaluation-error';
 import { type PairMetrics, pairMetrics } from './pair-metrics';
 import { samplePairs } from './sample-pairs';
-import { resolveQuerySlot } from './resolve-query-slot';
 import { type KSpec, resolveK } from './resolve-k';
 import { type RetrievalMetricName, type RetrievalMetrics, retrievalMetrics } from './retrieval-metrics';
 
@@ -130,7 +130,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     references.shape[0],
   );
   const selfIncluded = options.referenceIncludesQueries ?? references === queries;
-  const querySlot = resolveQuerySlot(component, options);
+  const querySlot = resolveQuerySlot(component, options.querySlot, { name: 'queryIn', value: options.queryIn });
   const k = resolveK(options.k ?? 'max_bin_count', queryLabels, referenceLabels, selfIncluded);
   const maxPairs = checkInteger(component, 'maxPairs', options.maxPairs ?? 1_000_000, 0);
   const seed = options.seed ?? 0;

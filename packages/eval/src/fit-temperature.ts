@@ -17,6 +17,29 @@ export interface FittedTemperature {
 }
 
 /**
+ * One item's log-sum-exp of z_c = log π_c − β·D_ic (and Σ_c e^{z_c − max} D_ic, the numerator of E_p[D]): the
+ * softmax both the NLL and its derivative need, computed stably around the row's maximum.
+ */
+function rowSoftmax(
+  divergences: ArrayLike<number>,
+  C: number,
+  i: number,
+  beta: number,
+  logPriors: ArrayLike<number> | undefined,
+): { logSumExp: number; expectedD: number } {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let c = 0; c < C; c++) max = Math.max(max, (logPriors ? logPriors[c]! : 0) - beta * divergences[i * C + c]!);
+  let sum = 0;
+  let weighted = 0;
+  for (let c = 0; c < C; c++) {
+    const e = Math.exp((logPriors ? logPriors[c]! : 0) - beta * divergences[i * C + c]! - max);
+    sum += e;
+    weighted += e * divergences[i * C + c]!;
+  }
+  return { logSumExp: max + Math.log(sum), expectedD: weighted / sum };
+}
+
+/**
  * Mean NLL of p(c | i) ∝ π_c · exp(−D_ic / τ) at the true classes, for n items × C classes of divergences
  * `D[i * C + c]` (e.g. to the class centroids). Stable log-sum-exp.
  */
@@ -28,21 +51,14 @@ export function temperatureNll(
   logPriors?: ArrayLike<number>,
 ): number {
   const C = numClasses;
-  const n = labels.length;
   const beta = 1 / temperature;
   let total = 0;
-  const z = new Float64Array(C);
-  for (let i = 0; i < n; i++) {
-    let max = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < C; c++) {
-      z[c] = (logPriors ? logPriors[c]! : 0) - beta * divergences[i * C + c]!;
-      if (z[c]! > max) max = z[c]!;
-    }
-    let sum = 0;
-    for (let c = 0; c < C; c++) sum += Math.exp(z[c]! - max);
-    total += max + Math.log(sum) - z[labels[i]!]!;
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i]!;
+    const zTrue = (logPriors ? logPriors[y]! : 0) - beta * divergences[i * C + y]!;
+    total += rowSoftmax(divergences, C, i, beta, logPriors).logSumExp - zTrue;
   }
-  return total / n;
+  return total / labels.length;
 }
 
 /**
@@ -80,24 +96,11 @@ export function fitTemperature(
     throw new EvaluationError(component, 'INVALID_ARGUMENT', `expected 0 < range[0] < range[1], got [${lo}, ${hi}]`);
   const { logPriors } = options;
   const n = labels.length;
+  // d NLL / dβ = mean[D_iy − E_p[D_i·]]: increasing in β (NLL is convex in β).
   const slope = (beta: number): number => {
     let total = 0;
-    const z = new Float64Array(C);
-    for (let i = 0; i < n; i++) {
-      let max = Number.NEGATIVE_INFINITY;
-      for (let c = 0; c < C; c++) {
-        z[c] = (logPriors ? logPriors[c]! : 0) - beta * divergences[i * C + c]!;
-        if (z[c]! > max) max = z[c]!;
-      }
-      let sum = 0;
-      let weighted = 0;
-      for (let c = 0; c < C; c++) {
-        const e = Math.exp(z[c]! - max);
-        sum += e;
-        weighted += e * divergences[i * C + c]!;
-      }
-      total += divergences[i * C + labels[i]!]! - weighted / sum;
-    }
+    for (let i = 0; i < n; i++)
+      total += divergences[i * C + labels[i]!]! - rowSoftmax(divergences, C, i, beta, logPriors).expectedD;
     return total / n;
   };
   // β from 1/hi to 1/lo; the slope increases with β.

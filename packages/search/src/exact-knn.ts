@@ -4,6 +4,7 @@ import {
   type Divergence,
   type QuerySlot,
   bregmanGeneratorOf,
+  resolveQuerySlot,
 } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
 import { heapView } from '@empirical-bregman/zero-copy';
@@ -12,7 +13,6 @@ import { checkInteger } from './check-integer';
 import type { KnnSearchPool } from './knn-search-pool';
 import type { Neighbours } from './neighbours';
 import { augmentedQueryRows, augmentedReferenceRows } from './reduced-bregman-vectors';
-import { resolveQuerySlot } from './resolve-query-slot';
 import { RunningTopK } from './running-top-k';
 import { type BlockLoopOptions, searchBlocks } from './search-blocks';
 import { SearchError } from './search-error';
@@ -119,7 +119,7 @@ export async function exactKnn(
   if (k > available) {
     throw new SearchError(component, 'INVALID_ARGUMENT', `expected k ≤ ${available} references, got k = ${k}`);
   }
-  const querySlot = resolveQuerySlot(component, options);
+  const querySlot = resolveQuerySlot(component, options.querySlot, { name: 'queryIn', value: options.queryIn });
   const queryBlockSize = checkInteger(component, 'queryBlockSize', options.queryBlockSize ?? DEFAULT_QUERY_BLOCK, 1);
   const referenceBlockSize = checkInteger(
     component,

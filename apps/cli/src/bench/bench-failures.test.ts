@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../cli';
 import { TINY_BENCH_SETTINGS } from '../testing/tiny-cli-runs';
 import type { BenchResults } from './write-bench-report';
+import { runCli as cli } from '../testing/run-cli';
 
 const root = mkdtempSync(join(tmpdir(), 'eb-bench-fail-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -19,20 +19,6 @@ beforeAll(() => {
     throw new Error('apps/cli/dist is missing: run `pnpm build` first (turbo does it before `pnpm test`)');
   writeFileSync(join(root, 'tiny.json'), JSON.stringify(TINY_BENCH_SETTINGS));
 });
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-  });
-  return { code, stdout, stderr };
-}
 
 /** A 3-cell grid of tiny Wine runs; the cosine cell is made to fail with BREGMAN_FAULT. */
 const GRID = ['bench', '--suite', 'standard', '--datasets', 'wine', '--divergences', 'euclidean,cosine,mahalanobis'];

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmpiricalBregmanError, type ErrorCode } from '@empirical-bregman/common';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { main } from '../cli';
 import { TINY_TRAIN_FLAGS } from '../testing/tiny-cli-runs';
 import { EXIT_CODES, EXIT_CODES_HELP, exitStatusOf } from './exit-codes';
+import { runCli as cli } from '../testing/run-cli';
 
 const root = mkdtempSync(join(tmpdir(), 'eb-exit-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -18,20 +18,6 @@ afterEach(() => {
     else process.env[key] = savedEnv[key];
   }
 });
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-  });
-  return { code, stdout, stderr };
-}
 
 const TINY = [...TINY_TRAIN_FLAGS, '--quiet'];
 

@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { crc32 } from './crc32';
+import { crc32 } from '@empirical-bregman/common';
 import { encodeGreyPng, greyPngDataUri } from './encode-grey-png';
 
 interface Chunk {

@@ -265,7 +265,7 @@ describe('boundary and bookkeeping', () => {
   it('querySlot and its deprecated alias anchorSlot must agree when both are given', () => {
     expect(new TripletMarginLoss({ querySlot: 'left', anchorSlot: 'left' }).querySlot).toBe('left');
     expect(() => new TripletMarginLoss({ querySlot: 'left', anchorSlot: 'right' })).toThrow(
-      /TripletMarginLoss: expected querySlot or its deprecated alias anchorSlot, got both with different values/,
+      /TripletMarginLoss: expected querySlot and its deprecated alias anchorSlot to agree, got "left" and "right"/,
     );
     expect(() => new TripletMarginLoss({ querySlot: 'up' as 'left' })).toThrow(
       /TripletMarginLoss: expected querySlot 'left' or 'right', got "up"/,

@@ -1,4 +1,9 @@
-import { type Divergence, SquaredEuclideanDivergence, type QuerySlot } from '@empirical-bregman/bregman-core';
+import {
+  type Divergence,
+  type QuerySlot,
+  SquaredEuclideanDivergence,
+  resolveQuerySlot,
+} from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
 import { LossesError } from '../losses-error';
 
@@ -7,30 +12,12 @@ import { LossesError } from '../losses-error';
  * use (with its default) or throws a {@link LossesError} naming the component and the option.
  */
 
-/**
- * The query slot from options that may use the deprecated name: `querySlot`, else `anchorSlot`, else `'left'`.
- * Both given must agree.
- */
+/** The query slot from options that may use the deprecated name `anchorSlot` (default `'left'`). */
 export function checkQuerySlot(
   component: string,
   options: { readonly querySlot?: unknown; readonly anchorSlot?: unknown } | undefined,
 ): QuerySlot {
-  const { querySlot, anchorSlot } = options ?? {};
-  if (querySlot !== undefined && anchorSlot !== undefined && querySlot !== anchorSlot) {
-    throw new LossesError(
-      component,
-      'INVALID_ARGUMENT',
-      `expected querySlot or its deprecated alias anchorSlot, got both with different values (${describeValue(querySlot)}, ${describeValue(anchorSlot)})`,
-    );
-  }
-  const [name, slot] = querySlot !== undefined ? ['querySlot', querySlot] : ['anchorSlot', anchorSlot];
-  if (slot === undefined) return 'left';
-  if (slot === 'left' || slot === 'right') return slot;
-  throw new LossesError(
-    component,
-    'INVALID_ARGUMENT',
-    `expected ${name} 'left' or 'right', got ${describeValue(slot)}`,
-  );
+  return resolveQuerySlot(component, options?.querySlot, { name: 'anchorSlot', value: options?.anchorSlot });
 }
 
 export function checkDivergence(component: string, divergence: unknown): Divergence {

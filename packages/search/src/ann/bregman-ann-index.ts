@@ -9,6 +9,7 @@ import {
   divergenceFromJSON,
   mipsToNearestNeighbour,
   nearestNeighbourQueries,
+  resolveQuerySlot,
 } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
 import { writeFileAtomic } from '@empirical-bregman/node-io';
@@ -16,7 +17,6 @@ import usearch from 'usearch';
 import { checkEmbeddings } from '../check-embeddings';
 import { checkInteger } from '../check-integer';
 import type { Neighbours } from '../neighbours';
-import { resolveQuerySlot } from '../resolve-query-slot';
 import { SearchError } from '../search-error';
 import { snapToZero, toleranceNorm, zeroToleranceScale } from '../zero-tolerance';
 
@@ -141,7 +141,7 @@ export class BregmanAnnIndex {
     if (d !== generator.dim) {
       throw new SearchError(component, 'INVALID_SHAPE', `expected items of width ${generator.dim}, got width ${d}`);
     }
-    const querySlot = resolveQuerySlot(component, options);
+    const querySlot = resolveQuerySlot(component, options.querySlot, { name: 'queryIn', value: options.queryIn });
     const connectivity = checkInteger(component, 'connectivity', options.connectivity ?? 16, 2);
     const expansionAdd = checkInteger(component, 'expansionAdd', options.expansionAdd ?? 128, 1);
     const blockSize = checkInteger(component, 'blockSize', options.blockSize ?? 8192, 1);
