@@ -1,4 +1,12 @@
 export { MODEL_FORMAT, MODEL_SCHEMA_VERSION } from './model-manifest';
 export type { ModelInputSpec, ModelManifest } from './model-manifest';
 export { parseModelManifest } from './parse-model-manifest';
+export { isModelSink, isModelSource } from './model-source';
+export type { FetchLike, FileLike, ModelSink, ModelSource } from './model-source';
+export type { ModelLocation, ModelTarget } from './model-location';
+export { urlSource } from './url-source';
+export type { UrlSourceOptions } from './url-source';
+export { fileListSource } from './file-list-source';
+export { MemoryFiles } from './memory-files';
+export type { AnnBuildOptions, AnnIndex, AnnIndexProvider, ModelHost } from './model-host';
 export { ModelError } from './model-error';
