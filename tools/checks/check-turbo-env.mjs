@@ -35,6 +35,9 @@ for (const group of ['packages', 'apps', 'tools']) {
       const name = m[1] ?? m[2];
       if (!reads.has(name)) reads.set(name, relative(root, file));
     }
+    // Names read through a constant (process.env[QUEUE_OUT_ENV]): every project variable spelled as a string.
+    for (const m of text.matchAll(/['"`](BREGMAN_[A-Z0-9_]+)['"`]/g))
+      if (!reads.has(m[1])) reads.set(m[1], relative(root, file));
   }
 }
 

@@ -10,10 +10,19 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
  * by its dependents' tests without a rebuild. The packaging check (`pnpm pack:check`) separately proves the built
  * tarballs work.
  */
-function workspaceAliases(): Record<string, string> {
-  const aliases: Record<string, string> = {};
+function workspaceAliases(): { find: RegExp; replacement: string }[] {
+  const aliases: { find: RegExp; replacement: string }[] = [];
   for (const dir of readdirSync(resolve(root, 'packages'))) {
-    aliases[`@empirical-bregman/${dir}`] = resolve(root, 'packages', dir, 'src/index.ts');
+    // Subpath entries (`@empirical-bregman/search/node`, `…/ann`) are `src/<subpath>/index.ts`; the main entry is
+    // `src/index.ts`. Exact matches: a bare prefix alias would turn `…/model/node` into `…/src/index.ts/node`.
+    aliases.push({
+      find: new RegExp(`^@empirical-bregman/${dir}/([a-z-]+)$`),
+      replacement: resolve(root, 'packages', dir, 'src/$1/index.ts'),
+    });
+    aliases.push({
+      find: new RegExp(`^@empirical-bregman/${dir}$`),
+      replacement: resolve(root, 'packages', dir, 'src/index.ts'),
+    });
   }
   return aliases;
 }

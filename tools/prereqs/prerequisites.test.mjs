@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commandOnPath, plan, readManifest } from './prerequisites.mjs';
+import { commandOnPath, plan, readManifest, realSystem } from './prerequisites.mjs';
 
 const manifest = readManifest(fileURLToPath(new URL('./system-prerequisites.json', import.meta.url)));
 const fakeSystem = ({ present = [], root = true, debian = true }) => ({
@@ -64,5 +64,18 @@ describe('commandOnPath', () => {
     expect(commandOnPath('missing', dir)).toBe(false);
     // root can read any file, but X_OK still needs an execute bit
     expect(commandOnPath('data', dir)).toBe(false);
+  });
+});
+
+describe('realSystem.has', () => {
+  it('follows the variable that points to a file elsewhere (BREGMAN_CHROMIUM)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prereqs-env-'));
+    const browser = join(dir, 'my-chromium');
+    writeFileSync(browser, '');
+    const present = manifest.find((p) => p.debian === 'chromium').present;
+    expect(present.env).toBe('BREGMAN_CHROMIUM');
+    expect(realSystem.has(present, { BREGMAN_CHROMIUM: browser })).toBe(true);
+    expect(realSystem.has(present, { BREGMAN_CHROMIUM: join(dir, 'nothing') })).toBe(false);
+    rmSync(dir, { recursive: true });
   });
 });

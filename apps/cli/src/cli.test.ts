@@ -53,6 +53,11 @@ describe('bregman CLI: bad input is one clear line, exit code 2 (usage) or 3 (a 
       /closed-set only/i,
     ],
     [
+      'a CNN trunk on tabular data',
+      ['train', '--dataset', 'iris', '--protocol', 'closed-set', '--trunk', 'cnn', '--out', out],
+      /^bregman: config: "trunk" cnn needs image data \(samples of shape \[h, w, c\]\), got samples of shape \[4\]/,
+    ],
+    [
       'impossible sampler settings',
       ['train', '--dataset', 'iris', '--protocol', 'closed-set', '--samples-per-class', '60', '--out', out],
       /--samples-per-class 60 needs at least 60 training samples in every class, but class 0 has/,

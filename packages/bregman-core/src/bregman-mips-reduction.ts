@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConvexFunction } from '@empirical-bregman/convex-net';
 import { BregmanCoreError } from './bregman-core-error';
-import { checkMatrix } from './check-inputs';
+import { checkMatrix, isTensor } from './check-inputs';
 import type { QuerySlot } from './divergence';
 
 export interface BregmanMipsReductionOptions {
@@ -99,11 +99,11 @@ export class BregmanMipsReduction {
    */
   divergences(scores: tf.Tensor2D, offsets: tf.Tensor1D): tf.Tensor2D {
     checkMatrix('BregmanMipsReduction.divergences', 'scores', scores);
-    if (!(offsets instanceof tf.Tensor) || offsets.rank !== 1 || offsets.shape[0] !== scores.shape[0]) {
+    if (!isTensor(offsets) || offsets.rank !== 1 || offsets.shape[0] !== scores.shape[0]) {
       throw new BregmanCoreError(
         'BregmanMipsReduction.divergences',
         'INVALID_SHAPE',
-        `expected offsets of shape [${scores.shape[0]}] (one per query row of scores), got ${offsets instanceof tf.Tensor ? `[${offsets.shape.join(', ')}]` : String(offsets)}`,
+        `expected offsets of shape [${scores.shape[0]}] (one per query row of scores), got ${isTensor(offsets) ? `[${offsets.shape.join(', ')}]` : String(offsets)}`,
       );
     }
     return tf.tidy(() => tf.maximum(tf.sub(tf.reshape(offsets, [-1, 1]), scores), 0) as tf.Tensor2D);

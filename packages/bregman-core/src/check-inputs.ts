@@ -1,16 +1,33 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { describeValue } from '@empirical-bregman/common';
 import { BregmanCoreError } from './bregman-core-error';
 import type { ConvexFunction } from '@empirical-bregman/convex-net';
 
 /**
- * Boundary checks shared by the package (internal, not exported from the index). They only look at shapes and
+ * Boundary checks shared by the package (internal, except `checkEmbeddings` and `isTensor`, exported for the packages
+ * that take embeddings). They only look at shapes and
  * dtypes, never read data back, so they are cheap enough for training steps.
  */
 
+/**
+ * Whether `x` is a tfjs tensor. Duck-typed, not `instanceof tf.Tensor`: an app may load two copies of tfjs-core (ESM
+ * and CJS), and a tensor of one is not an instance of the other's class.
+ */
+export function isTensor(x: unknown): x is tf.Tensor {
+  const t = x as Partial<tf.Tensor> | null;
+  return (
+    typeof t === 'object' &&
+    t !== null &&
+    Array.isArray(t.shape) &&
+    typeof t.rank === 'number' &&
+    typeof t.dtype === 'string' &&
+    typeof t.dataSync === 'function'
+  );
+}
+
 /** Throws unless `x` is a rank-2 float tensor (of width `dim` when given). Returns its width. */
 export function checkMatrix(component: string, name: string, x: unknown, dim: number | null = null): number {
-  if (!(x instanceof tf.Tensor)) {
+  if (!isTensor(x)) {
     throw new BregmanCoreError(
       component,
       'INVALID_ARGUMENT',
@@ -80,4 +97,29 @@ export function checkGenerator(component: string, generator: unknown): asserts g
       `expected a ConvexFunction (with valueAndGrad and a positive integer dim), got ${String(generator)}`,
     );
   }
+}
+
+/**
+ * Throws unless `x` is a non-empty float32 rank-2 tensor of embeddings, naming `component` and the argument: the one
+ * check search, eval and the model package apply to embeddings at their boundary.
+ */
+export function checkEmbeddings(component: string, name: string, x: unknown): tf.Tensor2D {
+  if (!isTensor(x) || x.rank !== 2) {
+    throw new BregmanCoreError(
+      component,
+      'INVALID_SHAPE',
+      `expected ${name} to be a tf.Tensor2D [n, d], got ${describeValue(x)}`,
+    );
+  }
+  if (x.shape[0] === 0 || x.shape[1] === 0) {
+    throw new BregmanCoreError(
+      component,
+      'INVALID_ARGUMENT',
+      `expected ${name} to be non-empty, got ${describeValue(x)}`,
+    );
+  }
+  if (x.dtype !== 'float32') {
+    throw new BregmanCoreError(component, 'INVALID_ARGUMENT', `expected ${name} of dtype float32, got ${x.dtype}`);
+  }
+  return x as tf.Tensor2D;
 }

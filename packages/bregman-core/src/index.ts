@@ -21,6 +21,7 @@ export { BregmanMipsReduction } from './bregman-mips-reduction';
 export type { BregmanMipsReductionOptions, MipsQueries } from './bregman-mips-reduction';
 export type { QuerySlot } from './divergence';
 export { resolveQuerySlot } from './resolve-query-slot';
+export { checkEmbeddings, isTensor } from './check-inputs';
 export {
   innerProductFromSquaredDistance,
   mipsToNearestNeighbour,

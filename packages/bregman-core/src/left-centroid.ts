@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConvexFunction } from '@empirical-bregman/convex-net';
 import { BregmanCoreError } from './bregman-core-error';
-import { checkMatrix } from './check-inputs';
+import { checkMatrix, isTensor } from './check-inputs';
 import { type InverseGradientOptions, type InverseGradientResult, inverseGradient } from './inverse-gradient';
 
 export interface LeftCentroidOptions extends Omit<InverseGradientOptions, 'init'> {
@@ -40,17 +40,14 @@ export function leftCentroid(
     throw new BregmanCoreError(component, 'INVALID_SHAPE', 'expected at least one point, got x of shape [0, d]');
   }
   const { weights, init, ...solver } = options;
-  if (
-    weights !== undefined &&
-    (!(weights instanceof tf.Tensor) || weights.rank !== 1 || weights.shape[0] !== x.shape[0])
-  ) {
+  if (weights !== undefined && (!isTensor(weights) || weights.rank !== 1 || weights.shape[0] !== x.shape[0])) {
     throw new BregmanCoreError(
       component,
       'INVALID_SHAPE',
       `expected weights of shape [${x.shape[0]}], got ${String(weights)}`,
     );
   }
-  if (init !== undefined && (!(init instanceof tf.Tensor) || init.rank !== 1 || init.shape[0] !== generator.dim)) {
+  if (init !== undefined && (!isTensor(init) || init.rank !== 1 || init.shape[0] !== generator.dim)) {
     throw new BregmanCoreError(
       component,
       'INVALID_SHAPE',

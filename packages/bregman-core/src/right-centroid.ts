@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BregmanCoreError } from './bregman-core-error';
-import { checkMatrix } from './check-inputs';
+import { checkMatrix, isTensor } from './check-inputs';
 
 /**
  * The right-sided Bregman centroid argmin_c Σᵢ wᵢ D_φ(xᵢ, c) = Σᵢ wᵢ xᵢ / Σᵢ wᵢ, the (weighted) arithmetic mean, for
@@ -17,11 +17,11 @@ export function rightCentroid(x: tf.Tensor2D, weights?: tf.Tensor1D): tf.Tensor1
     throw new BregmanCoreError('rightCentroid', 'INVALID_SHAPE', 'expected at least one point, got x of shape [0, d]');
   }
   if (weights === undefined) return tf.tidy(() => tf.mean(x, 0) as tf.Tensor1D);
-  if (!(weights instanceof tf.Tensor) || weights.rank !== 1 || weights.shape[0] !== x.shape[0]) {
+  if (!isTensor(weights) || weights.rank !== 1 || weights.shape[0] !== x.shape[0]) {
     throw new BregmanCoreError(
       'rightCentroid',
       'INVALID_SHAPE',
-      `expected weights of shape [${x.shape[0]}], got ${weights instanceof tf.Tensor ? `[${weights.shape.join(', ')}]` : String(weights)}`,
+      `expected weights of shape [${x.shape[0]}], got ${isTensor(weights) ? `[${weights.shape.join(', ')}]` : String(weights)}`,
     );
   }
   return tf.tidy(() => {

@@ -1,8 +1,9 @@
 /**
  * The project's error convention. Every package has its own error class (`ConvexNetError`, `DatasetError`, …)
  * extending {@link EmpiricalBregmanError}; each error carries a stable machine-readable `code` and a message of the
- * form `"<component>: expected <what>, got <what>"` that a user can act on. The CLI maps these errors to one line and
- * exit code 2; anything else is a bug and keeps its stack trace.
+ * form `"<component>: expected <what>, got <what>"` that a user can act on. The CLI prints them as one line with an exit
+ * code chosen by `code` (apps/cli/src/cli/exit-codes.ts: 2 usage, 3 data or I/O, 4 numerical, 5 unavailable);
+ * anything else is a bug and keeps its stack trace.
  */
 
 /** Stable codes: programs may branch on these, so they never change meaning. */

@@ -5,10 +5,10 @@ import {
   SquaredEuclideanDivergence,
   bregmanKMeans,
   resolveQuerySlot,
+  checkEmbeddings,
 } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
 import { type KnnSearchPool, type Neighbours, exactKnn } from '@empirical-bregman/search';
-import { checkEmbeddings } from './check-embeddings';
 import { checkInteger, checkLabels } from './check-labels';
 import { type ClusteringMetrics, clusteringMetrics } from './clustering-metrics';
 import { EvaluationError } from './evaluation-error';

@@ -42,6 +42,24 @@ describe('fitTemperature', () => {
     expect(fitTemperature(d, C, labels).temperature).toBeCloseTo(tau, 1);
   });
 
+  it('takes the priors into account: the NLL it minimises is the one with the given priors', () => {
+    const rng = new SeededRandom(5);
+    const n = 400;
+    const labels = Int32Array.from({ length: n }, () => (rng.uniform() < 0.8 ? 0 : 1));
+    const d = Float64Array.from({ length: n * 2 }, (_, k) =>
+      Math.abs(rng.normal(labels[Math.floor(k / 2)] === k % 2 ? 1 : 1.6, 0.7)),
+    );
+    const priors = [Math.log(0.8), Math.log(0.2)];
+    const withPriors = fitTemperature(d, 2, labels, { logPriors: priors });
+    const uniform = fitTemperature(d, 2, labels);
+    expect(withPriors.temperature).not.toBeCloseTo(uniform.temperature, 3);
+    // Each is the minimum of its own NLL on a grid.
+    for (let g = 0; g <= 400; g++) {
+      const tau = 10 ** (-2 + (4 * g) / 400);
+      expect(withPriors.nll).toBeLessThanOrEqual(temperatureNll(d, 2, labels, tau, priors) + 1e-9);
+    }
+  });
+
   it('uses the priors and refuses bad input', () => {
     const d = Float64Array.of(0, 1, 1, 0);
     const y = Int32Array.of(0, 1);
@@ -51,5 +69,9 @@ describe('fitTemperature', () => {
       /finite divergences, got NaN/,
     );
     expect(() => fitTemperature(d, 2, Int32Array.of(0))).toThrow(/expected 1·numClasses divergences/);
+    expect(() => fitTemperature(d, 2, Int32Array.of(0, 2))).toThrow(/expected labels in \[0, 2\), got 2 at 1/);
+    expect(() => fitTemperature(d, 2, y, { logPriors: [0] })).toThrow(/expected 2 log-priors/);
+    expect(() => fitTemperature(d, 2, y, { logPriors: [Number.NaN, 0] })).toThrow(/expected log-priors ≤ 0/);
+    expect(() => temperatureNll(d, 2, y, 0)).toThrow(/expected a temperature > 0/);
   });
 });

@@ -43,6 +43,23 @@ function rowSoftmax(
  * Mean NLL of p(c | i) ∝ π_c · exp(−D_ic / τ) at the true classes, for n items × C classes of divergences
  * `D[i * C + c]` (e.g. to the class centroids). Stable log-sum-exp.
  */
+function checkLogPriors(component: string, logPriors: ArrayLike<number> | undefined, C: number): void {
+  if (logPriors === undefined) return;
+  if (logPriors.length !== C)
+    throw new EvaluationError(
+      component,
+      'INVALID_SHAPE',
+      `expected ${C} log-priors (one per class), got ${logPriors.length}`,
+    );
+  for (let c = 0; c < C; c++)
+    if (!(logPriors[c]! <= 0) || Number.isNaN(logPriors[c]!))
+      throw new EvaluationError(
+        component,
+        'INVALID_ARGUMENT',
+        `expected log-priors ≤ 0 (logs of probabilities), got ${logPriors[c]} for class ${c}`,
+      );
+}
+
 export function temperatureNll(
   divergences: ArrayLike<number>,
   numClasses: number,
@@ -51,6 +68,22 @@ export function temperatureNll(
   logPriors?: ArrayLike<number>,
 ): number {
   const C = numClasses;
+  if (!Number.isInteger(C) || C < 1 || divergences.length !== labels.length * C)
+    throw new EvaluationError(
+      'temperatureNll',
+      'INVALID_SHAPE',
+      `expected ${labels.length}·numClasses divergences, got ${divergences.length} and numClasses ${C}`,
+    );
+  if (!(temperature > 0))
+    throw new EvaluationError('temperatureNll', 'INVALID_ARGUMENT', `expected a temperature > 0, got ${temperature}`);
+  for (let i = 0; i < labels.length; i++)
+    if (labels[i]! < 0 || labels[i]! >= C)
+      throw new EvaluationError(
+        'temperatureNll',
+        'INVALID_ARGUMENT',
+        `expected labels in [0, ${C}), got ${labels[i]} at ${i}`,
+      );
+  checkLogPriors('temperatureNll', logPriors, C);
   const beta = 1 / temperature;
   let total = 0;
   for (let i = 0; i < labels.length; i++) {
@@ -91,6 +124,14 @@ export function fitTemperature(
   for (let i = 0; i < divergences.length; i++)
     if (!Number.isFinite(divergences[i]!))
       throw new EvaluationError(component, 'NON_FINITE', `expected finite divergences, got ${divergences[i]} at ${i}`);
+  for (let i = 0; i < labels.length; i++)
+    if (labels[i]! < 0 || labels[i]! >= C)
+      throw new EvaluationError(
+        component,
+        'INVALID_ARGUMENT',
+        `expected labels in [0, ${C}), got ${labels[i]} at ${i}`,
+      );
+  checkLogPriors(component, options.logPriors, C);
   const [lo, hi] = options.range ?? [1e-4, 1e4];
   if (!(lo > 0 && hi > lo))
     throw new EvaluationError(component, 'INVALID_ARGUMENT', `expected 0 < range[0] < range[1], got [${lo}, ${hi}]`);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type QuerySlot, bregmanGeneratorOf } from '@empirical-bregman/bregman-core';
+import { type QuerySlot, bregmanGeneratorOf, isTensor } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
 import { exactKnn } from '@empirical-bregman/search';
 import { checkInteger } from './check-integer';
@@ -606,7 +606,7 @@ export class BregmanModelIndex {
   }
 
   private checkEmbedded(component: string, x: unknown): void {
-    if (!(x instanceof tf.Tensor) || x.rank !== 2 || x.shape[1] !== this.embeddingDim) {
+    if (!isTensor(x) || x.rank !== 2 || x.shape[1] !== this.embeddingDim) {
       throw new ModelError(
         component,
         'INVALID_SHAPE',

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type Divergence, type QuerySlot, divergenceFromJSON } from '@empirical-bregman/bregman-core';
+import { type Divergence, type QuerySlot, divergenceFromJSON, isTensor } from '@empirical-bregman/bregman-core';
 import { type EvaluateOptions, type Evaluation, evaluate } from '@empirical-bregman/eval';
 import {
   BregmanModelIndex,
@@ -202,7 +202,7 @@ export class BregmanModel implements IndexableModel {
     const batchSize = checkInteger(component, 'batchSize', options.batchSize ?? 256, 1);
     if (n === 0) return tf.zeros([0, this.embeddingDim]) as tf.Tensor2D;
     return tf.tidy(() => {
-      const x = raw instanceof tf.Tensor ? raw : sampleTensor(raw, 0, n, this.sampleShape);
+      const x = isTensor(raw) ? raw : sampleTensor(raw, 0, n, this.sampleShape);
       const z = preprocess(this.manifest.input, x);
       return this.trunk.predict(z, { batchSize }) as tf.Tensor2D;
     });

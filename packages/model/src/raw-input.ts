@@ -1,3 +1,4 @@
+import { isTensor } from '@empirical-bregman/bregman-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describeValue } from '@empirical-bregman/common';
 import { ModelError } from './model-error';
@@ -20,7 +21,7 @@ export type RawInput =
 /** Number of samples in `raw`, after checking it against `sampleShape`. Internal. */
 export function countSamples(component: string, name: string, raw: RawInput, sampleShape: readonly number[]): number {
   const size = sampleShape.reduce((a, b) => a * b, 1);
-  if (raw instanceof tf.Tensor) {
+  if (isTensor(raw)) {
     const ok = raw.rank === sampleShape.length + 1 && sampleShape.every((s, i) => raw.shape[i + 1] === s);
     if (!ok) {
       throw new ModelError(
@@ -76,7 +77,7 @@ export function countSamples(component: string, name: string, raw: RawInput, sam
 export function sampleTensor(raw: RawInput, start: number, end: number, sampleShape: readonly number[]): tf.Tensor {
   const size = sampleShape.reduce((a, b) => a * b, 1);
   const shape = [end - start, ...sampleShape];
-  if (raw instanceof tf.Tensor) {
+  if (isTensor(raw)) {
     return tf.tidy(() => {
       const part = tf.slice(raw, [start, ...sampleShape.map(() => 0)], shape);
       return part.dtype === 'float32' ? part : tf.cast(part, 'float32');

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describeValue } from '@empirical-bregman/common';
+import { ensureDirectory } from './ensure-directory';
 import { NodeIoError } from './node-io-error';
 
 /**
@@ -30,8 +31,8 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const directory = dirname(path);
   // Hidden, and unique per process and call: two writers of one target never share a temporary file.
   const temp = join(directory, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  ensureDirectory(directory, `the folder of ${path}`);
   try {
-    mkdirSync(directory, { recursive: true });
     const fd = openSync(temp, 'wx');
     try {
       writeFileSync(fd, data);

@@ -5,10 +5,10 @@ import {
   type QuerySlot,
   bregmanGeneratorOf,
   resolveQuerySlot,
+  checkEmbeddings,
 } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
 import { heapView } from '@empirical-bregman/zero-copy';
-import { checkEmbeddings } from './check-embeddings';
 import { checkInteger } from './check-integer';
 import type { KnnSearchPool } from './knn-search-pool';
 import type { Neighbours } from './neighbours';

@@ -1,6 +1,7 @@
 import { listDatasets } from '@empirical-bregman/datasets';
 import { CliError } from '../cli-error';
-import { DIVERGENCE_HEADS, type DivergenceHead, type Protocol, type RunConfig } from '../config/run-config';
+import { DIVERGENCE_HEADS, type DivergenceHead, PROTOCOLS, type Protocol, type RunConfig } from '../config/run-config';
+import { taskDataNames } from '../tasks/task-registry';
 import { DATASET_CHOICES } from '../config/run-config-schema';
 import { suggestion } from '../config/schema';
 import { validateRunConfig } from '../config/validate-run-config';
@@ -159,7 +160,7 @@ export function planBench(selection: BenchSelection): BenchPlan {
     );
   const datasets = pick('datasets', selection.datasets, DATASET_CHOICES);
   const divergences = pick('divergences', selection.divergences, DIVERGENCE_HEADS);
-  const protocols = pick('protocols', selection.protocols, ['closed-set', 'class-disjoint'] as const);
+  const protocols = pick('protocols', selection.protocols, PROTOCOLS);
   const available = new Map(listDatasets().map((d) => [d.name as string, d.available]));
   const items: GridItem[] = [];
   const skipped: BenchPlan['skipped'] = [];
@@ -167,10 +168,11 @@ export function planBench(selection: BenchSelection): BenchPlan {
     ? datasets.map(
         (name) =>
           spec.datasets.find((d) => d.name === name) ??
-          // The regression task only runs with its own protocol and heads, whatever the suite.
-          (name === DIVERGENCE_REGRESSION ? SUITE_SPECS.standard.datasets.find((d) => d.name === name) : undefined) ?? {
+          // Data a task makes itself (the regression pairs) run with that task's own protocol and heads, whatever
+          // the suite: the standard suite's entry holds them.
+          (taskDataNames().includes(name) ? SUITE_SPECS.standard.datasets.find((d) => d.name === name) : undefined) ?? {
             name,
-            protocols: ['closed-set', 'class-disjoint'] as Protocol[],
+            protocols: [...PROTOCOLS],
           },
       )
     : spec.datasets;

@@ -1,8 +1,9 @@
+import { readRunReport } from '../report/read-report-file';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../cli-error';
 import type { RunConfig } from '../config/run-config';
-import { type RunReportData, upgradeReportJson } from '../report/report-data';
+import type { RunReportData } from '../report/report-data';
 import { readCheckpointFile } from '../run/checkpoint-file';
 import { readJson } from '../run/run-folder';
 import { CHECKPOINT_FILE } from '../run/run-epochs';
@@ -29,7 +30,7 @@ export function readFinishedRun(
   }
   const resultsPath = join(dir, 'results.json');
   if (!existsSync(resultsPath)) return null;
-  const report = upgradeReportJson(readJson<RunReportData>(resultsPath, component));
+  const report = readRunReport(resultsPath, component);
   return {
     result: {
       dir,

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { ensureDirectory } from '@empirical-bregman/node-io';
 import { join } from 'node:path';
 import { type BackendInfo, WorkerPool } from '@empirical-bregman/runtime';
 import { builtEntryPath } from '../built-entry';
@@ -44,7 +44,7 @@ export async function runGridLocally(
         continue;
       }
     }
-    mkdirSync(dir, { recursive: true });
+    ensureDirectory(dir, 'a run folder');
     const resume = Boolean(options.reuseFinished) && checkpointEpoch(dir) !== null;
     todo.push({ index, payload: { config: item.config, dir, resume } });
   }

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { RUN_CONFIG_SCHEMA } from '../config/run-config-schema';
+import { allSettingsSchema } from '../config/run-config-schema';
 import type { FieldSpec } from '../config/schema';
 import { finiteNumber, numberList } from './flag-parsers';
 
@@ -27,7 +27,7 @@ function parserFor(spec: FieldSpec, flag: string): ((text: string) => unknown) |
  * the command names itself, e.g. `outDir` as `--out`).
  */
 export function addConfigFlags(command: Command, skip: readonly string[] = []): void {
-  for (const [key, spec] of Object.entries(RUN_CONFIG_SCHEMA) as [string, FieldSpec][]) {
+  for (const [key, spec] of Object.entries(allSettingsSchema()) as [string, FieldSpec][]) {
     if (skip.includes(key)) continue;
     const flag = `--${kebab(key)}`;
     const defaultText =
@@ -45,6 +45,6 @@ export function addConfigFlags(command: Command, skip: readonly string[] = []): 
 /** The run settings among a command's parsed options (config keys, e.g. `embeddingDim`). */
 export function settingsFromFlags(opts: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(RUN_CONFIG_SCHEMA)) if (opts[key] !== undefined) out[key] = opts[key];
+  for (const key of Object.keys(allSettingsSchema())) if (opts[key] !== undefined) out[key] = opts[key];
   return out;
 }

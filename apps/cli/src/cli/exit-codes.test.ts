@@ -106,7 +106,9 @@ describe('every exit code, from the CLI itself (6 is in bench/bench-failures.tes
       join(file, 'sub'),
     );
     expect(code).toBe(3);
-    expect(stderr).toBe(`bregman: output: expected a folder for the output folder (--out) at ${file}, got a file\n`);
+    expect(stderr).toBe(
+      `bregman: ensureDirectory: expected a folder for the output folder (--out) at ${file}, got a file\n`,
+    );
     expect(stderr.trim().split('\n')).toHaveLength(1);
   });
 

@@ -4,11 +4,10 @@ import type { Command } from 'commander';
 import { type CliOutput, printJson } from '../cli/cli-output';
 import { renderResultsMarkdown } from '../report/index';
 import type { RunReportData } from '../report/report-data';
-import { prepareData } from '../tasks/retrieval/prepare-data';
 import { writeJson } from '../run/run-folder';
 import { backendSummary } from '../run/train-run';
 import { finalResults } from '../tasks/retrieval/retrieval-task';
-import { loadRun } from './load-run';
+import { loadRun, prepareRunData } from './load-run';
 
 /** `bregman eval RUN_DIR`: re-evaluates the saved model on the run's test part; writes and returns eval.json. */
 export async function evalCommand(
@@ -18,7 +17,7 @@ export async function evalCommand(
   const backend = await initBackend({ quiet: options.quiet });
   const { dir, config, trunk, divergence } = await loadRun(runDir, 'eval');
   try {
-    const data = await prepareData(config);
+    const data = await prepareRunData(dir, config, 'eval');
     const results = await finalResults(config, data, trunk, divergence, {});
     const report: RunReportData = {
       title: `re-evaluation of ${dir}`,

@@ -6,10 +6,11 @@ import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { CliError } from '../cli-error';
 import type { RunConfig } from '../config/run-config';
-import { validateRunConfig } from '../config/validate-run-config';
+import { taskOfConfig, validateRunConfig } from '../config/validate-run-config';
 import { readSamples } from '../io/read-samples';
 import { embedSamples } from '../tasks/retrieval/embeddings';
-import type { PreparedData } from '../tasks/retrieval/prepare-data';
+import { type PreparedData, prepareData } from '../tasks/retrieval/prepare-data';
+import { MODEL_MANIFEST } from '../tasks/retrieval/model-manifest';
 import { readJson, requireRunFolder } from '../run/run-folder';
 import { requireDatasetPresent } from './require-dataset-present';
 
@@ -20,14 +21,15 @@ export async function loadRun(
 ): Promise<{ dir: string; config: RunConfig; trunk: tfl.LayersModel; divergence: Divergence }> {
   const dir = requireRunFolder(runDir, component);
   const config = validateRunConfig(readJson(join(dir, 'config.json'), component), `${dir}/config.json`);
-  if (config.dataset === 'divergence-regression') {
+  const task = taskOfConfig(config);
+  if (!task.savesEmbeddingModel) {
     throw new CliError(
       component,
       'UNSUPPORTED',
-      `expected a retrieval run, got a divergence-regression run in ${dir} (it has no embedding network; its results are in results.json, and bregman report rebuilds its report)`,
+      `expected a run with an embedding model, got a ${task.name} run in ${dir} (its results are in results.json, and bregman report rebuilds its report)`,
     );
   }
-  requireDatasetPresent(config.dataset, component);
+  if (config.data === undefined) requireDatasetPresent(config.dataset, component);
   const modelDir = join(dir, 'model');
   if (!existsSync(join(modelDir, 'model.json')) || !existsSync(join(modelDir, 'divergence.json'))) {
     throw new CliError(
@@ -56,4 +58,24 @@ export function embedInputFile(
     shape.reduce((a, b) => a * b, 1),
   );
   return { embeddings: embedSamples(trunk, data.preprocess(features), count, shape), count };
+}
+
+/**
+ * The data of a finished run, as it was split for training (for `eval` and `query`, which score against its test
+ * part). For users' files the fingerprint of what is read now must be the one the model was trained on (its
+ * manifest): files changed since are refused (exit code 3), not silently re-split.
+ */
+export async function prepareRunData(dir: string, config: RunConfig, component: string): Promise<PreparedData> {
+  const data = await prepareData(config);
+  const manifestPath = join(dir, 'model', MODEL_MANIFEST);
+  if (config.data !== undefined && existsSync(manifestPath)) {
+    const trained = readJson<{ data?: { fingerprint?: string | null } }>(manifestPath, component).data?.fingerprint;
+    if (trained && trained !== data.source.fingerprint)
+      throw new CliError(
+        component,
+        'BAD_FORMAT',
+        `expected the files the model was trained on at ${config.data} (fingerprint ${trained.slice(0, 12)}…), got files with fingerprint ${data.source.fingerprint?.slice(0, 12) ?? 'none'}…: they changed since training`,
+      );
+  }
+  return data;
 }

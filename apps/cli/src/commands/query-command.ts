@@ -1,4 +1,4 @@
-import type { QuerySlot } from '@empirical-bregman/bregman-core';
+import { type QuerySlot, resolveQuerySlot } from '@empirical-bregman/bregman-core';
 import { exactKnn } from '@empirical-bregman/search';
 import { initBackend } from '@empirical-bregman/runtime';
 import { type Command, Option } from 'commander';
@@ -6,8 +6,7 @@ import { CliError } from '../cli-error';
 import { type CliOutput, printJson } from '../cli/cli-output';
 import { positiveInteger, requirePositiveInteger } from '../cli/flag-parsers';
 import { embedAll } from '../tasks/retrieval/embeddings';
-import { prepareData } from '../tasks/retrieval/prepare-data';
-import { embedInputFile, loadRun } from './load-run';
+import { embedInputFile, loadRun, prepareRunData } from './load-run';
 
 export interface QueryOptions {
   readonly k?: number;
@@ -34,9 +33,9 @@ export interface QueryAnswer {
 export async function queryCommand(runDir: string, input: string, options: QueryOptions = {}): Promise<QueryAnswer> {
   const k = requirePositiveInteger(options.k ?? 10, '--k');
   await initBackend({ quiet: options.quiet });
-  const { config, trunk, divergence } = await loadRun(runDir, 'query');
+  const { dir, config, trunk, divergence } = await loadRun(runDir, 'query');
   try {
-    const data = await prepareData(config);
+    const data = await prepareRunData(dir, config, 'query');
     if (k > data.test.labels.length) {
       throw new CliError(
         'query',
@@ -79,9 +78,10 @@ export function registerQueryCommand(program: Command, out: CliOutput): void {
     .requiredOption('--input <file>', 'query samples (.npy, .json rows or .csv)')
     .option('--k <n>', 'neighbours per query', positiveInteger('--k'), 10)
     .addOption(
-      new Option('--query-slot <slot>', 'slot of D the query takes: left ranks by D(q, r), right by D(r, q)')
-        .choices(['left', 'right'])
-        .default('left'),
+      new Option(
+        '--query-slot <slot>',
+        'slot of D the query takes: left ranks by D(q, r), right by D(r, q) (default: left)',
+      ).choices(['left', 'right']),
     )
     .addOption(
       new Option('--query-in <slot>', 'deprecated alias of --query-slot').choices(['left', 'right']).hideHelp(),
@@ -92,11 +92,12 @@ export function registerQueryCommand(program: Command, out: CliOutput): void {
     .action(
       async (
         runDir: string,
-        opts: { input: string; k: number; querySlot: QuerySlot; queryIn?: QuerySlot; quiet?: boolean },
+        opts: { input: string; k: number; querySlot?: QuerySlot; queryIn?: QuerySlot; quiet?: boolean },
       ) => {
         if (opts.queryIn !== undefined)
           out.stderr('bregman: warning: --query-in is deprecated; use --query-slot (same meaning)\n');
-        const querySlot = opts.queryIn ?? opts.querySlot;
+        // Both given and different: refused, as the libraries refuse querySlot and queryIn that disagree.
+        const querySlot = resolveQuerySlot('query', opts.querySlot, { name: '--query-in', value: opts.queryIn });
         printJson(out, await queryCommand(runDir, opts.input, { k: opts.k, querySlot, quiet: opts.quiet }));
       },
     );

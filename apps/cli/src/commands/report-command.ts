@@ -1,11 +1,10 @@
+import { readReportFile } from '../report/read-report-file';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import type { CliOutput } from '../cli/cli-output';
 import { renderBenchMarkdown, renderBenchReport, renderResultsMarkdown, renderRunReport } from '../report/index';
-import { type BenchReportData, type RunReportData, upgradeReportJson } from '../report/report-data';
-import { readJson } from '../run/run-folder';
 
 /** `bregman report RUN_DIR`: rebuilds results.md and report.html from results.json; returns the markdown. */
 export async function reportCommand(runDir: string): Promise<string> {
@@ -18,7 +17,7 @@ export async function reportCommand(runDir: string): Promise<string> {
       `expected a finished run or bench folder with results.json at ${dir}, got ${existsSync(dir) ? 'no results.json (did the run finish?)' : 'no such folder'}`,
     );
   }
-  const data = upgradeReportJson(readJson<RunReportData | BenchReportData>(path, 'report'));
+  const data = readReportFile(path, 'report');
   if ('runs' in data) {
     writeFileSync(join(dir, 'results.md'), renderBenchMarkdown(data));
     writeFileSync(join(dir, 'report.html'), await renderBenchReport(data));

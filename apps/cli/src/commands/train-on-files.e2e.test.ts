@@ -116,6 +116,8 @@ describe('bregman train --data', () => {
     ['a missing path', 'missing.csv', null, /missing\.csv/, 3],
     ['a NaN cell', 'nan.csv', 'a,b,label\n1,2,x\n1,NaN,y\n1,2,y\n', /"NaN"/, 3],
     ['an infinite value', 'inf.csv', 'a,b,label\n1,2,x\n1,1e400,y\n1,2,y\n', /Infinity/, 3],
+    ['a float32 overflow', 'big.csv', 'a,b,label\n1,2,x\n1,1e39,y\n1,2,y\n', /float32's range/, 3],
+    ['an unknown format', 'weird.xyz', 'x', /expected a \.csv, \.tsv, \.npy or \.npz file/, 2],
   ];
   it('refuses an unreadable image and mixed image sizes without --image-size, naming the file', () => {
     const broken = join(root, 'broken-images');
@@ -171,6 +173,17 @@ describe('bregman train --data', () => {
     expect(odd.status).toBe(3);
     expect(odd.stderr).toMatch(/^bregman: .*odd-images-idx3-ubyte/);
     expect(existsSync(join(root, 'cut')) || existsSync(join(root, 'odd'))).toBe(false);
+  });
+
+  it('refuses an empty class folder, naming it', () => {
+    const folder = join(root, 'empty-class');
+    writePngFolder(folder);
+    mkdirSync(join(folder, 'class-9'));
+    const done = bregman(['train', '--data', folder, ...FAST, '--out', join(root, 'empty-class-out')]);
+    expect(done.status).toBe(3);
+    expect(done.stderr).toMatch(
+      /^bregman: loadDataFiles: .*class-9: expected images of class "class-9", got an empty folder\n$/,
+    );
   });
 
   it('refuses classes too small for the sampler, naming the smallest and the flag', () => {

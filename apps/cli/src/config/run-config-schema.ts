@@ -1,5 +1,5 @@
 import { DEFAULT_DATASET, listDatasets } from '@empirical-bregman/datasets';
-import { taskDataNames } from '../tasks/task-registry';
+import { TASKS, taskDataNames } from '../tasks/task-registry';
 import { DIVERGENCE_HEADS, LOSS_NAMES, MINER_NAMES, PROTOCOLS, TRUNKS } from './run-config';
 import type { Schema } from './schema';
 
@@ -211,3 +211,19 @@ export const RUN_CONFIG_SCHEMA = {
   seed: { kind: 'number', integer: true, min: 0, default: 1, doc: 'seed of every random choice' },
   outDir: { kind: 'string', default: 'runs', doc: 'folder that receives runs/<timestamp>-<name>/' },
 } as const satisfies Schema;
+
+/**
+ * The settings a config of `task` may hold: the shared ones and the task's own. A task's setting may not reuse a
+ * shared name (one key, one meaning).
+ */
+export function schemaOfTask(task: { readonly name: string; readonly settings?: Schema }): Schema {
+  for (const key of Object.keys(task.settings ?? {}))
+    if (key in RUN_CONFIG_SCHEMA)
+      throw new Error(`task ${task.name}: its setting "${key}" has the name of a shared setting; choose another name`);
+  return { ...RUN_CONFIG_SCHEMA, ...task.settings };
+}
+
+/** Every setting of every registered task (for the CLI's flags: the task is known only once the config is read). */
+export function allSettingsSchema(): Schema {
+  return Object.assign({}, RUN_CONFIG_SCHEMA, ...TASKS.map((t) => schemaOfTask(t)));
+}

@@ -110,3 +110,8 @@ export function readConfigFile(path: string): Record<string, unknown> {
   }
   return parsed as Record<string, unknown>;
 }
+
+/** A task's own setting (see `Task.settings`), as validated; undefined when the config does not set it. */
+export function settingOf<T>(config: RunConfig, key: string): T | undefined {
+  return (config as unknown as Readonly<Record<string, T | undefined>>)[key];
+}

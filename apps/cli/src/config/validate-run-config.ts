@@ -3,7 +3,7 @@ import { CliError } from '../cli-error';
 import type { Task } from '../run/task';
 import { TASKS, findTask, taskForDataset } from '../tasks/task-registry';
 import type { RunConfig } from './run-config';
-import { RUN_CONFIG_SCHEMA } from './run-config-schema';
+import { RUN_CONFIG_SCHEMA, schemaOfTask } from './run-config-schema';
 import { validateAgainst } from './schema';
 
 /** The task a raw config asks for: its `task` setting, else the one its dataset implies. */
@@ -53,7 +53,7 @@ export function validateRunConfig(raw: unknown, where = 'config'): RunConfig {
   if (filled.dataset === undefined && task.dataNames?.length) filled.dataset = task.dataNames[0];
   // Users' data are named after their path below, not by the catalogue (a saved config holds that name).
   if (filled.data !== undefined) delete filled.dataset;
-  const config = validateAgainst(RUN_CONFIG_SCHEMA, filled, where) as unknown as RunConfig & {
+  const config = validateAgainst(schemaOfTask(task), filled, where) as unknown as RunConfig & {
     task?: string;
     dataset: string;
   };

@@ -1,3 +1,4 @@
+import { readRunReport } from '../report/read-report-file';
 import { hostname } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { BackendInfo } from '@empirical-bregman/runtime';
@@ -6,9 +7,7 @@ import { runGridItem } from '../bench/run-grid-item';
 import { CliError } from '../cli-error';
 import type { RunConfig } from '../config/run-config';
 import { validateRunConfig } from '../config/validate-run-config';
-import { type RunReportData, upgradeReportJson } from '../report/report-data';
 import type { ProgressSink } from '../run/progress';
-import { readJson } from '../run/run-folder';
 import { JOB_PAYLOAD_VERSION, type QueueJobPayload, type QueueJobResult } from './queue-job';
 
 export interface QueueJobContext {
@@ -98,6 +97,6 @@ export async function runQueueJob(data: unknown, context: QueueJobContext): Prom
     context.backend,
     context.progress,
   );
-  const report = upgradeReportJson(readJson<RunReportData>(join(dir, 'results.json'), `job ${context.jobId}`));
+  const report = readRunReport(join(dir, 'results.json'), `job ${context.jobId}`);
   return { ...result, report, host: hostname(), resumedFromEpoch, reused: false };
 }

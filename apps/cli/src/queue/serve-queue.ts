@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { ensureDirectory } from '@empirical-bregman/node-io';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { type Job, Worker } from 'bullmq';
@@ -71,7 +71,7 @@ function untilSignal(onFirst: () => void): { stopped: Promise<void>; force: Prom
 export async function serveQueue(options: ServeQueueOptions): Promise<void> {
   const { target, concurrency, outDir } = options;
   await ensureRedisReachable(target, 'worker');
-  if (outDir) mkdirSync(outDir, { recursive: true });
+  if (outDir) ensureDirectory(outDir, "the worker's --out folder");
 
   const log = createProgress({ quiet: options.quiet });
   const say = (text: string) => log.line(`worker: ${scrubSecrets(text, target)}`);

@@ -131,5 +131,13 @@ describe('bregman train under faults', () => {
     const done = bregman(['report', dir]);
     expect(done.status).toBe(3);
     expect(done.stderr).toMatch(/^bregman: report: expected JSON at .*results\.json, got: .*\n$/);
+    // Valid JSON, but not a results.json: still one line and exit code 3, never a TypeError (it was exit 1).
+    writeFileSync(join(dir, 'results.json'), '{}');
+    const empty = bregman(['report', dir]);
+    expect(empty.status).toBe(3);
+    expect(empty.stderr).toMatch(
+      /^bregman: report: expected the results\.json of a run at .*, got one without "title" \(text\)\n$/,
+    );
+    expect(readdirSync(dir)).toEqual(['results.json']);
   });
 });

@@ -5,6 +5,7 @@ import { SeededRandom, type SeededRandomState } from '@empirical-bregman/common'
 import { initBackend } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { settingOf } from '../config/run-config';
 import { validateRunConfig } from '../config/validate-run-config';
 import { registerTask } from '../tasks/task-registry';
 import { createProgress } from './progress';
@@ -23,13 +24,17 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const lineFitTask: Task = {
   name: 'line-fit',
   description: 'test fixture: fit y = w·x',
+  savesEmbeddingModel: false,
+  // Its own setting: the slope the data follow (accepted only in line-fit configs).
+  settings: { lineSlope: { kind: 'number', default: 3, doc: 'the slope of the line to fit' } },
   async start(config) {
     // Made in a tidy, so that the initial value's tensor is freed (the variable keeps its own).
     const w = tf.tidy(() => tf.variable(tf.scalar(0), true, `line-fit-w-${Math.random()}`));
     const optimizer = tf.train.sgd(0.2);
     const stream = new SeededRandom(`${config.seed}/line-fit`);
     const valX = tf.tensor1d([-1, -0.5, 0.5, 1]);
-    const mseOf = (x: tf.Tensor1D) => tf.mean(tf.squaredDifference(tf.mul(w, x), tf.mul(3, x))) as tf.Scalar;
+    const slope = settingOf<number>(config, 'lineSlope') ?? 3;
+    const mseOf = (x: tf.Tensor1D) => tf.mean(tf.squaredDifference(tf.mul(w, x), tf.mul(slope, x))) as tf.Scalar;
     return {
       stepsPerEpoch: 4,
       trainable: true,
@@ -103,6 +108,21 @@ describe('runEpochs with a third task registered in one line', () => {
     const resumed = await train(dir, { resume: true });
     expect(resumed.report.results).toEqual(reference.report.results);
     expect(resumed.report.curves).toEqual(reference.report.curves);
+  });
+
+  it('takes its own setting, in its configs only', async () => {
+    const negative = validateRunConfig({ task: 'line-fit', lineSlope: -2, epochs: 5, patience: 0, seed: 3 });
+    expect(settingOf(negative, 'lineSlope')).toBe(-2);
+    expect(settingOf(config, 'lineSlope')).toBe(3);
+    const outcome = await train(join(root, 'negative'));
+    expect(outcome.report.results[0]!.metrics.w).toBeGreaterThan(2.5);
+    const fitted = await trainRun(negative, {
+      dir: join(root, 'negative-slope'),
+      backend: await initBackend({ quiet: true }),
+      progress: createProgress({ quiet: true }),
+    });
+    expect(fitted.report.results[0]!.metrics.w).toBeLessThan(-1.5);
+    expect(() => validateRunConfig({ lineSlope: 2 })).toThrow(/unknown key "lineSlope"/);
   });
 
   it('refuses to resume a checkpoint of another task', async () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { CliError } from '../cli-error';
@@ -82,9 +82,8 @@ export async function runEpochs(session: TaskSession, options: RunEpochsOptions)
         'BAD_FORMAT',
         `expected a checkpoint of a ${options.task} run at ${checkpointPath}, got one of ${header.task ?? 'an older version'}`,
       );
-    session.restoreWeights(arrays);
-    await session.restoreOptimizers(arrays);
     state = header.state;
+    // The data first: on changed files the model may not even fit the checkpoint.
     const now = session.dataFingerprint ?? undefined;
     if (state.dataFingerprint !== now)
       throw new CliError(
@@ -92,14 +91,9 @@ export async function runEpochs(session: TaskSession, options: RunEpochsOptions)
         'BAD_FORMAT',
         `expected the data this run started on (fingerprint ${state.dataFingerprint?.slice(0, 12) ?? 'none'}…), got ${now ? `files with fingerprint ${now.slice(0, 12)}…` : 'other data'}: the data changed since the run started; start a new run`,
       );
-    // Written before every checkpoint that refers to it; a best-weights file of a later epoch than the checkpoint (a
-    // kill between the two) is rewritten when that epoch is trained again.
-    if (!existsSync(bestPath))
-      throw new CliError(
-        'resume',
-        'NOT_FOUND',
-        `expected the best weights of epoch ${state.bestEpoch} at ${bestPath} beside the checkpoint, got no such file (was it deleted?); start the run again`,
-      );
+    commitBestWeights(bestPath, state.bestEpoch);
+    session.restoreWeights(arrays);
+    await session.restoreOptimizers(arrays);
     session.restoreDataState(state.dataState);
     rewriteMetrics(dir, state.curves);
     progress.line(`resumed ${dir} after epoch ${state.epoch} (step ${state.globalStep})`);
@@ -163,7 +157,8 @@ export async function runEpochs(session: TaskSession, options: RunEpochsOptions)
       state.bestScore = score(val);
       state.bestEpoch = epoch;
       state.epochsWithoutGain = 0;
-      writeBestWeights(bestPath, epoch, session);
+      // Pending until the checkpoint that names this epoch as the best is on disk (commitBestWeights).
+      writeBestWeights(pendingBestPath(bestPath), epoch, session);
       killPoint('after-best-weights');
     } else {
       state.epochsWithoutGain++;
@@ -171,6 +166,7 @@ export async function runEpochs(session: TaskSession, options: RunEpochsOptions)
     }
     await saveCheckpoint(checkpointPath, options.task, state, session);
     killPoint('after-checkpoint');
+    if (improved) commitBestWeights(bestPath, epoch);
     appendMetrics(dir, { ...epochRecord(state.curves, epoch), numTensors: tf.memory().numTensors });
     tensorsPerEpoch.push(tf.memory().numTensors);
     progress.line(
@@ -189,6 +185,39 @@ export async function runEpochs(session: TaskSession, options: RunEpochsOptions)
     epochsRun: state.epoch,
     tensorsPerEpoch,
   };
+}
+
+/** Where a new best epoch's weights wait until its checkpoint is written. */
+function pendingBestPath(bestPath: string): string {
+  return bestPath.replace(/\.bin$/, '.pending.bin');
+}
+
+/**
+ * Makes best-weights.bin hold the weights of `bestEpoch`, the best epoch the last checkpoint records. A new best is
+ * written aside (`best-weights.pending.bin`), then the checkpoint, then the pending file is renamed over the best
+ * one: a kill before the checkpoint leaves a pending file of an epoch the checkpoint does not know (deleted here; the
+ * epoch is trained again), a kill after it one of exactly `bestEpoch` (committed here). So the best weights and the
+ * checkpoint always agree, whatever the backend the run resumes on.
+ */
+function commitBestWeights(bestPath: string, bestEpoch: number): void {
+  const pending = pendingBestPath(bestPath);
+  if (existsSync(pending)) {
+    let epoch: unknown;
+    try {
+      epoch = readCheckpointFile<{ epoch?: number }>(pending).header.epoch;
+    } catch {
+      epoch = undefined; // a damaged pending file is never committed
+    }
+    if (epoch === bestEpoch) renameSync(pending, bestPath);
+    else rmSync(pending, { force: true });
+  }
+  const best = existsSync(bestPath) ? readCheckpointFile<{ epoch?: number }>(bestPath).header.epoch : undefined;
+  if (best !== bestEpoch)
+    throw new CliError(
+      'resume',
+      'BAD_FORMAT',
+      `expected the best weights of epoch ${bestEpoch} at ${bestPath} beside the checkpoint, got ${best === undefined ? 'no such file' : `those of epoch ${best}`}; start the run again`,
+    );
 }
 
 function writeBestWeights(path: string, epoch: number, session: TaskSession): void {

@@ -1,5 +1,6 @@
 import type { BackendInfo } from '@empirical-bregman/runtime';
 import type { RunConfig } from '../config/run-config';
+import type { Schema } from '../config/schema';
 import type { CurvePoint, MetricValues, ResultRow, RunReportData } from '../report/report-data';
 import type { NamedArray } from '@empirical-bregman/common';
 import type { ProgressSink } from './progress';
@@ -16,6 +17,13 @@ export interface Task {
   readonly name: string;
   /** One line for `--help` and the docs. */
   readonly description: string;
+  /** True when its runs save an embedding model (`model/`): `embed`, `query` and `eval` apply to them. */
+  readonly savesEmbeddingModel: boolean;
+  /**
+   * Settings of its own, beside the shared ones of `RUN_CONFIG_SCHEMA` (same form: kind, range, default, doc). They are
+   * accepted only in configs of this task, become `bregman train` flags, and are read with `settingOf(config, key)`.
+   */
+  readonly settings?: Schema;
   /**
    * Datasets this task makes itself (not from the datasets catalogue); a config naming one of them as its `dataset`
    * selects this task without a `task` setting.

@@ -1,3 +1,4 @@
+import { isTensor } from '@empirical-bregman/bregman-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Divergence } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
@@ -80,7 +81,7 @@ export class DivergenceRegressionLoss {
     }
     let owned = false;
     let t: tf.Tensor1D;
-    if (target instanceof tf.Tensor) {
+    if (isTensor(target)) {
       if (target.rank !== 1 || target.shape[0] !== n || target.dtype !== 'float32') {
         throw new LossesError(
           component,

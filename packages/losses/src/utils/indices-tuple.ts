@@ -1,3 +1,4 @@
+import { isTensor } from '@empirical-bregman/bregman-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describeValue } from '@empirical-bregman/common';
 import { LossesError } from '../losses-error';
@@ -133,11 +134,11 @@ export function tripletsToPairs(tuple: TripletIndices): PairIndices {
 }
 
 function checkIndexTensor(component: string, name: string, t: unknown): number {
-  if (!(t instanceof tf.Tensor) || t.rank !== 1 || t.dtype !== 'int32') {
+  if (!isTensor(t) || t.rank !== 1 || t.dtype !== 'int32') {
     throw new LossesError(
       component,
       'INVALID_ARGUMENT',
-      `expected indicesTuple.${name} to be an int32 Tensor1D, got ${describeValue(t)}${t instanceof tf.Tensor ? ` of dtype ${t.dtype}` : ''}`,
+      `expected indicesTuple.${name} to be an int32 Tensor1D, got ${describeValue(t)}${isTensor(t) ? ` of dtype ${t.dtype}` : ''}`,
     );
   }
   return t.shape[0] as number;

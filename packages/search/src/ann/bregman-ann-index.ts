@@ -10,11 +10,11 @@ import {
   mipsToNearestNeighbour,
   nearestNeighbourQueries,
   resolveQuerySlot,
+  checkEmbeddings,
 } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
 import { writeFileAtomic } from '@empirical-bregman/node-io';
 import usearch from 'usearch';
-import { checkEmbeddings } from '../check-embeddings';
 import { checkInteger } from '../check-integer';
 import type { Neighbours } from '../neighbours';
 import { SearchError } from '../search-error';

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { ensureDirectory } from '@empirical-bregman/node-io';
 import { join } from 'node:path';
 import { type Divergence, bregmanGeneratorOf } from '@empirical-bregman/bregman-core';
 import { SeededRandom } from '@empirical-bregman/common';
@@ -102,6 +102,7 @@ export const divergenceRegressionTask: Task = {
   name: DIVERGENCE_REGRESSION,
   description: 'a divergence head alone regressed on a known asymmetric divergence of synthetic pairs',
   dataNames: [DIVERGENCE_REGRESSION],
+  savesEmbeddingModel: false,
   defaults: divergenceRegressionDefaults,
   checkConfig(config, where) {
     if (config.dataset !== DIVERGENCE_REGRESSION)
@@ -208,7 +209,7 @@ export const divergenceRegressionTask: Task = {
             metrics: await testMetrics(divergence, test),
           },
         ];
-        mkdirSync(join(dir, 'model'), { recursive: true });
+        ensureDirectory(join(dir, 'model'), 'the model folder');
         writeJson(join(dir, 'model', 'divergence.json'), divergence.toJSON());
         const phiSurface = data.dim === 2 ? await phiGrid(divergence, data.range) : undefined;
         return {

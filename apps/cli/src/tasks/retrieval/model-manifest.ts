@@ -1,4 +1,4 @@
-import type { Divergence } from '@empirical-bregman/bregman-core';
+import type { Divergence, QuerySlot } from '@empirical-bregman/bregman-core';
 import { version_core } from '@tensorflow/tfjs-core';
 import { CLI_VERSION } from '../../cli-version';
 import type { RunConfig } from '../../config/run-config';
@@ -21,7 +21,7 @@ export interface ModelManifest {
   readonly trunk: 'model.json';
   readonly divergence: 'divergence.json';
   readonly embeddingDim: number;
-  readonly querySlot: 'left' | 'right';
+  readonly querySlot: QuerySlot;
   readonly input: ModelInput;
   readonly labels: { readonly names: readonly string[] };
   readonly data: { readonly source: string; readonly fingerprint: string | null };

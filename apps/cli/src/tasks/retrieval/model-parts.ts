@@ -14,6 +14,7 @@ import {
 } from '@empirical-bregman/losses';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { CliError } from '../../cli-error';
 import type { RunConfig, TrunkKind } from '../../config/run-config';
 import { buildDivergence } from '../../model/divergence-head';
 
@@ -42,7 +43,12 @@ export function buildTrunk(
   const layers: tfl.layers.Layer[] = [];
   const inputDim = sampleShape.reduce((a, b) => a * b, 1);
   if (kind === 'cnn') {
-    if (!isImage) throw new Error('the cnn trunk needs image data');
+    if (!isImage)
+      throw new CliError(
+        'config',
+        'INVALID_ARGUMENT',
+        `"trunk" cnn needs image data (samples of shape [h, w, c]), got samples of shape [${sampleShape.join(', ')}]`,
+      );
     layers.push(
       tfl.layers.conv2d({
         inputShape: [...sampleShape],
@@ -171,7 +177,13 @@ export function buildModelParts(
   numClasses: number,
 ): ModelParts {
   const divergence = buildDivergence(config);
-  const trunk = buildTrunk(config, sampleShape, isImage, bregmanGeneratorOf(divergence)?.domain ?? 'real');
+  let trunk: tfl.Sequential;
+  try {
+    trunk = buildTrunk(config, sampleShape, isImage, bregmanGeneratorOf(divergence)?.domain ?? 'real');
+  } catch (error) {
+    divergence.dispose();
+    throw error;
+  }
   const loss = buildLoss(config, divergence, numClasses);
   const miner = buildMiner(config, divergence);
   const { trunkVars, kernelVars } = trunkVariables(trunk);

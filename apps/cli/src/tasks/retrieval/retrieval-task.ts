@@ -106,6 +106,7 @@ export function samplerShape(config: RunConfig, trainLabels: Int32Array): Sample
 export const retrievalTask: Task = {
   name: 'retrieval',
   description: 'an embedding network and a divergence head trained jointly on labelled data, scored by retrieval',
+  savesEmbeddingModel: true,
   async start(config, { backend, progress }) {
     const data = await prepareData(config);
     let numClasses = 0;
