@@ -1,17 +1,25 @@
-// pnpm bench:perf [--json] [--runs N] [--suite runtime|bregman|ann|all] [--no-retrieval] — performance workloads, as
-// a table and (with --json) as JSON. Timings live here, never in unit tests. `--no-retrieval` skips W3 and W5.
-// With --json, stdout is the JSON document alone (logs go to stderr; the root script sends the build's output there
-// too): run it as `pnpm -s bench:perf --json`, since pnpm itself prints its "> script" banner on stdout without -s.
+// pnpm bench:perf [--json] [--json-out FILE] [--runs N] [--suite runtime|bregman|ann|all] [--no-retrieval] —
+// performance workloads, as a table and (with --json) as JSON. Timings live here, never in unit tests.
+// `--no-retrieval` skips W3 and W5. With --json, stdout is the JSON document alone (logs go to stderr; the root script
+// sends the build's output there too); pnpm itself prints its "> script" banner on stdout unless run as
+// `pnpm -s bench:perf --json`, so `--json-out FILE` writes the same document to a file, whatever runs the script.
 import { initBackend } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { runAnnWorkload } from './ann-workload.mjs';
 import { runBregmanSuite } from './bregman-workloads.mjs';
 import { runParallelWorkloads } from './parallel-workloads.mjs';
+import { writeFileSync } from 'node:fs';
 import { machine, printTable } from './harness.mjs';
 import { runRuntimeSuite } from './runtime-kernels.mjs';
 
 const args = process.argv.slice(2);
-const json = args.includes('--json');
+const jsonOutArg = args.indexOf('--json-out');
+const jsonOut = jsonOutArg >= 0 ? args[jsonOutArg + 1] : undefined;
+if (jsonOutArg >= 0 && (!jsonOut || jsonOut.startsWith('--'))) {
+  console.error(`bench:perf: expected a file after --json-out, got ${jsonOut ?? 'nothing'}`);
+  process.exit(2);
+}
+const json = args.includes('--json') || jsonOut !== undefined;
 const runsArg = args.indexOf('--runs');
 const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : 20;
 if (!Number.isInteger(runs) || runs < 1) {
@@ -50,13 +58,13 @@ if ((suite === 'ann' || suite === 'all') && retrieval) {
 }
 const fmt = (v, digits = 2) => (v === null || v === undefined ? '' : typeof v === 'number' ? v.toFixed(digits) : v);
 if (json) {
-  console.log(
-    JSON.stringify(
-      { machine: env, command: `pnpm bench:perf ${args.join(' ')}`.trim(), runtime, bregman, ann },
-      null,
-      2,
-    ),
+  const document = JSON.stringify(
+    { machine: env, command: `pnpm bench:perf ${args.join(' ')}`.trim(), runtime, bregman, ann },
+    null,
+    2,
   );
+  if (jsonOut) writeFileSync(jsonOut, `${document}\n`);
+  else console.log(document);
 } else {
   console.log(
     `backend ${env.backend} (SIMD ${env.simd}, ${env.threads} thread), tfjs ${env.tfjsVersion}, ${env.cpuModel} × ${env.cores}, node ${env.node}`,

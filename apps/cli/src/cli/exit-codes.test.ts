@@ -162,6 +162,11 @@ describe('every exit code, from the CLI itself (6 is in bench/bench-failures.tes
     const worker = await cli('worker', '--queue', 'redis://127.0.0.1:1', '--quiet');
     expect(worker.code).toBe(5);
     expect(worker.stderr).toMatch(/^bregman: worker: expected a reachable Redis at redis:\/\/127\.0\.0\.1:1\/0/);
+    // A secret in the user position (no colon) is masked like a password.
+    const secret = await cli('worker', '--queue', 'redis://S3CRET-TOKEN@127.0.0.1:1', '--quiet');
+    expect(secret.code).toBe(5);
+    expect(secret.stderr).toMatch(/^bregman: worker: expected a reachable Redis at redis:\/\/\*\*\*@127\.0\.0\.1:1\/0/);
+    expect(secret.stderr).not.toContain('S3CRET');
   }, 30_000);
 
   it('the built binary exits with the code main returns', () => {

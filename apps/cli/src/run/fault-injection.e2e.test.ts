@@ -1,5 +1,5 @@
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,5 +139,45 @@ describe('bregman train under faults', () => {
       /^bregman: report: expected the results\.json of a run at .*, got one without "title" \(text\)\n$/,
     );
     expect(readdirSync(dir)).toEqual(['results.json']);
+  });
+
+  it('a model whose weights.bin has junk appended: embed refuses it in one line, exit code 3, writes nothing', () => {
+    const broken = join(root, 'junk-run');
+    cpSync(wholeRun, broken, { recursive: true });
+    const weights = join(broken, 'model', 'weights.bin');
+    writeFileSync(weights, Buffer.concat([readFileSync(weights), Buffer.from('junk')]));
+    const input = join(root, 'one-sample-junk.json');
+    writeFileSync(input, JSON.stringify([new Array(784).fill(0)]));
+    const output = join(root, 'junk-embeddings.json');
+    const done = bregman(['embed', broken, '--input', input, '--output', output, '--quiet']);
+    expect(done.status).toBe(3);
+    expect(done.stderr.trim().split('\n')).toHaveLength(1);
+    expect(done.stderr).toMatch(/expected \d+ bytes of weights .*got \d+/);
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it('embed input with ragged rows, 1e39 or 0x1F: one line naming row and column, exit code 3, writes nothing', () => {
+    const output = join(root, 'bad-input-embeddings.json');
+    for (const [name, text, message] of [
+      [
+        'ragged.csv',
+        `${new Array(784).fill(0).join(',')}\n${new Array(783).fill(0).join(',')}\n`,
+        /expected 784 values in every row, got 783 at row 2/,
+      ],
+      ['big.csv', `${new Array(783).fill(0).join(',')},1e39\n`, /float32's range.*row 1, column 784/],
+      [
+        'hex.csv',
+        `0x1F,${new Array(783).fill(0).join(',')}\n`,
+        /expected a decimal number, got "0x1F" at row 1, column 1/,
+      ],
+    ] as const) {
+      const input = join(root, name);
+      writeFileSync(input, text);
+      const done = bregman(['embed', wholeRun, '--input', input, '--output', output, '--quiet']);
+      expect(done.status).toBe(3);
+      expect(done.stderr.trim().split('\n')).toHaveLength(1);
+      expect(done.stderr).toMatch(message);
+      expect(existsSync(output)).toBe(false);
+    }
   });
 });
