@@ -7,6 +7,7 @@ import { failPoint } from './fault-injection';
 import { registerBenchCommand } from './commands/bench-command';
 import { registerDataCommand } from './commands/data-command';
 import { registerEmbedCommand } from './commands/embed-command';
+import { registerIndexCommand } from './commands/index-command';
 import { registerEvalCommand } from './commands/eval-command';
 import { registerQueryCommand } from './commands/query-command';
 import { registerReportCommand } from './commands/report-command';
@@ -40,6 +41,7 @@ export function buildProgram(out: CliOutput): Command {
   registerReportCommand(program, out);
   registerEvalCommand(program, out);
   registerEmbedCommand(program, out);
+  registerIndexCommand(program, out);
   registerQueryCommand(program, out);
   registerDataCommand(program, out);
   return program;
