@@ -247,6 +247,23 @@ describe('predictions', () => {
     }
   });
 
+  it('excludeSelf: the index own items predicted leave-one-out, as a search of the others gives', async () => {
+    const loo = await index.predict(items.values, { k: 3, excludeSelf: true });
+    const wide = await index.search(items.values, { k: 4 });
+    for (let i = 0; i < 150; i++) {
+      const others = Array.from(wide.indices.subarray(i * 4, i * 4 + 4))
+        .filter((j) => j !== i)
+        .slice(0, 3);
+      const votes = others.map((j) => items.labels[j]!);
+      const scores = Array.from(loo.knn.scores.subarray(i * 3, i * 3 + 3));
+      for (let c = 0; c < 3; c++) expect(scores[c]).toBeCloseTo(votes.filter((v) => v === c).length / 3, 6);
+    }
+    expect(Array.from(loo.knn.labels)).toEqual(Array.from(items.labels));
+    await expect(index.predict(queries.values, { excludeSelf: true })).rejects.toThrow(
+      /expected the index's own 150 items as rows with excludeSelf, got 21 rows/,
+    );
+  });
+
   it('nearest centroid = argmin of the divergences to the class means (slot left: the mean is the right centroid)', async () => {
     const prediction = await index.predict(queries.values, { k: 5, slot: 'left' });
     const embedded = index.itemEmbeddings();

@@ -82,6 +82,11 @@ export interface PredictOptions extends EmbedOptions {
   readonly slot?: QuerySlot;
   /** ANN only: search beam width. */
   readonly width?: number;
+  /**
+   * Leave-one-out: the rows are the index's own items, in the order they were added, and each row's own item does not
+   * vote (as eval's kNN accuracy excludes the query itself). Default false.
+   */
+  readonly excludeSelf?: boolean;
 }
 
 /** Divergences of each row to every class centroid. */
@@ -483,15 +488,29 @@ export class BregmanModelIndex {
     const component = 'BregmanModelIndex.predict';
     this.checkLive(component);
     this.requireLabels(component);
-    const k = checkInteger(component, 'k', options.k ?? Math.min(10, this.size), 1, this.size);
+    const excludeSelf = options.excludeSelf === true;
+    const k = checkInteger(
+      component,
+      'k',
+      options.k ?? Math.min(10, this.size - (excludeSelf ? 1 : 0)),
+      1,
+      this.size - (excludeSelf ? 1 : 0),
+    );
     const slot = this.slotOf(component, options.slot);
     const z = this.model.embed(raw, options);
     try {
-      const nn = await this.searchEmbeddings(z, {
-        k,
+      if (excludeSelf && z.shape[0] !== this.size)
+        throw new ModelError(
+          component,
+          'INVALID_ARGUMENT',
+          `expected the index's own ${this.size} items as rows with excludeSelf, got ${z.shape[0]} rows`,
+        );
+      const searched = await this.searchEmbeddings(z, {
+        k: excludeSelf ? k + 1 : k,
         slot,
         ...(options.width === undefined ? {} : { width: options.width }),
       });
+      const nn = excludeSelf ? dropSelf(searched, k) : searched;
       const { classes, divergences } = await this.centroidDivergencesOf(z, slot);
       const votes = knnVote(component, nn.labels!, nn.divergences, k, classes, options.weights ?? 'uniform');
       const n = z.shape[0];
@@ -639,4 +658,32 @@ function requireAnn(component: string, model: IndexableModel) {
 /** `name` inside the folder `dir` ("/" works as separator on every platform Node runs on). */
 function joinPath(dir: string, name: string): string {
   return `${dir.replace(/[\\/]+$/, '')}/${name}`;
+}
+
+/**
+ * Row i's k + 1 neighbours without item i itself (the first time it appears; when it does not, for more than k items
+ * tie ahead of it, the last neighbour goes): the k nearest other items, in their order. Internal.
+ */
+function dropSelf(result: IndexSearchResult, k: number): IndexSearchResult {
+  const n = result.numQueries;
+  const wide = k + 1;
+  const indices = new Int32Array(n * k);
+  const divergences = new Float32Array(n * k);
+  const labels = result.labels ? new Int32Array(n * k) : undefined;
+  for (let i = 0; i < n; i++) {
+    let self = wide - 1;
+    for (let r = 0; r < wide; r++)
+      if (result.indices[i * wide + r] === i) {
+        self = r;
+        break;
+      }
+    for (let r = 0, o = 0; r < wide; r++) {
+      if (r === self) continue;
+      indices[i * k + o] = result.indices[i * wide + r]!;
+      divergences[i * k + o] = result.divergences[i * wide + r]!;
+      if (labels) labels[i * k + o] = result.labels![i * wide + r]!;
+      o++;
+    }
+  }
+  return { numQueries: n, k, slot: result.slot, indices, divergences, ...(labels ? { labels } : {}) };
 }

@@ -1,5 +1,5 @@
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,9 @@ import { loadModel, loadModelWithIndex } from '@empirical-bregman/model/node';
 import { initBackend } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateRunConfig } from '../config/validate-run-config';
 import { encodeGreyPng } from '../report/encode-grey-png';
+import { prepareData } from '../tasks/retrieval/prepare-data';
 
 // Users' data in, a usable model out: the built `bregman` binary trains on a CSV and on a PNG folder the test writes;
 // the model is then used from code (@empirical-bregman/model) and through `bregman index` / `bregman query`, and all
@@ -112,5 +114,33 @@ describe('a model trained through the CLI, used from code and through index / qu
     const pixelRows = (n: number, seed: number) =>
       rows(n, 64, seed, 10).map((r) => r.map((v) => Math.min(255, Math.max(0, Math.round(Math.abs(v))))));
     await checkSameAnswers(runDir, pixelRows(30, 5), pixelRows(4, 6), 'png');
+  });
+
+  it("model.predict's k-NN accuracy on MNIST digits (closed-set) equals the run's reported kNN accuracy", async () => {
+    const out = join(root, 'mnist-run');
+    const done = bregman([
+      ...['train', '--dataset', 'mnist-digits', '--protocol', 'closed-set', '--hidden', '32', '--embedding-dim', '8'],
+      ...['--icnn-hidden', '16', '--epochs', '2', '--steps-per-epoch', '5', '--max-train-samples', '600'],
+      ...['--max-eval-samples', '300', '--seed', '2', '--quiet', '--out', out],
+    ]);
+    expect(done.status, done.stderr).toBe(0);
+    const runDir = join(out, readdirSync(out)[0]!);
+    const report = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as {
+      results: { model: string; querySlot?: string; metrics: Record<string, number> }[];
+    };
+    const reported = report.results.find((r) => r.model === 'trained' && r.querySlot === 'left')!.metrics.knnAccuracy!;
+    // The run's own test part, as it was split (the same config, the same seeded split).
+    const config = validateRunConfig(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')));
+    const { test } = await prepareData(config);
+    const model = await loadModel(join(runDir, 'model'));
+    const index = await model.index(test.features, test.labels, { batchSize: 500 });
+    const largest = Math.max(...[...new Set(test.labels)].map((c) => test.labels.filter((l) => l === c).length));
+    const votes = Math.min(10, largest - 1);
+    const prediction = await index.predict(test.features, { k: votes, excludeSelf: true, batchSize: 500 });
+    let right = 0;
+    for (let i = 0; i < test.labels.length; i++) if (prediction.knn.labels[i] === test.labels[i]) right++;
+    index.dispose();
+    model.dispose();
+    expect(right / test.labels.length).toBe(reported);
   });
 });
