@@ -23,4 +23,6 @@ export { selectivePrediction } from './selective-prediction';
 export type { RiskCoveragePoint, SelectivePrediction } from './selective-prediction';
 export { fprAtTpr, rocAuc } from './unseen-class-detection';
 export { fitTemperature, temperatureNll } from './fit-temperature';
+export { centroidPosterior } from './centroid-posterior';
+export type { CentroidPosteriorOptions } from './centroid-posterior';
 export type { FitTemperatureOptions, FittedTemperature } from './fit-temperature';

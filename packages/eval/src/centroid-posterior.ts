@@ -1,0 +1,64 @@
+import { describeValue } from '@empirical-bregman/common';
+import { EvaluationError } from './evaluation-error';
+
+/** Options of {@link centroidPosterior}. */
+export interface CentroidPosteriorOptions {
+  /** τ > 0 (default 1): fit it on validation data with `fitTemperature`. */
+  readonly temperature?: number;
+  /** log π_c, the classes' prior log-probabilities (default: uniform), e.g. from class counts. */
+  readonly logPriors?: ArrayLike<number>;
+}
+
+/**
+ * Class probabilities from divergences to class centroids, the Bregman centroid posterior
+ * p(c | x) ∝ π_c · exp(−D_φ(z, μ_c) / τ) (Banerjee, Merugu, Dhillon, Ghosh, "Clustering with Bregman divergences",
+ * JMLR 2005: every Bregman divergence is the exponent of a regular exponential family, so the normaliser b_φ(z)
+ * cancels between classes). For φ = ½‖x‖²/σ² and Gaussian classes N(μ_c, σ²I) with τ = 1 it is the Bayes posterior.
+ * `divergences[i * C + c]` = D(z_i, μ_c); returns the n × C row-major probabilities (rows sum to 1), computed with a
+ * stable log-sum-exp.
+ *
+ * ```ts
+ * const { temperature } = fitTemperature(valD, C, valLabels);
+ * const p = centroidPosterior(testD, C, { temperature }); // then calibrationMetrics({ probabilities: p, numClasses: C }, testLabels)
+ * ```
+ */
+export function centroidPosterior(
+  divergences: ArrayLike<number>,
+  numClasses: number,
+  options: CentroidPosteriorOptions = {},
+): Float64Array {
+  const component = 'centroidPosterior';
+  const C = numClasses;
+  if (!Number.isInteger(C) || C < 1 || divergences.length % C !== 0)
+    throw new EvaluationError(
+      component,
+      'INVALID_SHAPE',
+      `expected n·numClasses divergences, got ${divergences.length} and numClasses ${describeValue(C)}`,
+    );
+  const tau = options.temperature ?? 1;
+  if (!(tau > 0)) throw new EvaluationError(component, 'INVALID_ARGUMENT', `expected a temperature > 0, got ${tau}`);
+  const { logPriors } = options;
+  if (logPriors && logPriors.length !== C)
+    throw new EvaluationError(component, 'INVALID_SHAPE', `expected ${C} log-priors, got ${logPriors.length}`);
+  const n = divergences.length / C;
+  const out = new Float64Array(n * C);
+  for (let i = 0; i < n; i++) {
+    let max = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < C; c++) {
+      const d = divergences[i * C + c]!;
+      if (Number.isNaN(d))
+        throw new EvaluationError(component, 'NON_FINITE', `expected divergences, got NaN at row ${i}, class ${c}`);
+      const z = (logPriors ? logPriors[c]! : 0) - d / tau;
+      out[i * C + c] = z;
+      if (z > max) max = z;
+    }
+    let sum = 0;
+    for (let c = 0; c < C; c++) {
+      const e = Math.exp(out[i * C + c]! - max);
+      out[i * C + c] = e;
+      sum += e;
+    }
+    for (let c = 0; c < C; c++) out[i * C + c]! /= sum;
+  }
+  return out;
+}
