@@ -128,7 +128,13 @@ describe('a model trained through the CLI, used from code and through index / qu
     const report = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as {
       results: { model: string; querySlot?: string; metrics: Record<string, number> }[];
     };
-    const reported = report.results.find((r) => r.model === 'trained' && r.querySlot === 'left')!.metrics.knnAccuracy!;
+    const trained = report.results.find((r) => r.model === 'trained' && r.querySlot === 'left')!.metrics;
+    const reported = trained.knnAccuracy!;
+    // Closed-set runs also score calibrated class probabilities (centroid posterior, τ fitted on validation).
+    for (const key of ['nll', 'brier', 'ece', 'adaptiveEce', 'aurc', 'centroidAccuracy', 'temperature'])
+      expect(Number.isFinite(trained[key]), key).toBe(true);
+    expect(trained.ece).toBeGreaterThanOrEqual(0);
+    expect(trained.ece).toBeLessThanOrEqual(1);
     // The run's own test part, as it was split (the same config, the same seeded split).
     const config = validateRunConfig(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')));
     const { test } = await prepareData(config);

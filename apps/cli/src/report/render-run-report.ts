@@ -2,6 +2,7 @@ import { describeBackend } from './describe-backend';
 import { divergenceMatrixSpec } from './divergence-matrix-spec';
 import { escapeHtml } from './escape-html';
 import { chartFigure, htmlDocument, htmlTable, keyValueList, section } from './html-page';
+import { reliabilitySpec, riskCoverageSpec } from './calibration-specs';
 import { learningCurveSpec } from './learning-curve-spec';
 import { phiSurfaceSpec } from './phi-surface-spec';
 import { projectionSpec } from './projection-spec';
@@ -82,6 +83,24 @@ export async function renderRunReport(data: RunReportData): Promise<string> {
   }
   if (geometry.length > 0) {
     parts.push(section('embeddings', 'Embedding geometry', `<div class="charts">${geometry.join('')}</div>`));
+  }
+
+  if (data.calibration && data.calibration.riskCoverage.length > 0) {
+    parts.push(
+      section(
+        'calibration',
+        'Class probabilities',
+        `<div class="charts">${chartFigure(
+          'reliability',
+          await renderVegaLiteSvg(reliabilitySpec(data.calibration)),
+          'p(c | x) ∝ π_c · exp(−D(z, μ_c) / τ), τ fitted on validation; points on the diagonal are calibrated.',
+        )}${chartFigure(
+          'risk-coverage',
+          await renderVegaLiteSvg(riskCoverageSpec(data.calibration)),
+          'Error rate when only the most confident fraction of the test items is answered.',
+        )}</div>`,
+      ),
+    );
   }
 
   const phi = data.phiSurface;

@@ -96,6 +96,8 @@ export interface RunReportData {
   readonly divergenceMatrix?: DivergenceMatrix;
   readonly phiSurface?: PhiSurface;
   readonly retrievalExamples?: RetrievalExamples;
+  /** Closed-set runs: the calibrated centroid posterior's reliability diagram and risk–coverage curve. */
+  readonly calibration?: CalibrationReport;
   /** Free-form remarks shown under the table (early stopping, NaN stops, skipped parts). */
   readonly notes?: readonly string[];
 }
@@ -140,4 +142,20 @@ export function upgradeReportJson<T>(value: T): T {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) out[key === 'queryIn' ? 'querySlot' : key] = upgradeReportJson(v);
   return out as T;
+}
+
+/** What a run report draws of its class probabilities (see the retrieval task's calibration). */
+export interface CalibrationReport {
+  /** The temperature τ fitted on the validation part. */
+  readonly temperature: number;
+  /** Equal-width confidence bins: count, accuracy and mean confidence (NaN for empty bins). */
+  readonly reliability: readonly {
+    readonly lo: number;
+    readonly hi: number;
+    readonly count: number;
+    readonly accuracy: number;
+    readonly confidence: number;
+  }[];
+  /** Error rate among the most confident fraction kept. */
+  readonly riskCoverage: readonly { readonly coverage: number; readonly risk: number }[];
 }

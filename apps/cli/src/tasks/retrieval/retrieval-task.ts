@@ -16,6 +16,7 @@ import type { NamedArray } from '@empirical-bregman/common';
 import { writeJson } from '../../run/run-folder';
 import { assignVariables, takeArray, variableArrays } from '../../run/stored-variables';
 import type { Task, TaskSession } from '../../run/task';
+import { closedSetCalibration } from './calibration';
 import { embedAll, rawFeatures, recallNotApplicable, scoreEmbeddings } from './embeddings';
 import { type ModelParts, buildModelParts } from './model-parts';
 import { MODEL_MANIFEST, modelManifest } from './model-manifest';
@@ -227,7 +228,17 @@ function retrievalSession(
     dataState: () => sampler.getState(),
     restoreDataState: (state) => sampler.setState(state as MPerClassSamplerState),
     async finish(dir, run) {
-      const results = await finalResults(config, data, trunk, divergence, run.untrainedBaseline as UntrainedTest);
+      let results = await finalResults(config, data, trunk, divergence, run.untrainedBaseline as UntrainedTest);
+      // Closed-set: the test classes are the training classes, so class probabilities can be scored. Added to the
+      // trained row with the query in the left slot (the centroid is the class mean there).
+      const calibration =
+        config.protocol === 'closed-set' ? await closedSetCalibration(trunk, divergence, data) : undefined;
+      if (calibration)
+        results = results.map((row) =>
+          row.model === 'trained' && row.querySlot !== 'right'
+            ? { ...row, metrics: { ...row.metrics, ...calibration.metrics } }
+            : row,
+        );
       const testEmbeddings = embedAll(trunk, data.test);
       let sections: Awaited<ReturnType<typeof reportFigures>>;
       try {
@@ -241,7 +252,7 @@ function retrievalSession(
       return {
         title: `${runName(config)}: ${config.divergence} divergence, ${config.loss} loss`,
         results,
-        sections,
+        sections: { ...sections, ...(calibration ? { calibration: calibration.report } : {}) },
         notes: [
           data.description,
           `best validation MAP@R ${run.bestScore.toFixed(4)} at epoch ${run.bestEpoch}${run.bestEpoch === 0 ? ' (training never beat the untrained network on validation: the untrained weights are kept)' : ''}`,
