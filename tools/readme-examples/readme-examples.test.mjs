@@ -88,7 +88,14 @@ for (const name of packages) {
           if (!fixture) throw new Error(`${where}: unknown fixture ${block.fixture}`);
           await fixture(work.dir, TIMEOUT_MS);
         }
-        await runBlock(block.code, { dir: work.dir, where, timeoutMs: TIMEOUT_MS, name: `block-${block.line}` });
+        await runBlock(block.code, {
+          dir: work.dir,
+          where,
+          timeoutMs: TIMEOUT_MS,
+          name: `block-${block.line}`,
+          sourcefile: join(root, readmePath),
+          firstLine: block.line + 1,
+        });
       });
     }
   });

@@ -20,9 +20,18 @@ export function makeWorkFolder() {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** TypeScript → an ES module Node runs (types stripped, top-level await kept). */
-export async function toModule(code, sourcefile) {
-  const { code: js } = await transform(code, { loader: 'ts', format: 'esm', target: 'node20', sourcefile });
+/**
+ * TypeScript → an ES module Node runs (types stripped, top-level await kept), with an inline source map to
+ * `sourcefile`: the code is shifted to start at line `firstLine`, so a stack trace names the README's own line.
+ */
+export async function toModule(code, { sourcefile, firstLine = 1 }) {
+  const { code: js } = await transform('\n'.repeat(firstLine - 1) + code, {
+    loader: 'ts',
+    format: 'esm',
+    target: 'node20',
+    sourcefile,
+    sourcemap: 'inline',
+  });
   return js;
 }
 
@@ -33,7 +42,11 @@ export async function toModule(code, sourcefile) {
 export function runNode(file, { cwd, timeoutMs }) {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [file], { cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--enable-source-maps', file], {
+      cwd,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
@@ -60,11 +73,12 @@ export function runNode(file, { cwd, timeoutMs }) {
 
 /**
  * Transpiles one README block into `dir` and runs it. Throws an Error naming `where` (README path and line) with
- * the exit status and the end of the block's stderr when it does not exit 0 within `timeoutMs`.
+ * the exit status and the end of the block's stderr when it does not exit 0 within `timeoutMs`. `sourcefile` and
+ * `firstLine` (the README and the line of the block's first code line) make stack traces point into the README.
  */
-export async function runBlock(code, { dir, where, timeoutMs, name }) {
+export async function runBlock(code, { dir, where, timeoutMs, name, sourcefile = where, firstLine = 1 }) {
   const file = join(dir, `${name}.mjs`);
-  writeFileSync(file, await toModule(code, where));
+  writeFileSync(file, await toModule(code, { sourcefile, firstLine }));
   const result = await runNode(file, { cwd: dir, timeoutMs });
   if (result.code === 0) return result;
   const status = result.timedOut
