@@ -4,7 +4,7 @@ import { DIVERGENCE_HEADS, type DivergenceHead, PROTOCOLS, type Protocol, type R
 import { taskDataNames } from '../tasks/task-registry';
 import { DATASET_CHOICES } from '../config/run-config-schema';
 import { suggestion } from '../config/schema';
-import { validateRunConfig } from '../config/validate-run-config';
+import { dataNameOf, validateRunConfig } from '../config/validate-run-config';
 import {
   DIVERGENCE_REGRESSION,
   DIVERGENCE_REGRESSION_HEADS,
@@ -158,24 +158,32 @@ export function planBench(selection: BenchSelection): BenchPlan {
       'INVALID_ARGUMENT',
       `expected dataParallel 1 in a bench grid (its runs already share the cores as parallel cells), got ${JSON.stringify(dataParallel)}`,
     );
+  // Users' data (`--data`, or `data` in --config): one grid entry, instead of the suite's datasets.
+  const userData = typeof selection.overrides?.data === 'string' ? selection.overrides.data : undefined;
+  if (userData !== undefined && selection.datasets)
+    throw new CliError('bench', 'INVALID_ARGUMENT', 'expected --datasets or --data (your files), got both');
   const datasets = pick('datasets', selection.datasets, DATASET_CHOICES);
   const divergences = pick('divergences', selection.divergences, DIVERGENCE_HEADS);
   const protocols = pick('protocols', selection.protocols, PROTOCOLS);
   const available = new Map(listDatasets().map((d) => [d.name as string, d.available]));
   const items: GridItem[] = [];
   const skipped: BenchPlan['skipped'] = [];
-  const entries = selection.datasets
-    ? datasets.map(
-        (name) =>
-          spec.datasets.find((d) => d.name === name) ??
-          // Data a task makes itself (the regression pairs) run with that task's own protocol and heads, whatever
-          // the suite: the standard suite's entry holds them.
-          (taskDataNames().includes(name) ? SUITE_SPECS.standard.datasets.find((d) => d.name === name) : undefined) ?? {
-            name,
-            protocols: [...PROTOCOLS],
-          },
-      )
-    : spec.datasets;
+  const entries = userData
+    ? [{ name: dataNameOf(userData), protocols: [...PROTOCOLS] } as (typeof spec.datasets)[number]]
+    : selection.datasets
+      ? datasets.map(
+          (name) =>
+            spec.datasets.find((d) => d.name === name) ??
+            // Data a task makes itself (the regression pairs) run with that task's own protocol and heads, whatever
+            // the suite: the standard suite's entry holds them.
+            (taskDataNames().includes(name)
+              ? SUITE_SPECS.standard.datasets.find((d) => d.name === name)
+              : undefined) ?? {
+              name,
+              protocols: [...PROTOCOLS],
+            },
+        )
+      : spec.datasets;
   // Cells of skipped datasets: a grid left empty by missing data is an unavailable resource, not a bad filter.
   let missingCells = 0;
   for (const entry of entries) {
@@ -202,7 +210,7 @@ export function planBench(selection: BenchSelection): BenchPlan {
               ...entry.settings,
               ...('protocolSettings' in entry ? entry.protocolSettings?.[protocol] : undefined),
               ...selection.overrides,
-              dataset: entry.name,
+              ...(userData ? {} : { dataset: entry.name }),
               protocol,
               divergence,
               seed,

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { initBackend } from '@empirical-bregman/runtime';
 import { type Command, Option } from 'commander';
 import { type BenchPlan, type BenchSelection, SUITES, type SuiteName, planBench } from '../bench/bench-suite';
@@ -130,6 +130,10 @@ export function registerBenchCommand(program: Command, out: CliOutput): void {
     .addOption(new Option('--suite <name>', 'which grid').choices([...SUITES]).default('quick'))
     .option('--seeds <n>', "seeds per cell (default: the suite's)", positiveInteger('--seeds'))
     .option('--datasets <list>', 'only these datasets (comma-separated)', commaList('--datasets'))
+    .option(
+      '--data <path>',
+      "your own data instead of the suite's datasets (as train --data; other --data settings via --config)",
+    )
     .option('--divergences <list>', 'only these divergence heads (comma-separated)', commaList('--divergences'))
     .option('--protocols <list>', 'only these protocols (class-disjoint, closed-set)', commaList('--protocols'))
     .option('--out <dir>', 'folder that receives <timestamp>-bench-<suite>/', 'runs')
@@ -170,7 +174,14 @@ export function registerBenchCommand(program: Command, out: CliOutput): void {
       datasets: opts.datasets as string[] | undefined,
       divergences: opts.divergences as string[] | undefined,
       protocols: opts.protocols as string[] | undefined,
-      ...(opts.config ? { overrides: readConfigFile(opts.config as string) } : {}),
+      ...(opts.config || opts.data
+        ? {
+            overrides: {
+              ...(opts.config ? readConfigFile(opts.config as string) : {}),
+              ...(opts.data ? { data: resolve(opts.data as string) } : {}),
+            },
+          }
+        : {}),
       outDir: opts.out as string,
       workers: opts.workers as number | undefined,
       queue,

@@ -186,6 +186,33 @@ describe('bregman train --data', () => {
     );
   });
 
+  it('bench --data runs a grid on the same file (cells named after it), in-process', () => {
+    const csv = join(root, 'bench-flowers.csv');
+    writeCsv(csv);
+    const config = join(root, 'bench-tiny.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ hidden: [16], embeddingDim: 4, icnnHidden: [8], epochs: 1, stepsPerEpoch: 2, batchSize: 12 }),
+    );
+    const out = join(root, 'bench-out');
+    const done = bregman([
+      ...['bench', '--data', csv, '--config', config, '--divergences', 'euclidean,icnn', '--protocols', 'closed-set'],
+      ...['--seeds', '1', '--workers', '1', '--quiet', '--json', '--out', out],
+    ]);
+    expect(done.status, done.stderr).toBe(0);
+    const { report } = JSON.parse(done.stdout) as {
+      report: { runs: { dataset: string; divergence: string; model: string }[] };
+    };
+    const trained = report.runs.filter((r) => r.model === 'trained');
+    expect([...new Set(trained.map((r) => `${r.dataset}/${r.divergence}`))].sort()).toEqual([
+      'bench-flowers/euclidean',
+      'bench-flowers/icnn',
+    ]);
+    const refused = bregman(['bench', '--data', csv, '--datasets', 'iris', '--quiet', '--out', out]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/expected --datasets or --data \(your files\), got both/);
+  });
+
   it('refuses classes too small for the sampler, naming the smallest and the flag', () => {
     const csv = join(root, 'small-classes.csv');
     writeCsv(csv);
