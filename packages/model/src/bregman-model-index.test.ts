@@ -247,6 +247,25 @@ describe('predictions', () => {
     }
   });
 
+  it('centroid probabilities: a softmax of −D/τ with the class frequencies, τ fitted on held-out rows', async () => {
+    const before = await index.predict(queries.values, { k: 5, temperature: 2 });
+    expect(before.centroid.temperature).toBe(2);
+    for (let i = 0; i < 21; i++) {
+      const d = Array.from(before.centroid.divergences.subarray(i * 3, i * 3 + 3));
+      const w = d.map((v) => Math.exp(-v / 2) / 3); // equal class frequencies (50 each)
+      const z = w.reduce((a, b) => a + b, 0);
+      for (let c = 0; c < 3; c++) expect(before.centroid.probabilities[i * 3 + c]).toBeCloseTo(w[c]! / z, 6);
+    }
+    const fitted = await index.fitTemperature(queries.values, queries.labels);
+    expect(fitted.temperature).toBeGreaterThan(0);
+    expect(index.temperature).toBe(fitted.temperature);
+    const after = await index.predict(queries.values, { k: 5 });
+    expect(after.centroid.temperature).toBe(fitted.temperature);
+    await expect(index.fitTemperature(queries.values.subarray(0, 4), [7])).rejects.toThrow(
+      /expected labels among the index's classes, got 7 at 0/,
+    );
+  });
+
   it('excludeSelf: the index own items predicted leave-one-out, as a search of the others gives', async () => {
     const loo = await index.predict(items.values, { k: 3, excludeSelf: true });
     const wide = await index.search(items.values, { k: 4 });

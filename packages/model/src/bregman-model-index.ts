@@ -1,3 +1,4 @@
+import { centroidPosterior, fitTemperature } from '@empirical-bregman/eval';
 import * as tf from '@tensorflow/tfjs-core';
 import { type QuerySlot, bregmanGeneratorOf, isTensor } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
@@ -82,6 +83,8 @@ export interface PredictOptions extends EmbedOptions {
   readonly slot?: QuerySlot;
   /** ANN only: search beam width. */
   readonly width?: number;
+  /** τ of the centroid probabilities (default: the fitted one, else 1). */
+  readonly temperature?: number;
   /**
    * Leave-one-out: the rows are the index's own items, in the order they were added, and each row's own item does not
    * vote (as eval's kNN accuracy excludes the query itself). Default false.
@@ -112,8 +115,17 @@ export interface Prediction {
   readonly slot: QuerySlot;
   /** The k-NN vote: winner per row and each class's share of the vote ([n · C], rows sum to 1). */
   readonly knn: { readonly k: number; readonly labels: Int32Array; readonly scores: Float32Array };
-  /** Nearest class centroid: winner per row (argmin, ties to the smaller label) and every divergence ([n · C]). */
-  readonly centroid: { readonly labels: Int32Array; readonly divergences: Float32Array };
+  /**
+   * Nearest class centroid: winner per row (argmin, ties to the smaller label), every divergence ([n · C]), and the
+   * class probabilities p(c | x) ∝ π_c · exp(−D(z, μ_c) / τ) ([n · C], rows sum to 1), with π_c the index's class
+   * frequencies and τ `options.temperature`, else the one `fitTemperature` fitted, else 1.
+   */
+  readonly centroid: {
+    readonly labels: Int32Array;
+    readonly divergences: Float32Array;
+    readonly probabilities: Float64Array;
+    readonly temperature: number;
+  };
 }
 
 /** Options of `index.save`. */
@@ -480,6 +492,49 @@ export class BregmanModelIndex {
     }
   }
 
+  /** The temperature `fitTemperature` fitted (undefined before). Not saved with the index. */
+  temperature: number | undefined = undefined;
+
+  /** log π_c of the index's class frequencies, for `classes` (ascending). */
+  private logPriors(classes: Int32Array): number[] {
+    const labels = this.labels!;
+    return Array.from(classes, (c) => {
+      let count = 0;
+      for (const l of labels) if (l === c) count++;
+      return Math.log(Math.max(count, 1) / labels.length);
+    });
+  }
+
+  /**
+   * Fits τ of the centroid probabilities on labelled validation rows (raw, not in the index) by minimising their NLL
+   * (temperature scaling; eval's `fitTemperature`), keeps it for `predict`, and returns it with the NLL. Labels must
+   * be classes of the index.
+   */
+  async fitTemperature(
+    raw: RawInput,
+    labels: Int32Array | readonly number[],
+    options: EmbedOptions & { readonly slot?: QuerySlot } = {},
+  ): Promise<{ temperature: number; nll: number }> {
+    const component = 'BregmanModelIndex.fitTemperature';
+    this.checkLive(component);
+    this.requireLabels(component);
+    const { classes, divergences } = await this.centroidDivergences(raw, options);
+    const column = new Map(Array.from(classes, (c, j) => [c, j] as const));
+    const y = Int32Array.from(labels, (l, i) => {
+      const j = column.get(l);
+      if (j === undefined)
+        throw new ModelError(
+          component,
+          'INVALID_ARGUMENT',
+          `expected labels among the index's classes, got ${l} at ${i}`,
+        );
+      return j;
+    });
+    const fitted = fitTemperature(divergences, classes.length, y, { logPriors: this.logPriors(classes) });
+    this.temperature = fitted.temperature;
+    return fitted;
+  }
+
   /**
    * k-NN vote and nearest-centroid predictions for raw rows, over the index's classes (the index needs labels).
    * The k-NN part uses `search` (exact or ANN); the centroid part the class centroids of {@link classCentroids}.
@@ -521,13 +576,15 @@ export class BregmanModelIndex {
         for (let c = 1; c < C; c++) if (divergences[i * C + c]! < divergences[i * C + best]!) best = c;
         nearest[i] = classes[best]!;
       }
+      const temperature = options.temperature ?? this.temperature ?? 1;
+      const probabilities = centroidPosterior(divergences, C, { temperature, logPriors: this.logPriors(classes) });
       return {
         numRows: n,
         classes,
         classNames: Array.from(classes, (c) => this.model.labelName(c)),
         slot,
         knn: { k, labels: votes.labels, scores: votes.scores },
-        centroid: { labels: nearest, divergences },
+        centroid: { labels: nearest, divergences, probabilities, temperature },
       };
     } finally {
       z.dispose();
