@@ -10,6 +10,7 @@ import { registerEmbedCommand } from './commands/embed-command';
 import { registerEvalCommand } from './commands/eval-command';
 import { registerQueryCommand } from './commands/query-command';
 import { registerReportCommand } from './commands/report-command';
+import { registerServeCommand } from './commands/serve-command';
 import { registerTrainCommand } from './commands/train-command';
 import { registerWorkerCommand } from './commands/worker-command';
 
@@ -42,6 +43,7 @@ export function buildProgram(out: CliOutput): Command {
   registerEmbedCommand(program, out);
   registerQueryCommand(program, out);
   registerDataCommand(program, out);
+  registerServeCommand(program, out);
   return program;
 }
 
