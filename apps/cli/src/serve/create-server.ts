@@ -79,6 +79,18 @@ export function createServer(options: ServerOptions): FastifyInstance {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
 
+  // Graceful close: Fastify stops accepting and closes idle connections, but a keep-alive connection whose request is
+  // still running would stay open after its answer (and close() wait for its timeout): answers sent while closing
+  // close their connection.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) void reply.header('connection', 'close');
+    return payload;
+  });
+
   app.setErrorHandler((error: FastifyError | HttpError | QueueFull, _request, reply) => {
     if (error instanceof QueueFull) {
       void reply
