@@ -157,7 +157,7 @@ describe('bregman serve: refusals (the server keeps answering)', () => {
 
   it('409: /search and /predict without an index; /predict on an index without labels', async () => {
     const bare = createServer({ model, index: null, ...LIMITS });
-    const search = await post('/search', { queries: [[1, 2, 3, 4]] }, bare);
+    const search = await post('/search', { queries: [[1, 2, 3, 4]], k: 5 }, bare);
     expect(search.statusCode).toBe(409);
     expect(search.json().message).toMatch(/--index DIR/);
     expect((await post('/predict', { inputs: [[1, 2, 3, 4]] }, bare)).statusCode).toBe(409);

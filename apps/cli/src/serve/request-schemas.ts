@@ -23,8 +23,11 @@ function rows(limits: SchemaLimits) {
   } as const;
 }
 
+/** 1 ≤ k ≤ index size; without an index no upper bound, so the route answers 409 (no index) rather than 400. */
 function k(limits: SchemaLimits) {
-  return { type: 'integer', minimum: 1, maximum: Math.max(1, limits.indexSize) } as const;
+  return limits.indexSize > 0
+    ? ({ type: 'integer', minimum: 1, maximum: limits.indexSize } as const)
+    : ({ type: 'integer', minimum: 1 } as const);
 }
 
 /** `POST /embed` `{ inputs }`. */
