@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BregmanModel, BregmanModelIndex } from '@empirical-bregman/model';
 import { directorySource, loadModel } from '@empirical-bregman/model/node';
 import { initBackend } from '@empirical-bregman/runtime';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error';
 import type { CliOutput } from '../cli/cli-output';
 import { positiveInteger } from '../cli/flag-parsers';
@@ -19,6 +19,8 @@ export interface ServeFlags {
   readonly maxQueue: number;
   readonly maxBody: number;
   readonly quiet?: boolean;
+  /** Tests only: see {@link testHold}. */
+  readonly testHoldMs?: number;
 }
 
 /** Defaults: 8 MiB bodies hold 256 rows of 784 pixels written with full float precision. */
@@ -43,7 +45,7 @@ export async function serveCommand(modelDir: string, flags: ServeFlags, out: Cli
       maxBatch: flags.maxBatch,
       maxQueue: flags.maxQueue,
       maxBody: flags.maxBody,
-      beforeCompute: testDelay(out),
+      beforeCompute: testHold(flags.testHoldMs, out),
     });
     const url = await listenServer(app, flags.host, flags.port);
     out.stderr(`bregman serve: listening on ${url} (${describe(model, index)}); SIGTERM or Ctrl-C stops it\n`);
@@ -70,16 +72,14 @@ export async function serveCommand(modelDir: string, flags: ServeFlags, out: Cli
 }
 
 /**
- * TESTS ONLY: `BREGMAN_SERVE_TEST_DELAY_MS=<ms>` holds every model job that long inside the compute slot, after a
- * line on stderr, so a test can signal the server while a request is in flight. Unset, nothing happens.
+ * TESTS ONLY (the hidden flag `--test-hold-ms MS`): holds every model job that long inside the compute slot, after a
+ * line on stderr, so a test can signal the server while a request is in flight. A flag rather than an environment
+ * variable: nothing outside the command line can slow a server down.
  */
-export const SERVE_TEST_DELAY_ENV = 'BREGMAN_SERVE_TEST_DELAY_MS';
-
-function testDelay(out: CliOutput): (() => Promise<void>) | undefined {
-  const ms = Number(process.env[SERVE_TEST_DELAY_ENV]);
-  if (!(ms > 0)) return undefined;
+function testHold(ms: number | undefined, out: CliOutput): (() => Promise<void>) | undefined {
+  if (!ms) return undefined;
   return async () => {
-    out.stderr(`bregman serve: ${SERVE_TEST_DELAY_ENV}: holding a request ${ms} ms\n`);
+    out.stderr(`bregman serve: --test-hold-ms: holding a request ${ms} ms\n`);
     await new Promise((resolve) => setTimeout(resolve, ms));
   };
 }
@@ -149,6 +149,7 @@ export function registerServeCommand(program: Command, out: CliOutput): void {
       SERVE_DEFAULTS.maxBody,
     )
     .option('-q, --quiet', 'no backend line')
+    .addOption(new Option('--test-hold-ms <ms>').argParser(positiveInteger('--test-hold-ms')).hideHelp())
     .action(async (modelDir: string, flags: ServeFlags) => {
       await serveCommand(modelDir, flags, out);
     });

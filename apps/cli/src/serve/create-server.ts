@@ -20,7 +20,7 @@ export interface ServerOptions {
   readonly retryAfterSeconds?: number;
   /** The compute slot (default: a new one of `maxQueue`); tests pass their own to hold it. */
   readonly slot?: ComputeSlot;
-  /** Runs inside the slot before each model job (tests: hold a request in flight; see `BREGMAN_SERVE_TEST_DELAY_MS`). */
+  /** Runs inside the slot before each model job (tests: hold a request in flight; see `bregman serve --test-hold-ms`). */
   readonly beforeCompute?: () => Promise<void>;
 }
 

@@ -34,8 +34,8 @@ afterAll(() => {
 const bregman = (args: string[]) => spawnSync(process.execPath, [BREGMAN_BIN, ...args], { encoding: 'utf8' });
 
 /** Starts `bregman serve` and resolves with its URL (from the start line on stderr) and a live view of stderr. */
-function startServer(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [BREGMAN_BIN, 'serve', ...args], { env: { ...process.env, ...env } });
+function startServer(args: string[]) {
+  const child = spawn(process.execPath, [BREGMAN_BIN, 'serve', ...args]);
   children.push(child);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => {
@@ -96,9 +96,7 @@ describe('bregman serve (built binary)', () => {
   }, 60_000);
 
   it('SIGTERM during a request: stops accepting, answers the request in flight, exits 0', async () => {
-    const server = startServer([modelDir, '--index', indexDir, '--port', '0', '--quiet'], {
-      BREGMAN_SERVE_TEST_DELAY_MS: '1500',
-    });
+    const server = startServer([modelDir, '--index', indexDir, '--port', '0', '--quiet', '--test-hold-ms', '1500']);
     const url = await server.url;
     const inFlight = fetch(`${url}/embed`, {
       method: 'POST',
