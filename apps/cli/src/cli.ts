@@ -11,6 +11,7 @@ import { registerIndexCommand } from './commands/index-command';
 import { registerEvalCommand } from './commands/eval-command';
 import { registerQueryCommand } from './commands/query-command';
 import { registerReportCommand } from './commands/report-command';
+import { registerServeCommand } from './commands/serve-command';
 import { registerTrainCommand } from './commands/train-command';
 import { registerWorkerCommand } from './commands/worker-command';
 
@@ -44,6 +45,7 @@ export function buildProgram(out: CliOutput): Command {
   registerIndexCommand(program, out);
   registerQueryCommand(program, out);
   registerDataCommand(program, out);
+  registerServeCommand(program, out);
   return program;
 }
 

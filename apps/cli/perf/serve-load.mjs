@@ -1,0 +1,193 @@
+// Load measurement of `bregman serve` (not a test): a small model trained with the CLI, a 10,000-item index (exact
+// and ANN) of rows through that model, the built server on 127.0.0.1 only, autocannon against POST /search at batch 1
+// and 64 for a bounded time per case, and the same index.search in process. Prints a Markdown table and the HTTP
+// overhead at batch 64: time per request (1 / requests/s, client included) and mean latency, HTTP over in process
+// (target ≤ 1.25×). autocannon's latencies are whole milliseconds.
+//
+//   pnpm --filter @empirical-bregman/cli build && node apps/cli/perf/serve-load.mjs [--seconds 10]
+//
+// One connection per case: the server computes one request at a time (one compute slot), so more connections only
+// queue; latencies are then comparable with the in-process loop, which runs while no server is up.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SeededRandom } from '@empirical-bregman/common';
+import { loadModel } from '@empirical-bregman/model/node';
+import { initBackend } from '@empirical-bregman/runtime';
+import autocannon from 'autocannon';
+
+const HOST = '127.0.0.1'; // never any other address
+const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 10;
+const FEATURES = 16;
+const CLASSES = 5;
+const ITEMS = 10_000;
+const K = 10;
+const bin = fileURLToPath(new URL('../bin/bregman.js', import.meta.url));
+const root = mkdtempSync(join(tmpdir(), 'eb-serve-load-'));
+
+/** n rows of FEATURES values around a per-class centre, with their classes. */
+function rows(n, seed) {
+  const rng = new SeededRandom(seed);
+  const values = new Float32Array(n * FEATURES);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    labels[i] = i % CLASSES;
+    for (let j = 0; j < FEATURES; j++) values[i * FEATURES + j] = labels[i] * ((j % 3) - 1) + rng.normal(0, 0.5);
+  }
+  return { values, labels };
+}
+const toRows = (flat, n) =>
+  Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * FEATURES, (i + 1) * FEATURES)));
+
+function trainModel() {
+  const { values, labels } = rows(1000, 1);
+  const header = [...Array.from({ length: FEATURES }, (_, j) => `f${j}`), 'label'].join(',');
+  const lines = toRows(values, 1000).map((r, i) => `${r.map((v) => v.toFixed(4)).join(',')},c${labels[i]}`);
+  writeFileSync(join(root, 'train.csv'), `${header}\n${lines.join('\n')}\n`);
+  const args = [
+    'train',
+    '--data',
+    join(root, 'train.csv'),
+    '--protocol',
+    'closed-set',
+    '--hidden',
+    '64',
+    '--embedding-dim',
+    '16',
+    '--icnn-hidden',
+    '32',
+    '--epochs',
+    '2',
+    '--steps-per-epoch',
+    '5',
+    '--patience',
+    '0',
+    '--batch-size',
+    '50',
+    '--quiet',
+    '--out',
+    join(root, 'runs'),
+  ];
+  const done = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+  if (done.status !== 0) throw new Error(`bregman train failed: ${done.stderr}`);
+  return join(root, 'runs', readdirSync(join(root, 'runs'))[0], 'model');
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** index.search in a loop for `seconds`: requests/s, p50/p99/mean latency in ms. */
+async function inProcess(index, queries) {
+  for (let i = 0; i < 3; i++) await index.search(queries, { k: K }); // warm-up
+  const times = [];
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end) {
+    const t0 = performance.now();
+    await index.search(queries, { k: K });
+    times.push(performance.now() - t0);
+  }
+  const total = times.reduce((a, b) => a + b, 0);
+  times.sort((a, b) => a - b);
+  return {
+    rps: times.length / (total / 1000),
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    mean: total / times.length,
+  };
+}
+
+/** `bregman serve` on 127.0.0.1:0, resolved with its URL and a stop function. */
+async function startServer(modelDir, indexDir) {
+  const child = spawn(process.execPath, [
+    bin,
+    'serve',
+    modelDir,
+    '--index',
+    indexDir,
+    '--host',
+    HOST,
+    '--port',
+    '0',
+    '--max-batch',
+    '64',
+    '--quiet',
+  ]);
+  process.once('exit', () => child.kill('SIGKILL')); // never leave a server behind this script
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (t) => (stderr += t));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const url = await new Promise((resolve, reject) => {
+    child.stderr.on('data', () => {
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+      if (m) resolve(m[1]);
+    });
+    exited.then((code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+  });
+  return {
+    url,
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** autocannon on POST url/search for `seconds`, one connection. */
+async function overHttp(url, queries) {
+  const body = JSON.stringify({ queries, k: K });
+  const opts = {
+    url: `${url}/search`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections: 1,
+  };
+  await autocannon({ ...opts, amount: 20 }); // warm-up
+  const r = await autocannon({ ...opts, duration: seconds });
+  if (r.non2xx || r.errors) throw new Error(`autocannon: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.average };
+}
+
+await initBackend({ quiet: true });
+const modelDir = trainModel();
+const model = await loadModel(modelDir);
+const items = rows(ITEMS, 2);
+const table = [];
+const overhead64 = {};
+for (const kind of ['exact', 'ann']) {
+  const built = await model.index(items.values, items.labels, { kind });
+  const indexDir = join(root, `index-${kind}`);
+  await built.save(indexDir);
+  built.dispose();
+  // In process, the index the server loads (same search settings, e.g. usearch's threads), not the one just built.
+  const index = await model.loadIndex(indexDir);
+  for (const batch of [1, 64]) {
+    const queries = rows(batch, 3 + batch).values;
+    const local = await inProcess(index, queries);
+    const server = await startServer(modelDir, indexDir);
+    const http = await overHttp(server.url, toRows(queries, batch));
+    await server.stop();
+    table.push({ kind, batch, where: 'in process', ...local }, { kind, batch, where: 'HTTP', ...http });
+    if (batch === 64) overhead64[kind] = { time: local.rps / http.rps, latency: http.mean / local.mean };
+  }
+  index.dispose();
+}
+model.dispose();
+rmSync(root, { recursive: true, force: true });
+
+const f = (x, d = 2) => x.toFixed(d);
+console.log(
+  `\`bregman serve\` /search, ${ITEMS} items, embedding dim 16, k = ${K}, one connection, ${seconds} s per case\n`,
+);
+console.log('| index | batch | where | requests/s | p50 ms | p99 ms | mean ms |');
+console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: |');
+for (const r of table)
+  console.log(`| ${r.kind} | ${r.batch} | ${r.where} | ${f(r.rps, 1)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.mean)} |`);
+console.log('');
+for (const [kind, ratio] of Object.entries(overhead64))
+  console.log(
+    `HTTP overhead at batch 64, ${kind}: ${f(ratio.time)}× the in-process time per request (1 / requests/s), ${f(ratio.latency)}× its mean latency (target ≤ 1.25×)`,
+  );

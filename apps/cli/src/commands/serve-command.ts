@@ -1,0 +1,156 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BregmanModel, BregmanModelIndex } from '@empirical-bregman/model';
+import { directorySource, loadModel } from '@empirical-bregman/model/node';
+import { initBackend } from '@empirical-bregman/runtime';
+import { type Command, Option } from 'commander';
+import { CliError } from '../cli-error';
+import type { CliOutput } from '../cli/cli-output';
+import { positiveInteger } from '../cli/flag-parsers';
+import { createServer } from '../serve/create-server';
+import { isLoopbackHost, listenServer } from '../serve/listen-server';
+
+/** The flags of `bregman serve`, parsed. */
+export interface ServeFlags {
+  readonly index?: string;
+  readonly port: number;
+  readonly host: string;
+  readonly maxBatch: number;
+  readonly maxQueue: number;
+  readonly maxBody: number;
+  readonly quiet?: boolean;
+  /** Tests only: see {@link testHold}. */
+  readonly testHoldMs?: number;
+}
+
+/** Defaults: 8 MiB bodies hold 256 rows of 784 pixels written with full float precision. */
+export const SERVE_DEFAULTS = { port: 8765, host: '127.0.0.1', maxBatch: 256, maxQueue: 16, maxBody: 8 << 20 };
+
+/**
+ * `bregman serve MODEL_DIR [--index DIR] …`: loads the model (and index), listens, and resolves after SIGTERM or
+ * SIGINT once the requests in flight are answered (the CLI then exits 0).
+ */
+export async function serveCommand(modelDir: string, flags: ServeFlags, out: CliOutput): Promise<void> {
+  const folder = modelFolder(modelDir);
+  if (flags.index !== undefined && !isDirectory(flags.index))
+    throw new CliError('serve', 'NOT_FOUND', `expected --index to be an index folder, got no folder ${flags.index}`);
+  await initBackend({ quiet: flags.quiet });
+  const model = await loadModel(folder);
+  let index: BregmanModelIndex | null = null;
+  try {
+    if (flags.index !== undefined) index = await model.loadIndex(directorySource(flags.index));
+    const app = createServer({
+      model,
+      index,
+      maxBatch: flags.maxBatch,
+      maxQueue: flags.maxQueue,
+      maxBody: flags.maxBody,
+      beforeCompute: testHold(flags.testHoldMs, out),
+    });
+    const url = await listenServer(app, flags.host, flags.port);
+    out.stderr(`bregman serve: listening on ${url} (${describe(model, index)}); SIGTERM or Ctrl-C stops it\n`);
+    if (!isLoopbackHost(flags.host))
+      out.stderr(
+        `bregman serve: warning: --host ${flags.host} is not a loopback address: other machines can reach this server, which has no authentication\n`,
+      );
+    await new Promise<void>((resolve) => {
+      const stop = (signal: NodeJS.Signals) => {
+        process.off('SIGTERM', stop);
+        process.off('SIGINT', stop);
+        out.stderr(`bregman serve: ${signal}: finishing the requests in flight, then stopping\n`);
+        // Stops accepting at once; resolves when every request in flight (running or queued) has been answered.
+        void app.close().then(() => resolve());
+      };
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+    });
+    out.stderr('bregman serve: stopped\n');
+  } finally {
+    index?.dispose();
+    model.dispose();
+  }
+}
+
+/**
+ * TESTS ONLY (the hidden flag `--test-hold-ms MS`): holds every model job that long inside the compute slot, after a
+ * line on stderr, so a test can signal the server while a request is in flight. A flag rather than an environment
+ * variable: nothing outside the command line can slow a server down.
+ */
+function testHold(ms: number | undefined, out: CliOutput): (() => Promise<void>) | undefined {
+  if (!ms) return undefined;
+  return async () => {
+    out.stderr(`bregman serve: --test-hold-ms: holding a request ${ms} ms\n`);
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  };
+}
+
+/** The model folder: MODEL_DIR itself, or `MODEL_DIR/model` for a run folder. */
+function modelFolder(dir: string): string {
+  if (!isDirectory(dir)) throw new CliError('serve', 'NOT_FOUND', `expected a model folder, got no folder ${dir}`);
+  if (!existsSync(join(dir, 'manifest.json')) && existsSync(join(dir, 'model', 'manifest.json')))
+    return join(dir, 'model');
+  return dir;
+}
+
+function isDirectory(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
+}
+
+function describe(model: BregmanModel, index: BregmanModelIndex | null): string {
+  const what = `${model.manifest.input.kind} model, embedding dim ${model.embeddingDim}`;
+  return index ? `${what}, ${index.kind} index of ${index.size} items` : `${what}, no index`;
+}
+
+/** An integer in [min, max] (`--port 0`: any free port). */
+function integerIn(flag: string, min: number, max: number): (text: string) => number {
+  return (text) => {
+    const n = text.trim() === '' ? Number.NaN : Number(text);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new CliError(
+        flag,
+        'INVALID_ARGUMENT',
+        `expected an integer from ${min} to ${max}, got ${JSON.stringify(text)}`,
+      );
+    return n;
+  };
+}
+
+function hostName(text: string): string {
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(text))
+    throw new CliError('--host', 'INVALID_ARGUMENT', `expected a host name or IP address, got ${JSON.stringify(text)}`);
+  return text.replace(/^\[|\]$/g, '');
+}
+
+/** `bregman serve MODEL_DIR [--index DIR] [--port N] [--host H] [--max-batch N] [--max-queue N] [--max-body BYTES]`. */
+export function registerServeCommand(program: Command, out: CliOutput): void {
+  program
+    .command('serve')
+    .description('serve a model (and a saved index) as an HTTP JSON API: /embed, /search, /predict')
+    .argument('<modelDir>', "a model folder (a run's model/) or a run folder")
+    .option('--index <dir>', 'a saved index of this model (index.save): enables /search and /predict')
+    .option('--port <n>', 'TCP port; 0 picks a free one', integerIn('--port', 0, 65535), SERVE_DEFAULTS.port)
+    .option('--host <host>', 'address to bind (non-loopback prints a warning)', hostName, SERVE_DEFAULTS.host)
+    .option(
+      '--max-batch <n>',
+      'rows per request at most (400 beyond)',
+      positiveInteger('--max-batch'),
+      SERVE_DEFAULTS.maxBatch,
+    )
+    .option(
+      '--max-queue <n>',
+      'requests waiting for the compute slot at most (503 + Retry-After beyond)',
+      integerIn('--max-queue', 0, 1_000_000),
+      SERVE_DEFAULTS.maxQueue,
+    )
+    .option(
+      '--max-body <bytes>',
+      'request body size at most (413 beyond)',
+      positiveInteger('--max-body'),
+      SERVE_DEFAULTS.maxBody,
+    )
+    .option('-q, --quiet', 'no backend line')
+    .addOption(new Option('--test-hold-ms <ms>').argParser(positiveInteger('--test-hold-ms')).hideHelp())
+    .action(async (modelDir: string, flags: ServeFlags) => {
+      await serveCommand(modelDir, flags, out);
+    });
+}

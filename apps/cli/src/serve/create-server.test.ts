@@ -1,0 +1,195 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BregmanModel, BregmanModelIndex } from '@empirical-bregman/model';
+import { loadModel } from '@empirical-bregman/model/node';
+import { initBackend } from '@empirical-bregman/runtime';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ComputeSlot } from './compute-slot';
+import { createServer } from './create-server';
+import { tableRows, trainTinyTableModel } from './serve-test-model';
+
+// The server in process (app.inject): answers equal the model API's own, and every refusal is a status and one line.
+const root = mkdtempSync(join(tmpdir(), 'eb-serve-'));
+let model: BregmanModel;
+let index: BregmanModelIndex;
+let unlabelled: BregmanModelIndex;
+let app: FastifyInstance;
+const LIMITS = { maxBatch: 8, maxQueue: 2, maxBody: 4096 };
+const items = tableRows(60, 7);
+const queries = tableRows(5, 8).rows;
+
+beforeAll(async () => {
+  await initBackend({ quiet: true });
+  model = await loadModel(trainTinyTableModel(root));
+  unlabelled = await model.index(items.rows);
+  index = await model.index(items.rows, items.labels);
+  app = createServer({ model, index, ...LIMITS });
+}, 120_000);
+afterAll(async () => {
+  await app?.close();
+  index?.dispose();
+  unlabelled?.dispose();
+  model?.dispose();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const post = (url: string, payload: unknown, server = app) =>
+  server.inject({ method: 'POST', url, payload: payload as object });
+
+describe('bregman serve: answers', () => {
+  it('GET /health and /model (the manifest and the index)', async () => {
+    expect((await app.inject({ url: '/health' })).json()).toEqual({ ok: true });
+    const info = (await app.inject({ url: '/model' })).json();
+    expect(info.manifest).toEqual(JSON.parse(JSON.stringify(model.manifest)));
+    expect(info.index).toEqual({ kind: 'exact', size: 60, hasLabels: true, defaultSlot: model.querySlot });
+  });
+
+  it('/embed equals model.embedArray', async () => {
+    const reply = await post('/embed', { inputs: queries });
+    expect(reply.statusCode).toBe(200);
+    const expected = await model.embedArray(queries);
+    const d = model.embeddingDim;
+    expect(reply.json().embeddings).toEqual(queries.map((_, i) => Array.from(expected.subarray(i * d, (i + 1) * d))));
+  });
+
+  it('/search returns exactly the neighbours, divergences and labels of index.search, in both slots', async () => {
+    for (const slot of ['left', 'right'] as const) {
+      const reply = await post('/search', { queries, k: 7, slot });
+      expect(reply.statusCode, reply.body).toBe(200);
+      const ref = await index.search(queries, { k: 7, slot });
+      expect(reply.json().results).toEqual(
+        queries.map((_, i) => ({
+          indices: Array.from(ref.indices.subarray(i * 7, i * 7 + 7)),
+          divergences: Array.from(ref.divergences.subarray(i * 7, i * 7 + 7)),
+          labels: Array.from(ref.labels!.subarray(i * 7, i * 7 + 7)),
+        })),
+      );
+    }
+    const byDefault = (await post('/search', { queries })).json().results;
+    expect(byDefault[0].indices).toHaveLength(10);
+  });
+
+  it('/predict gives the k-NN and centroid predictions of index.predict with class names', async () => {
+    const reply = await post('/predict', { inputs: queries, k: 5 });
+    expect(reply.statusCode, reply.body).toBe(200);
+    const ref = await index.predict(queries, { k: 5 });
+    const body = reply.json();
+    expect(body.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(body.predictions).toHaveLength(queries.length);
+    body.predictions.forEach(
+      (p: { knn: { label: number; className: string }; centroid: { label: number } }, i: number) => {
+        expect(p.knn.label).toBe(ref.knn.labels[i]);
+        expect(p.knn.className).toBe(model.labelName(ref.knn.labels[i]!));
+        expect(p.centroid.label).toBe(ref.centroid.labels[i]);
+      },
+    );
+  });
+});
+
+describe('bregman serve: refusals (the server keeps answering)', () => {
+  const width = (n: number) => Array.from({ length: n }, () => 1);
+  const bad: Array<[string, string, unknown, RegExp]> = [
+    ['no inputs', '/embed', {}, /must have required property 'inputs'/],
+    ['inputs not an array', '/embed', { inputs: 'x' }, /body\/inputs must be array/],
+    ['no rows', '/embed', { inputs: [] }, /fewer than 1 items/],
+    ['a row too short', '/embed', { inputs: [width(4), width(3)] }, /body\/inputs\/1 must NOT have fewer than 4 items/],
+    ['a row too long', '/search', { queries: [width(5)] }, /body\/queries\/0 must NOT have more than 4 items/],
+    ['a string for a number', '/embed', { inputs: [[1, '2', 3, 4]] }, /body\/inputs\/0\/1 must be number/],
+    ['null for a number', '/embed', { inputs: [[1, null, 3, 4]] }, /must be number/],
+    ['too many rows', '/embed', { inputs: Array.from({ length: 9 }, () => width(4)) }, /more than 8 items/],
+    ['k = 0', '/search', { queries: [width(4)], k: 0 }, /body\/k must be >= 1/],
+    ['k > size', '/search', { queries: [width(4)], k: 61 }, /body\/k must be <= 60/],
+    ['k fractional', '/predict', { inputs: [width(4)], k: 1.5 }, /body\/k must be integer/],
+    [
+      'a bad slot',
+      '/search',
+      { queries: [width(4)], slot: 'up' },
+      /body\/slot must be equal to one of the allowed values/,
+    ],
+    ['an unknown key', '/embed', { inputs: [width(4)], batch: 3 }, /must NOT have additional properties/],
+  ];
+  for (const [what, url, payload, message] of bad) {
+    it(`400: ${what}`, async () => {
+      const reply = await post(url, payload);
+      expect(reply.statusCode).toBe(400);
+      expect(reply.json().message).toMatch(message);
+      expect(reply.json().message).not.toContain('\n');
+    });
+  }
+
+  it('400: a number beyond float32 (1e39) and malformed JSON (NaN), a text body; 404', async () => {
+    const huge = await app.inject({
+      method: 'POST',
+      url: '/embed',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"inputs":[[1,2,1e39,4]]}',
+    });
+    expect(huge.statusCode).toBe(400);
+    expect(huge.json().message).toMatch(/body\/inputs\/0\/2 must be a finite float32 number/);
+    const nan = await app.inject({
+      method: 'POST',
+      url: '/embed',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"inputs":[[1,NaN,3,4]]}',
+    });
+    expect(nan.statusCode).toBe(400);
+    const text = await app.inject({
+      method: 'POST',
+      url: '/embed',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'hi',
+    });
+    expect(text.statusCode).toBe(400); // Fastify reads text/plain as a string: not the object the schema wants
+    expect(text.json().message).toMatch(/body must be object/);
+    expect((await app.inject({ url: '/nothing' })).statusCode).toBe(404);
+  });
+
+  it('413: a body over --max-body', async () => {
+    const reply = await post('/embed', {
+      inputs: Array.from({ length: 8 }, () => Array(4).fill(0.123456789012345)),
+      pad: 'x'.repeat(4096),
+    });
+    expect(reply.statusCode).toBe(413);
+    expect(reply.json().message).not.toContain('\n');
+  });
+
+  it('409: /search and /predict without an index; /predict on an index without labels', async () => {
+    const bare = createServer({ model, index: null, ...LIMITS });
+    const search = await post('/search', { queries: [[1, 2, 3, 4]], k: 5 }, bare);
+    expect(search.statusCode).toBe(409);
+    expect(search.json().message).toMatch(/--index DIR/);
+    expect((await post('/predict', { inputs: [[1, 2, 3, 4]] }, bare)).statusCode).toBe(409);
+    expect((await post('/embed', { inputs: [[1, 2, 3, 4]] }, bare)).statusCode).toBe(200);
+    await bare.close();
+    const noLabels = createServer({ model, index: unlabelled, ...LIMITS });
+    const predict = await post('/predict', { inputs: [[1, 2, 3, 4]] }, noLabels);
+    expect(predict.statusCode).toBe(409);
+    expect(predict.json().message).toMatch(/labels/);
+    const search2 = (await post('/search', { queries: [[1, 2, 3, 4]], k: 3 }, noLabels)).json();
+    expect(search2.results[0]).not.toHaveProperty('labels');
+    await noLabels.close();
+  });
+
+  it('503 + Retry-After when --max-queue requests already wait; the waiting ones are answered once the slot frees', async () => {
+    const slot = new ComputeSlot(2);
+    const held = createServer({ model, index, ...LIMITS, slot });
+    const release = await slot.hold();
+    const waiting = [post('/search', { queries, k: 3 }, held), post('/embed', { inputs: queries }, held)];
+    await expect.poll(() => slot.waiting).toBe(2);
+    const refused = await post('/search', { queries, k: 3 }, held);
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.json().message).toMatch(/2 requests already waiting/);
+    expect((await held.inject({ url: '/health' })).statusCode).toBe(200); // no compute: never queued
+    release();
+    expect((await Promise.all(waiting)).map((r) => r.statusCode)).toEqual([200, 200]);
+    expect(slot.running).toBe(false);
+    await held.close();
+  });
+
+  it('still answers after all of the above', async () => {
+    expect((await post('/search', { queries: [[1, 2, 3, 4]], k: 1 })).statusCode).toBe(200);
+  });
+});

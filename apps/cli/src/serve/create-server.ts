@@ -1,0 +1,252 @@
+import { isEmpiricalBregmanError } from '@empirical-bregman/common';
+import type { BregmanModel, BregmanModelIndex } from '@empirical-bregman/model';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { ComputeSlot, QueueFull } from './compute-slot';
+import { type SchemaLimits, embedBodySchema, predictBodySchema, searchBodySchema } from './request-schemas';
+
+/** What {@link createServer} serves and its limits (the `bregman serve` flags). */
+export interface ServerOptions {
+  /** The model; the server borrows it (the caller disposes it after `app.close()`). */
+  readonly model: BregmanModel;
+  /** A saved index of this model (`--index`), or null: then /search and /predict answer 409. */
+  readonly index: BregmanModelIndex | null;
+  /** Rows per request at most (--max-batch). */
+  readonly maxBatch: number;
+  /** Requests that may wait for the compute slot (--max-queue); one more is answered 503. */
+  readonly maxQueue: number;
+  /** Request bodies larger than this many bytes are answered 413 (--max-body). */
+  readonly maxBody: number;
+  /** Seconds in the Retry-After header of a 503 (default 1). */
+  readonly retryAfterSeconds?: number;
+  /** The compute slot (default: a new one of `maxQueue`); tests pass their own to hold it. */
+  readonly slot?: ComputeSlot;
+  /** Runs inside the slot before each model job (tests: hold a request in flight; see `bregman serve --test-hold-ms`). */
+  readonly beforeCompute?: () => Promise<void>;
+}
+
+/** HTTP status of an error the request caused (a project error code), else undefined (a bug: 500). */
+const STATUS_OF_CODE: Readonly<Record<string, number>> = {
+  INVALID_ARGUMENT: 400,
+  INVALID_SHAPE: 400,
+  NON_FINITE: 400,
+  UNSUPPORTED: 400,
+};
+
+/** An error answered with `status` and a one-line message. */
+class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The `bregman serve` HTTP JSON API over one model and an optional index, as a Fastify instance that is not yet
+ * listening (tests call `app.inject()`; `listenServer` binds it). Model work runs in one {@link ComputeSlot}.
+ *
+ * - `GET /health` → `{ ok: true }`; `GET /model` → `{ manifest, index: { kind, size, hasLabels, defaultSlot } | null }`
+ * - `POST /embed` `{ inputs }` → `{ embeddings }`
+ * - `POST /search` `{ queries, k?, slot? }` → `{ results: [{ indices, divergences, labels? }] }`
+ * - `POST /predict` `{ inputs, k? }` → `{ classes, classNames, predictions: [{ knn, centroid }] }`
+ *
+ * Errors are `{ error, message }` with 400 (shape, width, non-finite, batch too large), 409 (no index / no labels),
+ * 413 (body over maxBody), 503 + Retry-After (queue full), 500 (a bug; the message says so, the log has the stack).
+ *
+ * ```ts
+ * const app = createServer({ model, index, maxBatch: 256, maxQueue: 16, maxBody: 8 << 20 });
+ * const reply = await app.inject({ method: 'POST', url: '/embed', payload: { inputs: [[1, 2, 3, 4]] } });
+ * ```
+ */
+export function createServer(options: ServerOptions): FastifyInstance {
+  const { model, index } = options;
+  const computeSlot = options.slot ?? new ComputeSlot(options.maxQueue);
+  const { beforeCompute } = options;
+  const slot = {
+    run: <T>(job: () => Promise<T>): Promise<T> =>
+      computeSlot.run(async () => {
+        await beforeCompute?.();
+        return job();
+      }),
+  };
+  const width = model.manifest.input.sampleShape.reduce((a, b) => a * b, 1);
+  const limits: SchemaLimits = { width, maxBatch: options.maxBatch, indexSize: index?.size ?? 0 };
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.maxBody,
+    // Numbers stay numbers: no "1" → 1, no silently dropped keys (additionalProperties: false refuses them).
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  });
+
+  // Graceful close: Fastify stops accepting and closes idle connections, but a keep-alive connection whose request is
+  // still running would stay open after its answer (and close() wait for its timeout): answers sent while closing
+  // close their connection.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) void reply.header('connection', 'close');
+    return payload;
+  });
+
+  app.setErrorHandler((error: FastifyError | HttpError | QueueFull, _request, reply) => {
+    if (error instanceof QueueFull) {
+      void reply
+        .code(503)
+        .header('retry-after', String(options.retryAfterSeconds ?? 1))
+        .send({ error: 'Service Unavailable', message: `serve: ${error.message}` });
+      return;
+    }
+    if (error instanceof HttpError) {
+      void reply.code(error.statusCode).send({ error: reasonOf(error.statusCode), message: error.message });
+      return;
+    }
+    if (isEmpiricalBregmanError(error) && STATUS_OF_CODE[error.code]) {
+      const status = STATUS_OF_CODE[error.code]!;
+      void reply.code(status).send({ error: reasonOf(status), message: oneLine(error.message) });
+      return;
+    }
+    const status = 'statusCode' in error ? (error.statusCode ?? 500) : 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's own: validation (FST_ERR_VALIDATION), a body too large (413), bad JSON, a wrong content type.
+      void reply.code(status).send({ error: reasonOf(status), message: oneLine(error.message) });
+      return;
+    }
+    process.stderr.write(`bregman serve: internal error (a bug; please report it):\n${error.stack ?? error}\n`);
+    void reply
+      .code(500)
+      .send({ error: 'Internal Server Error', message: 'serve: internal error (a bug; see the server log)' });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .code(404)
+      .send({ error: 'Not Found', message: `serve: no route ${request.method} ${request.url.split('?')[0]}` });
+  });
+
+  app.get('/health', async () => ({ ok: true }));
+  app.get('/model', async () => ({
+    manifest: model.manifest,
+    index: index && {
+      kind: index.kind,
+      size: index.size,
+      hasLabels: index.hasLabels,
+      defaultSlot: index.defaultSlot,
+    },
+  }));
+
+  app.post<{ Body: { inputs: number[][] } }>(
+    '/embed',
+    { schema: { body: embedBodySchema(limits) } },
+    async (request) => {
+      const inputs = flatRows(request.body.inputs, width, 'inputs');
+      const flat = await slot.run(() => model.embedArray(inputs));
+      const d = model.manifest.embeddingDim;
+      return { embeddings: rowsOf(flat, d) };
+    },
+  );
+
+  app.post<{ Body: { queries: number[][]; k?: number; slot?: 'left' | 'right' } }>(
+    '/search',
+    { schema: { body: searchBodySchema(limits) } },
+    async (request) => {
+      const chosen = requireIndex(index, 'search');
+      const queries = flatRows(request.body.queries, width, 'queries');
+      const k = request.body.k ?? Math.min(10, chosen.size);
+      const result = await slot.run(() => chosen.search(queries, { k, slot: request.body.slot }));
+      return {
+        results: Array.from({ length: result.numQueries }, (_, i) => {
+          const span = [i * result.k, (i + 1) * result.k] as const;
+          return {
+            indices: Array.from(result.indices.subarray(...span)),
+            divergences: Array.from(result.divergences.subarray(...span)),
+            ...(result.labels && { labels: Array.from(result.labels.subarray(...span)) }),
+          };
+        }),
+      };
+    },
+  );
+
+  app.post<{ Body: { inputs: number[][]; k?: number } }>(
+    '/predict',
+    { schema: { body: predictBodySchema(limits) } },
+    async (request) => {
+      const chosen = requireIndex(index, 'predict');
+      if (!chosen.hasLabels)
+        throw new HttpError(409, 'serve: expected an index with labels for /predict, got one saved without labels');
+      const inputs = flatRows(request.body.inputs, width, 'inputs');
+      const p = await slot.run(() => chosen.predict(inputs, { k: request.body.k }));
+      const c = p.classes.length;
+      return {
+        classes: Array.from(p.classes),
+        classNames: p.classNames,
+        k: p.knn.k,
+        predictions: Array.from({ length: p.numRows }, (_, i) => {
+          const knnLabel = p.knn.labels[i]!;
+          const centroidLabel = p.centroid.labels[i]!;
+          return {
+            knn: {
+              label: knnLabel,
+              className: model.labelName(knnLabel),
+              scores: Array.from(p.knn.scores.subarray(i * c, (i + 1) * c)),
+            },
+            centroid: {
+              label: centroidLabel,
+              className: model.labelName(centroidLabel),
+              divergences: Array.from(p.centroid.divergences.subarray(i * c, (i + 1) * c)),
+            },
+          };
+        }),
+      };
+    },
+  );
+  return app;
+}
+
+function requireIndex(index: BregmanModelIndex | null, route: string): BregmanModelIndex {
+  if (!index)
+    throw new HttpError(
+      409,
+      `serve: expected an index for /${route}, got none: start the server with --index DIR (a folder written by index.save)`,
+    );
+  return index;
+}
+
+/**
+ * The rows (already checked for shape by the schema) as one float32 array. A number that JSON allows but float32
+ * does not hold (1e39 → +∞; JSON itself has no NaN or Infinity) is a 400 naming its place.
+ */
+function flatRows(rows: readonly number[][], width: number, field: string): Float32Array {
+  const flat = new Float32Array(rows.length * width);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    for (let j = 0; j < width; j++) {
+      flat[i * width + j] = row[j]!;
+      if (!Number.isFinite(flat[i * width + j]))
+        throw new HttpError(400, `body/${field}/${i}/${j} must be a finite float32 number, got ${row[j]}`);
+    }
+  }
+  return flat;
+}
+
+/** [n · d] row-major → n rows of d numbers (float32 values are exact as JSON numbers). */
+function rowsOf(flat: Float32Array, d: number): number[][] {
+  return Array.from({ length: flat.length / d }, (_, i) => Array.from(flat.subarray(i * d, (i + 1) * d)));
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function reasonOf(status: number): string {
+  const reasons: Record<number, string> = {
+    400: 'Bad Request',
+    404: 'Not Found',
+    409: 'Conflict',
+    413: 'Payload Too Large',
+    415: 'Unsupported Media Type',
+    503: 'Service Unavailable',
+  };
+  return reasons[status] ?? 'Error';
+}

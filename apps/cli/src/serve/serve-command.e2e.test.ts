@@ -1,0 +1,121 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadModel } from '@empirical-bregman/model/node';
+import { initBackend } from '@empirical-bregman/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isLoopbackHost } from './listen-server';
+import { BREGMAN_BIN, tableRows, trainTinyTableModel } from './serve-test-model';
+
+// The built binary: flags and folders checked before listening, one real listen on 127.0.0.1 port 0, and SIGTERM
+// while a request is in flight (the request is answered, then the process exits 0).
+const root = mkdtempSync(join(tmpdir(), 'eb-serve-e2e-'));
+let modelDir: string;
+const indexDir = join(root, 'index');
+const queries = tableRows(4, 9).rows;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  await initBackend({ quiet: true });
+  modelDir = trainTinyTableModel(root);
+  const model = await loadModel(modelDir);
+  const items = tableRows(50, 3);
+  const index = await model.index(items.rows, items.labels);
+  await index.save(indexDir);
+  index.dispose();
+  model.dispose();
+}, 120_000);
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  rmSync(root, { recursive: true, force: true });
+});
+
+const bregman = (args: string[]) => spawnSync(process.execPath, [BREGMAN_BIN, ...args], { encoding: 'utf8' });
+
+/** Starts `bregman serve` and resolves with its URL (from the start line on stderr) and a live view of stderr. */
+function startServer(args: string[]) {
+  const child = spawn(process.execPath, [BREGMAN_BIN, 'serve', ...args]);
+  children.push(child);
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', () => {
+      const found = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (found) resolve(found[1]!);
+    });
+    void exited.then((code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+  });
+  return { child, url, exited, stderr: () => stderr };
+}
+
+describe('bregman serve (built binary)', () => {
+  it('usage errors exit 2, a missing model or index folder exits 3 — each one line', () => {
+    for (const flags of [
+      ['--port', '70000'],
+      ['--max-batch', '0'],
+      ['--max-queue', '-1'],
+      ['--max-body', 'lots'],
+      ['--host', 'a b'],
+    ]) {
+      const done = bregman(['serve', modelDir, ...flags]);
+      expect(done.status, `${flags}: ${done.stderr}`).toBe(2);
+      expect(done.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    const missing = bregman(['serve', join(root, 'nope')]);
+    expect(missing.status).toBe(3);
+    expect(missing.stderr).toMatch(/expected a model folder, got no folder/);
+    expect(bregman(['serve', modelDir, '--index', join(root, 'nope')]).status).toBe(3);
+  });
+
+  it('listens on 127.0.0.1 (said on stderr), serves /search as the saved index answers in process, stops on SIGTERM', async () => {
+    const server = startServer([modelDir, '--index', indexDir, '--port', '0', '--quiet']);
+    const url = await server.url;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.stderr()).toMatch(/exact index of 50 items/);
+    expect(server.stderr()).not.toMatch(/warning/);
+    const reply = await fetch(`${url}/search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ queries, k: 5 }),
+    });
+    expect(reply.status).toBe(200);
+    const model = await loadModel(modelDir);
+    const index = await model.loadIndex(indexDir);
+    const ref = await index.search(queries, { k: 5 });
+    const { results } = (await reply.json()) as { results: Array<{ indices: number[]; divergences: number[] }> };
+    expect(results.flatMap((r) => r.indices)).toEqual(Array.from(ref.indices));
+    expect(results.flatMap((r) => r.divergences)).toEqual(Array.from(ref.divergences));
+    index.dispose();
+    model.dispose();
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  }, 60_000);
+
+  it('SIGTERM during a request: stops accepting, answers the request in flight, exits 0', async () => {
+    const server = startServer([modelDir, '--index', indexDir, '--port', '0', '--quiet', '--test-hold-ms', '1500']);
+    const url = await server.url;
+    const inFlight = fetch(`${url}/embed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: queries }),
+    });
+    await expect.poll(() => server.stderr(), { timeout: 10_000 }).toMatch(/holding a request/);
+    server.child.kill('SIGTERM');
+    await expect.poll(() => server.stderr(), { timeout: 10_000 }).toMatch(/SIGTERM: finishing/);
+    await expect(fetch(`${url}/health`)).rejects.toThrow(); // no longer accepting
+    const reply = await inFlight;
+    expect(reply.status).toBe(200);
+    expect(((await reply.json()) as { embeddings: number[][] }).embeddings).toHaveLength(queries.length);
+    expect(await server.exited).toBe(0);
+    expect(server.stderr()).toMatch(/stopped/);
+  }, 60_000);
+
+  it('loopback hosts are told from others (a non-loopback --host prints a warning)', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) expect(isLoopbackHost(host)).toBe(true);
+    for (const host of ['0.0.0.0', '::', '192.168.1.2', 'example.org']) expect(isLoopbackHost(host)).toBe(false);
+  });
+});
