@@ -32,6 +32,10 @@ export interface CalibrationMetrics {
   readonly accuracy: number;
   /** The equal-width bins behind `ece`, for a reliability diagram. */
   readonly reliability: ReliabilityBin[];
+  /** Each item's confidence (its largest probability), e.g. for `selectivePrediction`. */
+  readonly confidence: Float64Array;
+  /** Each item's 1 when its most probable class is right, else 0. */
+  readonly correct: Uint8Array;
 }
 
 /** Options of {@link calibrationMetrics}. */
@@ -142,5 +146,5 @@ export function calibrationMetrics(
 
   let accuracy = 0;
   for (let i = 0; i < n; i++) accuracy += correct[i]!;
-  return { nll: nll / n, brier: brier / n, ece, adaptiveEce, accuracy: accuracy / n, reliability };
+  return { nll: nll / n, brier: brier / n, ece, adaptiveEce, accuracy: accuracy / n, reliability, confidence, correct };
 }

@@ -6,6 +6,7 @@ import { renderResultsMarkdown } from '../report/index';
 import type { RunReportData } from '../report/report-data';
 import { writeJson } from '../run/run-folder';
 import { backendSummary } from '../run/train-run';
+import { embedAll } from '../tasks/retrieval/embeddings';
 import { finalResults } from '../tasks/retrieval/retrieval-task';
 import { loadRun, prepareRunData } from './load-run';
 
@@ -18,7 +19,13 @@ export async function evalCommand(
   const { dir, config, trunk, divergence } = await loadRun(runDir, 'eval');
   try {
     const data = await prepareRunData(dir, config, 'eval');
-    const results = await finalResults(config, data, trunk, divergence, {});
+    const test = embedAll(trunk, data.test);
+    let results: Awaited<ReturnType<typeof finalResults>>;
+    try {
+      results = await finalResults(config, data, test, divergence, {});
+    } finally {
+      test.dispose();
+    }
     const report: RunReportData = {
       title: `re-evaluation of ${dir}`,
       createdAt: new Date().toISOString(),

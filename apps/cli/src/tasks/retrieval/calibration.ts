@@ -12,12 +12,13 @@ import { embedAll } from './embeddings';
  * training embeddings (the right Bregman centroid, for the query in the left slot; the plain mean for fixed heads), π_c
  * the training class frequencies, τ fitted on the validation part by NLL. Scored on the test part: NLL, Brier, ECE,
  * adaptive ECE, the centroid classifier's accuracy and AURC (abstaining on the least confident), plus the reliability
- * bins and the risk–coverage curve for the report.
+ * bins and the risk–coverage curve for the report. `testEmbeddings` (the caller's) are those of `parts.test`.
  */
 export async function closedSetCalibration(
   trunk: tfl.LayersModel,
   divergence: Divergence,
   parts: { readonly train: LabelledData; readonly val: LabelledData; readonly test: LabelledData },
+  testEmbeddings: tf.Tensor2D,
 ): Promise<{ metrics: MetricValues; report: CalibrationReport }> {
   const C = Math.max(...parts.train.labels, ...parts.val.labels, ...parts.test.labels) + 1;
   const counts = new Float64Array(C);
@@ -34,28 +35,26 @@ export async function closedSetCalibration(
   } finally {
     train.dispose();
   }
-  const toCentroids = async (data: LabelledData): Promise<Float32Array> => {
-    const z = embedAll(trunk, data);
+  const toCentroids = async (z: tf.Tensor2D): Promise<Float32Array> => {
     const d = tf.tidy(() => divergence.pairwise(z, centroids));
     try {
       return (await d.data()) as Float32Array;
     } finally {
-      tf.dispose([z, d]);
+      d.dispose();
     }
   };
   try {
-    const { temperature } = fitTemperature(await toCentroids(parts.val), C, parts.val.labels, { logPriors });
-    const probabilities = centroidPosterior(await toCentroids(parts.test), C, { temperature, logPriors });
-    const calibration = calibrationMetrics({ probabilities, numClasses: C }, parts.test.labels);
-    const confidence = new Float64Array(parts.test.labels.length);
-    const correct = new Uint8Array(parts.test.labels.length);
-    for (let i = 0; i < confidence.length; i++) {
-      let best = 0;
-      for (let c = 1; c < C; c++) if (probabilities[i * C + c]! > probabilities[i * C + best]!) best = c;
-      confidence[i] = probabilities[i * C + best]!;
-      correct[i] = best === parts.test.labels[i] ? 1 : 0;
+    const val = embedAll(trunk, parts.val);
+    let valD: Float32Array;
+    try {
+      valD = await toCentroids(val);
+    } finally {
+      val.dispose();
     }
-    const selective = selectivePrediction(confidence, correct);
+    const { temperature } = fitTemperature(valD, C, parts.val.labels, { logPriors });
+    const probabilities = centroidPosterior(await toCentroids(testEmbeddings), C, { temperature, logPriors });
+    const calibration = calibrationMetrics({ probabilities, numClasses: C }, parts.test.labels);
+    const selective = selectivePrediction(calibration.confidence, calibration.correct);
     return {
       metrics: {
         nll: calibration.nll,

@@ -228,20 +228,26 @@ function retrievalSession(
     dataState: () => sampler.getState(),
     restoreDataState: (state) => sampler.setState(state as MPerClassSamplerState),
     async finish(dir, run) {
-      let results = await finalResults(config, data, trunk, divergence, run.untrainedBaseline as UntrainedTest);
-      // Closed-set: the test classes are the training classes, so class probabilities can be scored. Added to the
-      // trained row with the query in the left slot (the centroid is the class mean there).
-      const calibration =
-        config.protocol === 'closed-set' ? await closedSetCalibration(trunk, divergence, data) : undefined;
-      if (calibration)
-        results = results.map((row) =>
-          row.model === 'trained' && row.querySlot !== 'right'
-            ? { ...row, metrics: { ...row.metrics, ...calibration.metrics } }
-            : row,
-        );
+      // The test part embedded once, for the results, the class probabilities and the figures.
       const testEmbeddings = embedAll(trunk, data.test);
+      let results: ResultRow[];
+      let calibration: Awaited<ReturnType<typeof closedSetCalibration>> | undefined;
       let sections: Awaited<ReturnType<typeof reportFigures>>;
       try {
+        results = await finalResults(config, data, testEmbeddings, divergence, run.untrainedBaseline as UntrainedTest);
+        // Closed-set: the test classes are the training classes, so class probabilities can be scored. Added to the
+        // trained row with the query in the left slot (the centroid is the class mean there).
+        calibration =
+          config.protocol === 'closed-set'
+            ? await closedSetCalibration(trunk, divergence, data, testEmbeddings)
+            : undefined;
+        const scored = calibration?.metrics;
+        if (scored)
+          results = results.map((row) =>
+            row.model === 'trained' && row.querySlot !== 'right'
+              ? { ...row, metrics: { ...row.metrics, ...scored } }
+              : row,
+          );
         sections = await reportFigures(divergence, testEmbeddings, data.test, data.isImage, config.seed);
       } finally {
         testEmbeddings.dispose();
@@ -268,11 +274,14 @@ function retrievalSession(
   };
 }
 
-/** The test-set rows of a run: raw input (Euclidean, cosine), the untrained network (when known), the trained one. */
+/**
+ * The test-set rows of a run: raw input (Euclidean, cosine), the untrained network (when known), the trained one
+ * (from `testEmbeddings`, the trained network's embeddings of `data.test`; the caller owns them).
+ */
 export async function finalResults(
   config: RunConfig,
   data: PreparedData,
-  trunk: ModelParts['trunk'],
+  testEmbeddings: tf.Tensor2D,
   divergence: Divergence,
   untrainedTest: UntrainedTest,
 ): Promise<ResultRow[]> {
@@ -306,25 +315,20 @@ export async function finalResults(
         metrics: untrained,
       });
   }
-  const test = embedAll(trunk, data.test);
-  try {
-    for (const q of queryOrders(divergence)) {
-      const metrics = await scoreEmbeddings(divergence, test, data.test.labels, {
-        querySlot: q,
-        clustering: true,
-        bregmanClustering: bregman,
-        seed: config.seed,
-      });
-      rows.push({
-        protocol: config.protocol,
-        model: 'trained',
-        divergence: config.divergence,
-        ...(q ? { querySlot: q } : {}),
-        metrics,
-      });
-    }
-  } finally {
-    test.dispose();
+  for (const q of queryOrders(divergence)) {
+    const metrics = await scoreEmbeddings(divergence, testEmbeddings, data.test.labels, {
+      querySlot: q,
+      clustering: true,
+      bregmanClustering: bregman,
+      seed: config.seed,
+    });
+    rows.push({
+      protocol: config.protocol,
+      model: 'trained',
+      divergence: config.divergence,
+      ...(q ? { querySlot: q } : {}),
+      metrics,
+    });
   }
   return rows;
 }
