@@ -157,6 +157,8 @@ const ANN_FILE = 'ann.usearch';
 export class BregmanModelIndex {
   private references: tf.Tensor2D;
   private readonly centroidCache = new Map<QuerySlot, ClassCentroids>();
+  /** The cached centroids as tensors (uploaded once, not per request); cleared with `centroidCache`. */
+  private readonly centroidTensors = new Map<QuerySlot, tf.Tensor2D>();
   private disposed = false;
 
   private constructor(
@@ -338,6 +340,8 @@ export class BregmanModelIndex {
       this.labels = all;
     }
     this.centroidCache.clear();
+    for (const t of this.centroidTensors.values()) t.dispose();
+    this.centroidTensors.clear();
   }
 
   /**
@@ -495,14 +499,10 @@ export class BregmanModelIndex {
   /** The temperature `fitTemperature` fitted (undefined before). Not saved with the index. */
   temperature: number | undefined = undefined;
 
-  /** log π_c of the index's class frequencies, for `classes` (ascending). */
-  private logPriors(classes: Int32Array): number[] {
-    const labels = this.labels!;
-    return Array.from(classes, (c) => {
-      let count = 0;
-      for (const l of labels) if (l === c) count++;
-      return Math.log(Math.max(count, 1) / labels.length);
-    });
+  /** log π_c of the index's class frequencies, from the cached per-class counts of {@link classCentroids}. */
+  private async logPriors(slot: QuerySlot): Promise<number[]> {
+    const { counts } = await this.classCentroids(slot);
+    return Array.from(counts, (n) => Math.log(n / this.size));
   }
 
   /**
@@ -530,7 +530,8 @@ export class BregmanModelIndex {
         );
       return j;
     });
-    const fitted = fitTemperature(divergences, classes.length, y, { logPriors: this.logPriors(classes) });
+    const slot = this.slotOf(component, options.slot);
+    const fitted = fitTemperature(divergences, classes.length, y, { logPriors: await this.logPriors(slot) });
     this.temperature = fitted.temperature;
     return fitted;
   }
@@ -552,14 +553,18 @@ export class BregmanModelIndex {
       this.size - (excludeSelf ? 1 : 0),
     );
     const slot = this.slotOf(component, options.slot);
-    const z = this.model.embed(raw, options);
-    try {
-      if (excludeSelf && z.shape[0] !== this.size)
+    if (excludeSelf) {
+      const rows = countSamples(component, 'raw', raw, this.model.manifest.input.sampleShape);
+      if (rows !== this.size)
         throw new ModelError(
           component,
           'INVALID_ARGUMENT',
-          `expected the index's own ${this.size} items as rows with excludeSelf, got ${z.shape[0]} rows`,
+          `expected the index's own ${this.size} items as rows with excludeSelf, got ${rows} rows`,
         );
+    }
+    // Leave-one-out rows are the index's own items: their embeddings are held already.
+    const z = excludeSelf ? tf.clone(this.references) : this.model.embed(raw, options);
+    try {
       const searched = await this.searchEmbeddings(z, {
         k: excludeSelf ? k + 1 : k,
         slot,
@@ -577,7 +582,7 @@ export class BregmanModelIndex {
         nearest[i] = classes[best]!;
       }
       const temperature = options.temperature ?? this.temperature ?? 1;
-      const probabilities = centroidPosterior(divergences, C, { temperature, logPriors: this.logPriors(classes) });
+      const probabilities = centroidPosterior(divergences, C, { temperature, logPriors: await this.logPriors(slot) });
       return {
         numRows: n,
         classes,
@@ -629,6 +634,8 @@ export class BregmanModelIndex {
     this.disposed = true;
     this.references.dispose();
     this.centroidCache.clear();
+    for (const t of this.centroidTensors.values()) t.dispose();
+    this.centroidTensors.clear();
   }
 
   /** True after {@link dispose}. */
@@ -639,10 +646,15 @@ export class BregmanModelIndex {
   private async centroidDivergencesOf(z: tf.Tensor2D, slot: QuerySlot): Promise<CentroidDivergences> {
     const { classes, centroids } = await this.classCentroids(slot);
     const C = classes.length;
-    const d = tf.tidy(() => {
-      const mu = tf.tensor2d(centroids, [C, this.embeddingDim]);
-      return slot === 'left' ? this.model.head.pairwise(z, mu) : tf.transpose(this.model.head.pairwise(mu, z));
-    });
+    let mu = this.centroidTensors.get(slot);
+    if (!mu) {
+      mu = tf.tensor2d(centroids, [C, this.embeddingDim]);
+      this.centroidTensors.set(slot, mu);
+    }
+    const m = mu;
+    const d = tf.tidy(() =>
+      slot === 'left' ? this.model.head.pairwise(z, m) : tf.transpose(this.model.head.pairwise(m, z)),
+    );
     try {
       return { numRows: z.shape[0], classes, slot, divergences: (await d.data()) as Float32Array };
     } finally {

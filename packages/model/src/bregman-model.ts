@@ -13,7 +13,7 @@ import {
 import { checkInteger } from './check-integer';
 import type { EmbedOptions, IndexableModel } from './indexable-model';
 import { readIndexHeader } from './index-files';
-import { preprocess } from './input-pipeline';
+import { type PreprocessConstants, preprocess, preprocessConstants } from './input-pipeline';
 import { type Labels, checkLabels } from './labels';
 import { loadTrunk } from './load-trunk';
 import type { ModelHost } from './model-host';
@@ -203,7 +203,7 @@ export class BregmanModel implements IndexableModel {
     if (n === 0) return tf.zeros([0, this.embeddingDim]) as tf.Tensor2D;
     return tf.tidy(() => {
       const x = isTensor(raw) ? raw : sampleTensor(raw, 0, n, this.sampleShape);
-      const z = preprocess(this.manifest.input, x);
+      const z = preprocess(this.manifest.input, x, this.preprocessing);
       return this.trunk.predict(z, { batchSize }) as tf.Tensor2D;
     });
   }
@@ -223,7 +223,7 @@ export class BregmanModel implements IndexableModel {
       const end = Math.min(n, start + batchSize);
       const z = tf.tidy(() => {
         const x = sampleTensor(raw, start, end, this.sampleShape);
-        return this.trunk.predict(preprocess(this.manifest.input, x), { batchSize }) as tf.Tensor2D;
+        return this.trunk.predict(preprocess(this.manifest.input, x, this.preprocessing), { batchSize }) as tf.Tensor2D;
       });
       try {
         out.set((await z.data()) as Float32Array, start * d);
@@ -373,6 +373,19 @@ export class BregmanModel implements IndexableModel {
     this.disposed = true;
     this.trunk.dispose();
     this.head.dispose();
+    if (this.cachedPreprocessing) tf.dispose([this.cachedPreprocessing.mean, this.cachedPreprocessing.std]);
+  }
+
+  private cachedPreprocessing: PreprocessConstants | undefined;
+
+  /** The standardizer's tensors, made on first use and kept (not one upload of mean and std per batch). */
+  private get preprocessing(): PreprocessConstants | undefined {
+    if (this.manifest.input.standardizer === undefined) return undefined;
+    this.cachedPreprocessing ??= tf.tidy(() => {
+      const c = preprocessConstants(this.manifest.input);
+      return { mean: tf.keep(c.mean), std: tf.keep(c.std) };
+    });
+    return this.cachedPreprocessing;
   }
 
   private indexFor(component: string, index: BregmanModelIndex | undefined): BregmanModelIndex {

@@ -1,3 +1,4 @@
+import { distinctLabels } from './labels';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Divergence, type QuerySlot, bregmanGeneratorOf, leftCentroid } from '@empirical-bregman/bregman-core';
 
@@ -40,7 +41,7 @@ export async function classCentroids(
   dim: number,
   slot: QuerySlot,
 ): Promise<ClassCentroids> {
-  const classes = Int32Array.from(new Set(labels)).sort();
+  const classes = distinctLabels(labels);
   const C = classes.length;
   const column = new Map<number, number>();
   for (let j = 0; j < classes.length; j++) column.set(classes[j]!, j);

@@ -8,8 +8,8 @@ export const MODEL_SCHEMA_VERSION = 1;
 
 /**
  * How raw input becomes what the trunk takes: a sample is `sampleShape` values as the user has them (pixels 0–255,
- * table cells unscaled); the trunk takes the same shape after z = (x − mean) / std per flattened feature
- * (`standardizer`) and then x / `divisor`.
+ * table cells unscaled); the trunk takes the same shape after x / `divisor` and then z = (x − mean) / std per flattened
+ * feature (`standardizer`), in that order (see `preprocess`).
  */
 export interface ModelInputSpec {
   /** What a sample is: a table row, an image (height × width × channels), or an array as stored. */

@@ -1,3 +1,4 @@
+import { utf8Text } from './utf8';
 import { isEmpiricalBregmanError } from '@empirical-bregman/common';
 import { ModelError } from './model-error';
 import type { ModelSource } from './model-source';
@@ -33,7 +34,7 @@ export async function readRequiredJson(
 ): Promise<{ value: unknown; bytes: Uint8Array }> {
   const bytes = await readRequiredBytes(component, source, name, what);
   try {
-    return { value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)), bytes };
+    return { value: JSON.parse(utf8Text(bytes)), bytes };
   } catch (error) {
     throw new ModelError(
       component,

@@ -1,4 +1,5 @@
 import { isEmpiricalBregmanError } from '@empirical-bregman/common';
+import { checkFeatureValue } from '@empirical-bregman/datasets';
 import type { BregmanModel, BregmanModelIndex } from '@empirical-bregman/model';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ComputeSlot, QueueFull } from './compute-slot';
@@ -222,9 +223,16 @@ function flatRows(rows: readonly number[][], width: number, field: string): Floa
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     for (let j = 0; j < width; j++) {
-      flat[i * width + j] = row[j]!;
-      if (!Number.isFinite(flat[i * width + j]))
-        throw new HttpError(400, `body/${field}/${i}/${j} must be a finite float32 number, got ${row[j]}`);
+      // The one rule for feature values (datasets' checkFeatureValue, as embed's file reader applies it).
+      try {
+        flat[i * width + j] = checkFeatureValue(
+          row[j],
+          { source: `body/${field}`, row: i + 1, column: j + 1 },
+          'serve',
+        );
+      } catch (error) {
+        throw new HttpError(400, (error as Error).message);
+      }
     }
   }
   return flat;

@@ -1,3 +1,4 @@
+import { utf8Text } from '../utf8';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +33,7 @@ export function directorySource(folder: string | URL): ModelSource {
     readBytes,
     async readText(name) {
       const bytes = await readBytes(name);
-      return bytes === null ? null : new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      return bytes === null ? null : utf8Text(bytes);
     },
   };
 }
