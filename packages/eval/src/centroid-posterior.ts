@@ -1,5 +1,6 @@
 import { describeValue } from '@empirical-bregman/common';
 import { EvaluationError } from './evaluation-error';
+import { checkLogPriors, rowSoftmax } from './fit-temperature';
 
 /** Options of {@link centroidPosterior}. */
 export interface CentroidPosteriorOptions {
@@ -38,27 +39,22 @@ export function centroidPosterior(
   const tau = options.temperature ?? 1;
   if (!(tau > 0)) throw new EvaluationError(component, 'INVALID_ARGUMENT', `expected a temperature > 0, got ${tau}`);
   const { logPriors } = options;
-  if (logPriors && logPriors.length !== C)
-    throw new EvaluationError(component, 'INVALID_SHAPE', `expected ${C} log-priors, got ${logPriors.length}`);
+  checkLogPriors(component, logPriors, C);
   const n = divergences.length / C;
+  for (let t = 0; t < divergences.length; t++)
+    if (Number.isNaN(divergences[t]!))
+      throw new EvaluationError(
+        component,
+        'NON_FINITE',
+        `expected divergences, got NaN at row ${Math.floor(t / C)}, class ${t % C}`,
+      );
   const out = new Float64Array(n * C);
+  const beta = 1 / tau;
   for (let i = 0; i < n; i++) {
-    let max = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < C; c++) {
-      const d = divergences[i * C + c]!;
-      if (Number.isNaN(d))
-        throw new EvaluationError(component, 'NON_FINITE', `expected divergences, got NaN at row ${i}, class ${c}`);
-      const z = (logPriors ? logPriors[c]! : 0) - d / tau;
-      out[i * C + c] = z;
-      if (z > max) max = z;
-    }
-    let sum = 0;
-    for (let c = 0; c < C; c++) {
-      const e = Math.exp(out[i * C + c]! - max);
-      out[i * C + c] = e;
-      sum += e;
-    }
-    for (let c = 0; c < C; c++) out[i * C + c]! /= sum;
+    // The same stable softmax the temperature is fitted with.
+    const { logSumExp } = rowSoftmax(divergences, C, i, beta, logPriors);
+    for (let c = 0; c < C; c++)
+      out[i * C + c] = Math.exp((logPriors ? logPriors[c]! : 0) - beta * divergences[i * C + c]! - logSumExp);
   }
   return out;
 }

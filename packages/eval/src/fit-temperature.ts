@@ -20,7 +20,7 @@ export interface FittedTemperature {
  * One item's log-sum-exp of z_c = log π_c − β·D_ic (and Σ_c e^{z_c − max} D_ic, the numerator of E_p[D]): the
  * softmax both the NLL and its derivative need, computed stably around the row's maximum.
  */
-function rowSoftmax(
+export function rowSoftmax(
   divergences: ArrayLike<number>,
   C: number,
   i: number,
@@ -43,7 +43,7 @@ function rowSoftmax(
  * Mean NLL of p(c | i) ∝ π_c · exp(−D_ic / τ) at the true classes, for n items × C classes of divergences
  * `D[i * C + c]` (e.g. to the class centroids). Stable log-sum-exp.
  */
-function checkLogPriors(component: string, logPriors: ArrayLike<number> | undefined, C: number): void {
+export function checkLogPriors(component: string, logPriors: ArrayLike<number> | undefined, C: number): void {
   if (logPriors === undefined) return;
   if (logPriors.length !== C)
     throw new EvaluationError(
@@ -84,7 +84,17 @@ export function temperatureNll(
         `expected labels in [0, ${C}), got ${labels[i]} at ${i}`,
       );
   checkLogPriors('temperatureNll', logPriors, C);
-  const beta = 1 / temperature;
+  return meanNll(divergences, C, labels, 1 / temperature, logPriors);
+}
+
+/** The mean NLL at β = 1/τ, inputs already checked (fitTemperature checks once, then evaluates). */
+function meanNll(
+  divergences: ArrayLike<number>,
+  C: number,
+  labels: Int32Array,
+  beta: number,
+  logPriors: ArrayLike<number> | undefined,
+): number {
   let total = 0;
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i]!;
@@ -159,5 +169,5 @@ export function fitTemperature(
     beta = Math.exp((a + b) / 2);
   }
   const temperature = 1 / beta;
-  return { temperature, nll: temperatureNll(divergences, C, labels, temperature, logPriors) };
+  return { temperature, nll: meanNll(divergences, C, labels, 1 / temperature, logPriors) };
 }

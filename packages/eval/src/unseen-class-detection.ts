@@ -1,5 +1,6 @@
 import { describeValue } from '@empirical-bregman/common';
 import { EvaluationError } from './evaluation-error';
+import { pairMetrics } from './pair-metrics';
 
 function check(component: string, positives: ArrayLike<number>, negatives: ArrayLike<number>): void {
   for (const [name, values] of [
@@ -26,21 +27,16 @@ function check(component: string, positives: ArrayLike<number>, negatives: Array
  */
 export function rocAuc(positives: ArrayLike<number>, negatives: ArrayLike<number>): number {
   check('rocAuc', positives, negatives);
-  const all = [...Array.from(positives, (s) => ({ s, pos: 1 })), ...Array.from(negatives, (s) => ({ s, pos: 0 }))].sort(
-    (a, b) => a.s - b.s,
-  );
-  // Mid-ranks: tied scores share the mean of their ranks, which counts each positive–negative tie as ½.
-  let rankSum = 0;
-  for (let i = 0; i < all.length; ) {
-    let j = i;
-    while (j + 1 < all.length && all[j + 1]!.s === all[i]!.s) j++;
-    const midRank = (i + j) / 2 + 1;
-    for (let t = i; t <= j; t++) if (all[t]!.pos) rankSum += midRank;
-    i = j + 1;
+  // pairMetrics' AUC (its tie groups count ½) with −score as the "divergence" and the positives as same-class.
+  const m = positives.length + negatives.length;
+  const scores = new Float64Array(m);
+  const positive = new Uint8Array(m);
+  for (let i = 0; i < positives.length; i++) {
+    scores[i] = -positives[i]!;
+    positive[i] = 1;
   }
-  const np = positives.length;
-  const nn = negatives.length;
-  return (rankSum - (np * (np + 1)) / 2) / (np * nn);
+  for (let i = 0; i < negatives.length; i++) scores[positives.length + i] = -negatives[i]!;
+  return pairMetrics(scores, positive).rocAuc;
 }
 
 /**
