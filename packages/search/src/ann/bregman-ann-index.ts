@@ -307,34 +307,47 @@ export class BregmanAnnIndex {
     const qStride = width + 1;
     const { vectors, stride } = database;
     const scale = zeroToleranceScale(width + 1);
+    const itemNorms = this.itemNormsOf(database);
     const out = new Float32Array(indices.length);
+    let queryNorm = 0;
     for (let t = 0; t < indices.length; t++) {
+      const q = Math.floor(t / k);
+      const qBase = q * qStride;
+      if (t % k === 0) {
+        // ‖q̃‖ once per query, not once per candidate.
+        let squares = offsets[q]! * offsets[q]!;
+        for (let c = 0; c < width; c++) squares += qv[qBase + c]! * qv[qBase + c]!;
+        queryNorm = toleranceNorm(squares);
+      }
       const j = indices[t]!;
       if (j < 0) {
         out[t] = Number.POSITIVE_INFINITY;
         continue;
       }
-      const q = Math.floor(t / k);
       let score = 0;
-      let queryNormSquared = offsets[q]! * offsets[q]!;
-      let referenceNormSquared = 1;
-      const qBase = q * qStride;
       const vBase = j * stride;
-      for (let c = 0; c < width; c++) {
-        const u = qv[qBase + c]!;
-        const v = vectors[vBase + c]!;
-        score += u * v;
-        queryNormSquared += u * u;
-        referenceNormSquared += v * v;
-      }
-      out[t] = snapToZero(
-        offsets[q]! - score,
-        scale,
-        toleranceNorm(queryNormSquared),
-        toleranceNorm(referenceNormSquared),
-      );
+      for (let c = 0; c < width; c++) score += qv[qBase + c]! * vectors[vBase + c]!;
+      out[t] = snapToZero(offsets[q]! - score, scale, queryNorm, itemNorms[j]!);
     }
     return out;
+  }
+
+  private itemNorms: { readonly vectors: Float32Array; readonly norms: Float32Array } | null = null;
+
+  /** ‖r̃‖ = ‖[v(y); 1]‖ of every stored item, computed once (the items do not change), for the zero tolerance. */
+  private itemNormsOf(database: { vectors: Float32Array; stride: number }): Float32Array {
+    if (this.itemNorms?.vectors !== database.vectors) {
+      const width = this.generator.dim + 1;
+      const count = Math.floor(database.vectors.length / database.stride);
+      const norms = new Float32Array(count);
+      for (let j = 0; j < count; j++) {
+        let squares = 1;
+        for (let c = 0; c < width; c++) squares += database.vectors[j * database.stride + c]! ** 2;
+        norms[j] = toleranceNorm(squares);
+      }
+      this.itemNorms = { vectors: database.vectors, norms };
+    }
+    return this.itemNorms.norms;
   }
 
   /**
