@@ -6,3 +6,4 @@ export type { NamedArray, NamedArrayDType } from './named-array';
 export { namedArrayFromJSON, namedArrayToJSON } from './named-array-json';
 export type { NamedArrayFromJSONOptions, NamedArrayJSON } from './named-array-json';
 export { crc32 } from './crc32';
+export { integerRangeProblem } from './integer-range-problem';

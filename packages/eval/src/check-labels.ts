@@ -1,4 +1,4 @@
-import { describeValue } from '@empirical-bregman/common';
+import { describeValue, integerRangeProblem } from '@empirical-bregman/common';
 import { EvaluationError } from './evaluation-error';
 
 /** Throws unless `labels` is a non-empty `Int32Array` (of length `length` when given). Internal. */
@@ -29,15 +29,9 @@ export function checkLabels(component: string, name: string, labels: unknown, le
 
 /** Throws unless `value` is an integer in [min, max]. Internal. */
 export function checkInteger(component: string, name: string, value: unknown, min: number, max = Infinity): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Infinity ? `an integer ≥ ${min}` : `an integer in [${min}, ${max}]`;
-    throw new EvaluationError(
-      component,
-      'INVALID_ARGUMENT',
-      `expected ${name} to be ${range}, got ${describeValue(value)}`,
-    );
-  }
-  return value;
+  const problem = integerRangeProblem(name, value, min, max);
+  if (problem) throw new EvaluationError(component, 'INVALID_ARGUMENT', problem);
+  return value as number;
 }
 
 /** Counts of each label value: a Map label → count. Internal. */

@@ -1,15 +1,9 @@
-import { describeValue } from '@empirical-bregman/common';
+import { integerRangeProblem } from '@empirical-bregman/common';
 import { SearchError } from './search-error';
 
 /** Throws unless `value` is an integer in [min, max]. Internal. */
 export function checkInteger(component: string, name: string, value: unknown, min: number, max = Infinity): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Infinity ? `an integer ≥ ${min}` : `an integer in [${min}, ${max}]`;
-    throw new SearchError(
-      component,
-      'INVALID_ARGUMENT',
-      `expected ${name} to be ${range}, got ${describeValue(value)}`,
-    );
-  }
-  return value;
+  const problem = integerRangeProblem(name, value, min, max);
+  if (problem) throw new SearchError(component, 'INVALID_ARGUMENT', problem);
+  return value as number;
 }
