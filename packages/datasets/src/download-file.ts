@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { ensureDirectory } from '@empirical-bregman/node-io';
 import { DatasetError } from './dataset-error';
 
 /** Progress of {@link downloadFile}. */
@@ -74,7 +75,7 @@ export async function downloadFile(url: string, destination: string, options: Do
       `expected ${destination} to have SHA-256 ${expected}, got ${actual}; delete it to download again`,
     );
   }
-  await mkdir(dirname(destination), { recursive: true });
+  ensureDirectory(dirname(destination), 'the download folder');
   const part = `${destination}.part`;
   let have = await sizeOf(part);
   if (options.bytes !== undefined && have > options.bytes) {
@@ -104,28 +105,21 @@ export async function downloadFile(url: string, destination: string, options: Do
       const length = Number(response.headers.get('content-length') ?? Number.NaN);
       const total = options.bytes ?? (Number.isFinite(length) ? have + length : undefined);
       const file = await open(part, have > 0 ? 'a' : 'w');
+      let oversized = false;
       try {
-        if (response.body) {
-          for await (const chunk of response.body) {
-            // The published size is a hard cap: a server sending more is sending another file, and without the cap
-            // a wrong or endless response fills the disk before the checksum can fail.
-            if (options.bytes !== undefined && have + chunk.length > options.bytes) {
-              await response.body.cancel().catch(() => {});
-              await file.close();
-              await rm(part, { force: true });
-              throw new DatasetError(
-                component,
-                'CHECKSUM_MISMATCH',
-                `expected ${options.bytes} bytes from ${url} (its published size), got more; the download was stopped and deleted`,
-              );
-            }
-            await file.write(chunk);
-            have += chunk.length;
-            options.onProgress?.({ url, received: have, total });
+        // Leaving the loop (break or throw) cancels the response's stream.
+        for await (const chunk of response.body ?? []) {
+          // The published size is a hard cap: a server sending more is sending another file, and without the cap
+          // a wrong or endless response fills the disk before the checksum can fail.
+          if (options.bytes !== undefined && have + chunk.length > options.bytes) {
+            oversized = true;
+            break;
           }
+          await file.write(chunk);
+          have += chunk.length;
+          options.onProgress?.({ url, received: have, total });
         }
       } catch (cause) {
-        if (cause instanceof DatasetError) throw cause;
         throw new DatasetError(
           component,
           'IO',
@@ -133,7 +127,15 @@ export async function downloadFile(url: string, destination: string, options: Do
           { cause },
         );
       } finally {
-        await file.close().catch(() => {});
+        await file.close();
+      }
+      if (oversized) {
+        await rm(part, { force: true });
+        throw new DatasetError(
+          component,
+          'CHECKSUM_MISMATCH',
+          `expected ${options.bytes} bytes from ${url} (its published size), got more; the download was stopped and deleted`,
+        );
       }
     }
   }
