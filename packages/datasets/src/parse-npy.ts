@@ -177,7 +177,14 @@ export function parseNpy(bytes: Uint8Array, source = '<npy>', component = 'parse
     return { dtype: 'str', shape, data: strings };
   }
   const out = allocate(numeric!.dtype, count);
-  // One loop for every numeric dtype: `get` returns a bigint exactly when `out` is a BigInt64/BigUint64Array.
+  const hostLittle = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+  if ((little === hostLittle || width === 1) && !(fortran === 'True' && shape.length > 1)) {
+    // The common case (C order, the machine's byte order): the bytes are the typed array's, one copy.
+    new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(data);
+    return { dtype: numeric!.dtype, shape, data: out };
+  }
+  // Other byte orders and Fortran order, element by element: `get` returns a bigint exactly when `out` is a
+  // BigInt64/BigUint64Array.
   const sink = out as unknown as { [i: number]: number | bigint };
   for (let i = 0; i < count; i++) sink[i] = numeric!.get(dv, at(i) * width, little);
   return { dtype: numeric!.dtype, shape, data: out };

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import type { DataFileContents } from './data-file-contents';
 import { DatasetError } from './dataset-error';
 import { type HashedFile, readHashedFile } from './hashed-file';
-import { checkFeatureValue } from './numeric-rows';
+import { FLOAT32_MAX, checkFeatureValue } from './numeric-rows';
 import { type NpyArray, parseNpy } from './parse-npy';
 import { zipEntries } from './zip-entries';
 
@@ -97,14 +97,14 @@ function arraysToContents(
   const sampleShape = x.shape.slice(1);
   const d = x.data.length / n;
   const values = x.data as Float32Array | Float64Array | Uint8Array;
-  const features = new Float32Array(values.length);
-  // One position object for the whole loop: the check runs for every value, the message is built only on failure.
-  const at = { source: xSource, row: 0, column: 0 };
-  for (let i = 0; i < values.length; i++) {
-    at.row = Math.floor(i / d) + 1;
-    at.column = (i % d) + 1;
-    features[i] = checkFeatureValue(values[i], at, component);
-  }
+  const features = values instanceof Float32Array ? values : Float32Array.from(values);
+  // uint8 is always finite; otherwise one cheap scan, with the row and column worked out only for a bad value.
+  if (!(values instanceof Uint8Array))
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (!Number.isFinite(v) || Math.abs(v) > FLOAT32_MAX)
+        checkFeatureValue(v, { source: xSource, row: Math.floor(i / d) + 1, column: (i % d) + 1 }, component);
+    }
   const rawLabels = Array.from(y.data as ArrayLike<number | bigint | string>, (v) => String(v));
   return {
     features,
