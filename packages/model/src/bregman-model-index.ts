@@ -2,7 +2,7 @@ import { centroidPosterior, fitTemperature } from '@empirical-bregman/eval';
 import * as tf from '@tensorflow/tfjs-core';
 import { type QuerySlot, bregmanGeneratorOf, isTensor } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
-import { exactKnn } from '@empirical-bregman/search';
+import { exactKnn, type PreparedReferences, prepareReferences } from '@empirical-bregman/search';
 import { checkInteger } from './check-integer';
 import { type ClassCentroids, classCentroids } from './class-centroids';
 import type { EmbedOptions, IndexableModel } from './indexable-model';
@@ -159,6 +159,15 @@ export class BregmanModelIndex {
   private readonly centroidCache = new Map<QuerySlot, ClassCentroids>();
   /** The cached centroids as tensors (uploaded once, not per request); cleared with `centroidCache`. */
   private readonly centroidTensors = new Map<QuerySlot, tf.Tensor2D>();
+  /** The items reduced once per slot for search's Bregman fast path (null: not a Bregman head); cleared likewise. */
+  private readonly preparedCache = new Map<QuerySlot, PreparedReferences | null>();
+
+  /** The items reduced for `slot` (φ and ∇φ of every item once per index and slot, not once per search). */
+  private async preparedFor(slot: QuerySlot): Promise<PreparedReferences | null> {
+    if (!this.preparedCache.has(slot))
+      this.preparedCache.set(slot, await prepareReferences(this.model.head, this.references, slot));
+    return this.preparedCache.get(slot)!;
+  }
   private disposed = false;
 
   private constructor(
@@ -342,6 +351,8 @@ export class BregmanModelIndex {
     this.centroidCache.clear();
     for (const t of this.centroidTensors.values()) t.dispose();
     this.centroidTensors.clear();
+    for (const p of this.preparedCache.values()) p?.dispose();
+    this.preparedCache.clear();
   }
 
   /**
@@ -372,7 +383,12 @@ export class BregmanModelIndex {
       indices = new Int32Array(0);
       divergences = new Float32Array(0);
     } else if (this.ann === null) {
-      const nn = await exactKnn(this.model.head, queries, this.references, { k, querySlot: slot });
+      const prepared = await this.preparedFor(slot);
+      const nn = await exactKnn(this.model.head, queries, this.references, {
+        k,
+        querySlot: slot,
+        ...(prepared ? { prepared } : {}),
+      });
       indices = nn.indices;
       divergences = nn.distances;
     } else {
@@ -636,6 +652,8 @@ export class BregmanModelIndex {
     this.centroidCache.clear();
     for (const t of this.centroidTensors.values()) t.dispose();
     this.centroidTensors.clear();
+    for (const p of this.preparedCache.values()) p?.dispose();
+    this.preparedCache.clear();
   }
 
   /** True after {@link dispose}. */

@@ -3,7 +3,7 @@ import { BregmanDivergence, SquaredEuclideanDivergence } from '@empirical-bregma
 import { SeededRandom } from '@empirical-bregman/common';
 import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
 import { describe, expect, it } from 'vitest';
-import { exactKnn } from './exact-knn';
+import { exactKnn, prepareReferences } from './exact-knn';
 import type { KnnSearchPool, KnnSearchRequest } from './knn-search-pool';
 import { SearchError } from './search-error';
 import { ShiftedSquaredDistance, integerMatrix, naiveKnn } from './testing/test-divergences';
@@ -169,6 +169,34 @@ describe('exactKnn on a Bregman divergence (one-matMul fast path)', () => {
         }
       }
     }
+    tf.dispose([queries, references]);
+    divergence.dispose();
+  });
+});
+
+describe('exactKnn with prepared references (an index that reduces its items once)', () => {
+  it('gives exactly the results of an unprepared search, in both slots, and frees nothing of the caller', async () => {
+    const rng = new SeededRandom(21);
+    const divergence = new BregmanDivergence(new IcnnConvexFunction({ dim: 5, hiddenSizes: [12], seed: 4 }));
+    const queries = tf.tensor2d(rng.normalArray(30 * 5), [30, 5]);
+    const references = tf.tensor2d(rng.normalArray(200 * 5), [200, 5]);
+    const before = tf.memory().numTensors;
+    for (const querySlot of ['left', 'right'] as const) {
+      const prepared = (await prepareReferences(divergence, references, querySlot))!;
+      const plain = await exactKnn(divergence, queries, references, { k: 7, querySlot, referenceBlockSize: 64 });
+      const fast = await exactKnn(divergence, queries, references, { k: 7, querySlot, prepared });
+      const again = await exactKnn(divergence, queries, references, { k: 7, querySlot, prepared });
+      expect(fast.indices).toEqual(plain.indices);
+      expect(fast.distances).toEqual(plain.distances);
+      expect(again.indices).toEqual(plain.indices);
+      const other = querySlot === 'left' ? 'right' : 'left';
+      await expect(exactKnn(divergence, queries, references, { k: 7, querySlot: other, prepared })).rejects.toThrow(
+        /expected prepared references of these 200 references, this divergence and slot/,
+      );
+      prepared.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    expect(await prepareReferences(new SquaredEuclideanDivergence(), references)).toBeNull();
     tf.dispose([queries, references]);
     divergence.dispose();
   });

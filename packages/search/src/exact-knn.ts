@@ -48,6 +48,63 @@ export interface ExactKnnOptions {
    * identical to the in-process search when the workers run the same backend.
    */
   readonly pool?: KnnSearchPool;
+  /**
+   * The references already reduced for the Bregman fast path (`prepareReferences` of these references, this
+   * divergence and this slot): a standing index passes it to every search instead of evaluating φ and ∇φ of all its
+   * items per call. Ignored off the fast path; refused when it was made for another slot, generator or size.
+   */
+  readonly prepared?: PreparedReferences;
+}
+
+/**
+ * References reduced once for the Bregman fast path of {@link exactKnn}: the (d + 2)-dimensional vectors of
+ * `reduced-bregman-vectors` and their norms (for the zero tolerance). Holds one tensor: `dispose()` it.
+ */
+export interface PreparedReferences {
+  readonly generator: object;
+  readonly querySlot: QuerySlot;
+  readonly count: number;
+  readonly vectors: tf.Tensor2D;
+  readonly norms: Float32Array;
+  dispose(): void;
+}
+
+/**
+ * Reduces `references` once under a Bregman `divergence` for the query slot `querySlot`, for `exactKnn(…, { prepared })`
+ * (an index whose items do not change between searches); null when the divergence has no Bregman generator (its
+ * search has nothing to prepare). The caller owns the result.
+ *
+ * ```ts
+ * const prepared = await prepareReferences(divergence, items, 'left');
+ * const nn = await exactKnn(divergence, queries, items, { k: 10, prepared: prepared ?? undefined });
+ * prepared?.dispose();
+ * ```
+ */
+export async function prepareReferences(
+  divergence: Divergence,
+  references: tf.Tensor2D,
+  querySlot: QuerySlot = 'left',
+  referenceBlockSize = DEFAULT_REFERENCE_BLOCK,
+): Promise<PreparedReferences | null> {
+  const generator = bregmanGeneratorOf(divergence);
+  if (generator === null) return null;
+  checkEmbeddings('prepareReferences', 'references', references);
+  const mips = new BregmanMipsReduction(generator, { querySlot });
+  const vectors = reduceInChunks(references, referenceBlockSize, (rows) => augmentedReferenceRows(mips, rows));
+  try {
+    const referenceNorms = await norms(vectors);
+    return {
+      generator,
+      querySlot,
+      count: references.shape[0],
+      vectors,
+      norms: referenceNorms,
+      dispose: () => vectors.dispose(),
+    };
+  } catch (error) {
+    vectors.dispose();
+    throw error;
+  }
 }
 
 /** Default block sizes: a 1024 × 4096 float32 block is 16 MB per intermediate matrix. */
@@ -143,7 +200,17 @@ export async function exactKnn(
   const top = new RunningTopK(nq, k, excludeSelf ? 0 : null);
   const generator = bregmanGeneratorOf(divergence);
   if (generator !== null) {
-    await searchReducedBlocks(generator, queries, references, querySlot, top, blocks);
+    const prepared = options.prepared;
+    if (
+      prepared !== undefined &&
+      (prepared.generator !== generator || prepared.querySlot !== querySlot || prepared.count !== nr)
+    )
+      throw new SearchError(
+        component,
+        'INVALID_ARGUMENT',
+        `expected prepared references of these ${nr} references, this divergence and slot ${querySlot}, got ones for ${prepared.count} references, slot ${prepared.querySlot}${prepared.generator !== generator ? ' and another generator' : ''}`,
+      );
+    await searchReducedBlocks(generator, queries, references, querySlot, top, blocks, prepared);
   } else {
     await searchBlocks({ kind: 'pairwise', divergence, querySlot }, queries, references, top, blocks);
   }
@@ -164,22 +231,24 @@ async function searchReducedBlocks(
   querySlot: QuerySlot,
   top: RunningTopK,
   blocks: BlockLoopOptions,
+  prepared?: PreparedReferences,
 ): Promise<void> {
   const mips = new BregmanMipsReduction(generator, { querySlot });
   const augmentedQueries = reduceInChunks(queries, blocks.queryBlockSize, (rows) => augmentedQueryRows(mips, rows));
-  let augmentedReferences: tf.Tensor2D | undefined;
+  // Prepared references belong to the caller; references reduced here are freed here.
+  let own: tf.Tensor2D | undefined;
   try {
-    augmentedReferences = reduceInChunks(references, blocks.referenceBlockSize, (rows) =>
-      augmentedReferenceRows(mips, rows),
-    );
+    if (!prepared)
+      own = reduceInChunks(references, blocks.referenceBlockSize, (rows) => augmentedReferenceRows(mips, rows));
+    const augmentedReferences = prepared ? prepared.vectors : own!;
     const zeroTolerance = {
       scale: zeroToleranceScale(augmentedQueries.shape[1]),
       queryNorms: await norms(augmentedQueries),
-      referenceNorms: await norms(augmentedReferences),
+      referenceNorms: prepared ? prepared.norms : await norms(augmentedReferences),
     };
     await searchBlocks({ kind: 'reduced', zeroTolerance }, augmentedQueries, augmentedReferences, top, blocks);
   } finally {
-    tf.dispose([augmentedQueries, ...(augmentedReferences ? [augmentedReferences] : [])]);
+    tf.dispose([augmentedQueries, ...(own ? [own] : [])]);
   }
 }
 

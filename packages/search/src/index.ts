@@ -1,5 +1,5 @@
-export { exactKnn, DEFAULT_QUERY_BLOCK, DEFAULT_REFERENCE_BLOCK } from './exact-knn';
-export type { ExactKnnOptions } from './exact-knn';
+export { exactKnn, prepareReferences, DEFAULT_QUERY_BLOCK, DEFAULT_REFERENCE_BLOCK } from './exact-knn';
+export type { ExactKnnOptions, PreparedReferences } from './exact-knn';
 export type { KnnSearchPool, KnnSearchRequest } from './knn-search-pool';
 export type { Neighbours } from './neighbours';
 export { SearchError } from './search-error';
