@@ -1,14 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BregmanModel, BregmanModelIndex } from '@empirical-bregman/model';
-import { directorySource, loadModel } from '@empirical-bregman/model/node';
-import { initBackend } from '@empirical-bregman/runtime';
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error';
 import type { CliOutput } from '../cli/cli-output';
 import { positiveInteger } from '../cli/flag-parsers';
 import { createServer } from '../serve/create-server';
 import { isLoopbackHost, listenServer } from '../serve/listen-server';
+import type { ServeEngine } from '../serve/serve-engine';
+import { startWorkerEngine } from '../serve/worker-engine';
 
 /** The flags of `bregman serve`, parsed. */
 export interface ServeFlags {
@@ -34,21 +33,23 @@ export async function serveCommand(modelDir: string, flags: ServeFlags, out: Cli
   const folder = modelFolder(modelDir);
   if (flags.index !== undefined && !isDirectory(flags.index))
     throw new CliError('serve', 'NOT_FOUND', `expected --index to be an index folder, got no folder ${flags.index}`);
-  await initBackend({ quiet: flags.quiet });
-  const model = await loadModel(folder);
-  let index: BregmanModelIndex | null = null;
+  // The model and the index load on the compute thread; an error there (a bad manifest, a changed index) comes
+  // back with its code, so it ends like any other: one line and its exit code.
+  const engine = await startWorkerEngine({
+    modelDir: folder,
+    indexDir: flags.index ?? null,
+    quiet: flags.quiet ?? false,
+  });
   try {
-    if (flags.index !== undefined) index = await model.loadIndex(directorySource(flags.index));
     const app = createServer({
-      model,
-      index,
+      engine,
       maxBatch: flags.maxBatch,
       maxQueue: flags.maxQueue,
       maxBody: flags.maxBody,
       beforeCompute: testHold(flags.testHoldMs, out),
     });
     const url = await listenServer(app, flags.host, flags.port);
-    out.stderr(`bregman serve: listening on ${url} (${describe(model, index)}); SIGTERM or Ctrl-C stops it\n`);
+    out.stderr(`bregman serve: listening on ${url} (${describe(engine)}); SIGTERM or Ctrl-C stops it\n`);
     if (!isLoopbackHost(flags.host))
       out.stderr(
         `bregman serve: warning: --host ${flags.host} is not a loopback address: other machines can reach this server, which has no authentication\n`,
@@ -66,8 +67,7 @@ export async function serveCommand(modelDir: string, flags: ServeFlags, out: Cli
     });
     out.stderr('bregman serve: stopped\n');
   } finally {
-    index?.dispose();
-    model.dispose();
+    await engine.close();
   }
 }
 
@@ -96,8 +96,8 @@ function isDirectory(path: string): boolean {
   return existsSync(path) && statSync(path).isDirectory();
 }
 
-function describe(model: BregmanModel, index: BregmanModelIndex | null): string {
-  const what = `${model.manifest.input.kind} model, embedding dim ${model.embeddingDim}`;
+function describe({ manifest, index }: ServeEngine): string {
+  const what = `${manifest.input.kind} model, embedding dim ${manifest.embeddingDim}`;
   return index ? `${what}, ${index.kind} index of ${index.size} items` : `${what}, no index`;
 }
 

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ComputeSlot } from './compute-slot';
 import { createServer } from './create-server';
+import { inProcessEngine } from './serve-engine';
 import { tableRows, trainTinyTableModel } from './serve-test-model';
 
 // The server in process (app.inject): answers equal the model API's own, and every refusal is a status and one line.
@@ -25,7 +26,7 @@ beforeAll(async () => {
   model = await loadModel(trainTinyTableModel(root));
   unlabelled = await model.index(items.rows);
   index = await model.index(items.rows, items.labels);
-  app = createServer({ model, index, ...LIMITS });
+  app = createServer({ engine: inProcessEngine(model, index), ...LIMITS });
 }, 120_000);
 afterAll(async () => {
   await app?.close();
@@ -78,11 +79,17 @@ describe('bregman serve: answers', () => {
     const body = reply.json();
     expect(body.classNames).toEqual(['setosa', 'versicolor', 'virginica']);
     expect(body.predictions).toHaveLength(queries.length);
+    expect(body.temperature).toBe(ref.centroid.temperature);
+    const c = ref.classes.length;
     body.predictions.forEach(
-      (p: { knn: { label: number; className: string }; centroid: { label: number } }, i: number) => {
+      (
+        p: { knn: { label: number; className: string }; centroid: { label: number; probabilities: number[] } },
+        i: number,
+      ) => {
         expect(p.knn.label).toBe(ref.knn.labels[i]);
         expect(p.knn.className).toBe(model.labelName(ref.knn.labels[i]!));
         expect(p.centroid.label).toBe(ref.centroid.labels[i]);
+        expect(p.centroid.probabilities).toEqual(Array.from(ref.centroid.probabilities.subarray(i * c, (i + 1) * c)));
       },
     );
   });
@@ -158,14 +165,14 @@ describe('bregman serve: refusals (the server keeps answering)', () => {
   });
 
   it('409: /search and /predict without an index; /predict on an index without labels', async () => {
-    const bare = createServer({ model, index: null, ...LIMITS });
+    const bare = createServer({ engine: inProcessEngine(model, null), ...LIMITS });
     const search = await post('/search', { queries: [[1, 2, 3, 4]], k: 5 }, bare);
     expect(search.statusCode).toBe(409);
     expect(search.json().message).toMatch(/--index DIR/);
     expect((await post('/predict', { inputs: [[1, 2, 3, 4]] }, bare)).statusCode).toBe(409);
     expect((await post('/embed', { inputs: [[1, 2, 3, 4]] }, bare)).statusCode).toBe(200);
     await bare.close();
-    const noLabels = createServer({ model, index: unlabelled, ...LIMITS });
+    const noLabels = createServer({ engine: inProcessEngine(model, unlabelled), ...LIMITS });
     const predict = await post('/predict', { inputs: [[1, 2, 3, 4]] }, noLabels);
     expect(predict.statusCode).toBe(409);
     expect(predict.json().message).toMatch(/labels/);
@@ -176,7 +183,7 @@ describe('bregman serve: refusals (the server keeps answering)', () => {
 
   it('503 + Retry-After when --max-queue requests already wait; the waiting ones are answered once the slot frees', async () => {
     const slot = new ComputeSlot(2);
-    const held = createServer({ model, index, ...LIMITS, slot });
+    const held = createServer({ engine: inProcessEngine(model, index), ...LIMITS, slot });
     const release = await slot.hold();
     const waiting = [post('/search', { queries, k: 3 }, held), post('/embed', { inputs: queries }, held)];
     await expect.poll(() => slot.waiting).toBe(2);

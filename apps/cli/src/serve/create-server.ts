@@ -1,16 +1,17 @@
 import { isEmpiricalBregmanError } from '@empirical-bregman/common';
 import { checkFeatureValue } from '@empirical-bregman/datasets';
-import type { BregmanModel, BregmanModelIndex } from '@empirical-bregman/model';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ComputeSlot, QueueFull } from './compute-slot';
 import { type SchemaLimits, embedBodySchema, predictBodySchema, searchBodySchema } from './request-schemas';
+import type { ServeEngine, ServedIndexInfo } from './serve-engine';
 
 /** What {@link createServer} serves and its limits (the `bregman serve` flags). */
 export interface ServerOptions {
-  /** The model; the server borrows it (the caller disposes it after `app.close()`). */
-  readonly model: BregmanModel;
-  /** A saved index of this model (`--index`), or null: then /search and /predict answer 409. */
-  readonly index: BregmanModelIndex | null;
+  /**
+   * The model work: `inProcessEngine(model, index)` or `startWorkerEngine(…)`. The server borrows it (the caller
+   * disposes or closes it after `app.close()`). Without an index /search and /predict answer 409.
+   */
+  readonly engine: ServeEngine;
   /** Rows per request at most (--max-batch). */
   readonly maxBatch: number;
   /** Requests that may wait for the compute slot (--max-queue); one more is answered 503. */
@@ -50,18 +51,20 @@ class HttpError extends Error {
  * - `GET /health` → `{ ok: true }`; `GET /model` → `{ manifest, index: { kind, size, hasLabels, defaultSlot } | null }`
  * - `POST /embed` `{ inputs }` → `{ embeddings }`
  * - `POST /search` `{ queries, k?, slot? }` → `{ results: [{ indices, divergences, labels? }] }`
- * - `POST /predict` `{ inputs, k? }` → `{ classes, classNames, predictions: [{ knn, centroid }] }`
+ * - `POST /predict` `{ inputs, k? }` → `{ classes, classNames, k, temperature, predictions: [{ knn, centroid }] }`
+ *   (centroid: label, className, divergences and the probabilities p(c | x) ∝ π_c · exp(−D / τ))
  *
  * Errors are `{ error, message }` with 400 (shape, width, non-finite, batch too large), 409 (no index / no labels),
  * 413 (body over maxBody), 503 + Retry-After (queue full), 500 (a bug; the message says so, the log has the stack).
  *
  * ```ts
- * const app = createServer({ model, index, maxBatch: 256, maxQueue: 16, maxBody: 8 << 20 });
+ * const app = createServer({ engine: inProcessEngine(model, index), maxBatch: 256, maxQueue: 16, maxBody: 8 << 20 });
  * const reply = await app.inject({ method: 'POST', url: '/embed', payload: { inputs: [[1, 2, 3, 4]] } });
  * ```
  */
 export function createServer(options: ServerOptions): FastifyInstance {
-  const { model, index } = options;
+  const { engine } = options;
+  const { manifest, index } = engine;
   const computeSlot = options.slot ?? new ComputeSlot(options.maxQueue);
   const { beforeCompute } = options;
   const slot = {
@@ -71,8 +74,10 @@ export function createServer(options: ServerOptions): FastifyInstance {
         return job();
       }),
   };
-  const width = model.manifest.input.sampleShape.reduce((a, b) => a * b, 1);
+  const width = manifest.input.sampleShape.reduce((a, b) => a * b, 1);
   const limits: SchemaLimits = { width, maxBatch: options.maxBatch, indexSize: index?.size ?? 0 };
+  /** A class label's name: the manifest's, or the number for a class the model never saw. */
+  const labelName = (label: number) => manifest.labels.names[label] ?? String(label);
   const app = Fastify({
     logger: false,
     bodyLimit: options.maxBody,
@@ -128,13 +133,8 @@ export function createServer(options: ServerOptions): FastifyInstance {
 
   app.get('/health', async () => ({ ok: true }));
   app.get('/model', async () => ({
-    manifest: model.manifest,
-    index: index && {
-      kind: index.kind,
-      size: index.size,
-      hasLabels: index.hasLabels,
-      defaultSlot: index.defaultSlot,
-    },
+    manifest,
+    index,
   }));
 
   app.post<{ Body: { inputs: number[][] } }>(
@@ -142,8 +142,8 @@ export function createServer(options: ServerOptions): FastifyInstance {
     { schema: { body: embedBodySchema(limits) } },
     async (request) => {
       const inputs = flatRows(request.body.inputs, width, 'inputs');
-      const flat = await slot.run(() => model.embedArray(inputs));
-      const d = model.manifest.embeddingDim;
+      const flat = await slot.run(() => engine.embed(inputs));
+      const d = manifest.embeddingDim;
       return { embeddings: rowsOf(flat, d) };
     },
   );
@@ -155,7 +155,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
       const chosen = requireIndex(index, 'search');
       const queries = flatRows(request.body.queries, width, 'queries');
       const k = request.body.k ?? Math.min(10, chosen.size);
-      const result = await slot.run(() => chosen.search(queries, { k, slot: request.body.slot }));
+      const result = await slot.run(() => engine.search(queries, { k, slot: request.body.slot }));
       return {
         results: Array.from({ length: result.numQueries }, (_, i) => {
           const span = [i * result.k, (i + 1) * result.k] as const;
@@ -177,25 +177,27 @@ export function createServer(options: ServerOptions): FastifyInstance {
       if (!chosen.hasLabels)
         throw new HttpError(409, 'serve: expected an index with labels for /predict, got one saved without labels');
       const inputs = flatRows(request.body.inputs, width, 'inputs');
-      const p = await slot.run(() => chosen.predict(inputs, { k: request.body.k }));
+      const p = await slot.run(() => engine.predict(inputs, { k: request.body.k }));
       const c = p.classes.length;
       return {
         classes: Array.from(p.classes),
         classNames: p.classNames,
         k: p.knn.k,
+        temperature: p.centroid.temperature,
         predictions: Array.from({ length: p.numRows }, (_, i) => {
           const knnLabel = p.knn.labels[i]!;
           const centroidLabel = p.centroid.labels[i]!;
           return {
             knn: {
               label: knnLabel,
-              className: model.labelName(knnLabel),
+              className: labelName(knnLabel),
               scores: Array.from(p.knn.scores.subarray(i * c, (i + 1) * c)),
             },
             centroid: {
               label: centroidLabel,
-              className: model.labelName(centroidLabel),
+              className: labelName(centroidLabel),
               divergences: Array.from(p.centroid.divergences.subarray(i * c, (i + 1) * c)),
+              probabilities: Array.from(p.centroid.probabilities.subarray(i * c, (i + 1) * c)),
             },
           };
         }),
@@ -205,7 +207,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   return app;
 }
 
-function requireIndex(index: BregmanModelIndex | null, route: string): BregmanModelIndex {
+function requireIndex(index: ServedIndexInfo | null, route: string): ServedIndexInfo {
   if (!index)
     throw new HttpError(
       409,
@@ -217,22 +219,26 @@ function requireIndex(index: BregmanModelIndex | null, route: string): BregmanMo
 /**
  * The rows (already checked for shape by the schema) as one float32 array. A number that JSON allows but float32
  * does not hold (1e39 → +∞; JSON itself has no NaN or Infinity) is a 400 naming its place.
+ *
+ * Why copy first and check after: the schema already proved every value a JSON number, so the only way a value can
+ * fail is to overflow float32, which one scan of the copy finds. Checking each value through `checkFeatureValue`
+ * (an object and a try per value) cost more than the search itself at batch 1; it still writes the message.
  */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 function flatRows(rows: readonly number[][], width: number, field: string): Float32Array {
   const flat = new Float32Array(rows.length * width);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    for (let j = 0; j < width; j++) {
+  for (let i = 0; i < rows.length; i++) flat.set(rows[i]!, i * width);
+  for (let at = 0; at < flat.length; at++) {
+    // ±FLOAT32_MAX may be a larger number rounded down: let the rule decide.
+    if (Number.isFinite(flat[at]!) && Math.abs(flat[at]!) !== FLOAT32_MAX) continue;
+    const row = Math.floor(at / width);
+    const column = at % width;
+    try {
       // The one rule for feature values (datasets' checkFeatureValue, as embed's file reader applies it).
-      try {
-        flat[i * width + j] = checkFeatureValue(
-          row[j],
-          { source: `body/${field}`, row: i + 1, column: j + 1 },
-          'serve',
-        );
-      } catch (error) {
-        throw new HttpError(400, (error as Error).message);
-      }
+      checkFeatureValue(rows[row]![column], { source: `body/${field}`, row: row + 1, column: column + 1 }, 'serve');
+    } catch (error) {
+      throw new HttpError(400, (error as Error).message);
     }
   }
   return flat;

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel } from '@empirical-bregman/model/node';
@@ -69,6 +69,21 @@ describe('bregman serve (built binary)', () => {
     expect(missing.status).toBe(3);
     expect(missing.stderr).toMatch(/expected a model folder, got no folder/);
     expect(bregman(['serve', modelDir, '--index', join(root, 'nope')]).status).toBe(3);
+  });
+
+  it('an index folder that does not load (it loads on the compute thread) is one line and exit 3, like in process', async () => {
+    const notAnIndex = mkdtempSync(join(root, 'not-an-index-'));
+    writeFileSync(join(notAnIndex, 'index.json'), '{"format": "something else"}');
+    const model = await loadModel(modelDir);
+    const inProcess = await model.loadIndex(notAnIndex).then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    model.dispose();
+    expect(inProcess).not.toBeNull();
+    const done = bregman(['serve', modelDir, '--index', notAnIndex, '--port', '0', '--quiet']);
+    expect(done.status, done.stderr).toBe(3);
+    expect(done.stderr.trim().split('\n')).toEqual([`bregman: ${inProcess}`]);
   });
 
   it('listens on 127.0.0.1 (said on stderr), serves /search as the saved index answers in process, stops on SIGTERM', async () => {
