@@ -95,6 +95,15 @@ describe('ArcFaceLoss', () => {
       logitScale: 1,
     });
     expect(value(loss, [[1, 0]], [0])).toBeCloseTo(Math.log1p(Math.exp(-Math.cos(0.5))), 6);
+    // At θ = 0, d sin θ / d cos θ is infinite; the loss's gradient must stay finite (arccos-based code gives NaN).
+    const g = tf.tidy(() =>
+      Array.from(
+        tf
+          .grad((e: tf.Tensor) => loss.compute(e as tf.Tensor2D, [0]))(tf.tensor2d([[1, 0]]))
+          .dataSync(),
+      ),
+    );
+    expect(g.every(Number.isFinite)).toBe(true);
     loss.dispose();
   });
 
