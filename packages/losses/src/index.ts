@@ -59,6 +59,30 @@ export type {
   RegressionPenalty,
   RegressionStats,
 } from './losses/divergence-regression-loss';
+// Classification losses (losses/, branch losses-classifier): C·K learnable class weights (`proxies`), softmax
+// cross-entropy over them.
+export { ArcFaceLoss } from './losses/arc-face-loss';
+export type { ArcFaceLossOptions } from './losses/arc-face-loss';
+export { SubCenterArcFaceLoss } from './losses/sub-center-arc-face-loss';
+export type { SubCenterArcFaceLossOptions } from './losses/sub-center-arc-face-loss';
+export { CosFaceLoss } from './losses/cos-face-loss';
+export type { CosFaceLossOptions } from './losses/cos-face-loss';
+export { NormalizedSoftmaxLoss } from './losses/normalized-softmax-loss';
+export type { NormalizedSoftmaxLossOptions } from './losses/normalized-softmax-loss';
+export { SoftTripleLoss } from './losses/soft-triple-loss';
+export type { SoftTripleLossOptions } from './losses/soft-triple-loss';
+// Regularizers (regularizers/, branch losses-classifier): attach to any loss as `embeddingRegularizer`, or to a
+// loss with weights as `weightRegularizer`.
+export type { Regularizer } from './regularizers/regularizer';
+export { BaseRegularizer } from './regularizers/base-regularizer';
+export type { RegularizerOptions } from './regularizers/base-regularizer';
+export { LpRegularizer } from './regularizers/lp-regularizer';
+export type { LpRegularizerOptions } from './regularizers/lp-regularizer';
+export { ZeroMeanRegularizer } from './regularizers/zero-mean-regularizer';
+export { CenterInvariantRegularizer } from './regularizers/center-invariant-regularizer';
+export { RegularFaceRegularizer } from './regularizers/regular-face-regularizer';
+export { SparseCentersRegularizer } from './regularizers/sparse-centers-regularizer';
+export type { SparseCentersRegularizerOptions } from './regularizers/sparse-centers-regularizer';
 // Miners (miners/): the BaseMiner base and every miner.
 export { BaseMiner } from './miners/base-miner';
 export type { MinerContext, MinerOptions } from './miners/base-miner';

@@ -91,6 +91,10 @@ export class BregmanSoftmaxLoss extends MetricLoss {
     return vars;
   }
 
+  protected override regularizedWeights(): tf.Tensor2D | null {
+    return this.proxies as tf.Tensor2D | null;
+  }
+
   protected override proxyReference(): { reference: tf.Tensor2D; labels: tf.Tensor1D } | null {
     if (this.proxies === null) return null;
     return {

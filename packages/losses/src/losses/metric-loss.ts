@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Divergence, QuerySlot } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
 import { ensureGradients } from '@empirical-bregman/convex-net';
-import { checkDivergence, checkQuerySlot } from '../utils/check-options';
+import { checkDivergence, checkNumber, checkQuerySlot } from '../utils/check-options';
 import { checkScale, type DivergenceScale, scaleDivisor } from '../utils/divergence-scale';
 import { checkIndices, type IndicesTuple, type TripletIndices } from '../utils/indices-tuple';
 import { checkEmbeddings, type LabelsLike, toLabelTensor } from '../utils/labels';
@@ -10,6 +10,7 @@ import { LossesError } from '../losses-error';
 import { connectedZero, count, indexMask, isOn, maskedMean } from '../utils/masked-ops';
 import { queryPairwise } from '../utils/query-pairwise';
 import type { Reducer } from '../reducers/reducer';
+import type { Regularizer } from '../regularizers/regularizer';
 
 /**
  * @deprecated Use `QuerySlot` from `@empirical-bregman/bregman-core` (the same type): a loss's anchor plays the query.
@@ -31,6 +32,21 @@ export interface MetricLossOptions {
   readonly querySlot?: QuerySlot;
   /** @deprecated The old name of `querySlot` (still honoured when `querySlot` is absent). */
   readonly anchorSlot?: QuerySlot;
+  /**
+   * A penalty on the batch's embeddings (not on a reference set), added to the loss times `embeddingRegWeight`
+   * (PML's `embedding_regularizer`), e.g. `new LpRegularizer()`. Default: none.
+   */
+  readonly embeddingRegularizer?: Regularizer;
+  /** Weight of the embedding regularizer (default 1, as PML's `embedding_reg_weight`). */
+  readonly embeddingRegWeight?: number;
+  /**
+   * A penalty on the loss's class weights / proxies ([C, d] rows, or [C·K, d] with K centers per class), added times
+   * `weightRegWeight` (PML's `weight_regularizer`). Only for losses that have weights (proxy and classification
+   * losses); `compute` refuses it on the others. Default: none.
+   */
+  readonly weightRegularizer?: Regularizer;
+  /** Weight of the weight regularizer (default 1, as PML's `weight_reg_weight`). */
+  readonly weightRegWeight?: number;
 }
 
 /** Optional inputs of `compute`. */
@@ -123,6 +139,12 @@ export abstract class MetricLoss {
   readonly scale: DivergenceScale;
   /** Slot of the anchors (queries) in D. */
   readonly querySlot: QuerySlot;
+  /** Penalty on the embeddings (null: none) and its weight. */
+  readonly embeddingRegularizer: Regularizer | null;
+  readonly embeddingRegWeight: number;
+  /** Penalty on the loss's class weights / proxies (null: none) and its weight. */
+  readonly weightRegularizer: Regularizer | null;
+  readonly weightRegWeight: number;
   private readonly statsVariable: tf.Variable;
   private hasStats = false;
 
@@ -140,6 +162,10 @@ export abstract class MetricLoss {
     this.reducer = reducer;
     this.scale = checkScale(component, options?.scale);
     this.querySlot = checkQuerySlot(component, options);
+    this.embeddingRegularizer = checkRegularizer(component, 'embeddingRegularizer', options?.embeddingRegularizer);
+    this.embeddingRegWeight = checkNumber(component, 'embeddingRegWeight', options?.embeddingRegWeight, 1);
+    this.weightRegularizer = checkRegularizer(component, 'weightRegularizer', options?.weightRegularizer);
+    this.weightRegWeight = checkNumber(component, 'weightRegWeight', options?.weightRegWeight, 1);
     // tf.variable copies its initial value: build it in a tidy so the zeros do not leak.
     this.statsVariable = tf.tidy(() => tf.variable(tf.zeros([8]), false));
   }
@@ -168,6 +194,15 @@ export abstract class MetricLoss {
   /** False for losses that build their own pairs from the labels (then no tuple is accepted). */
   protected get acceptsIndicesTuple(): boolean {
     return true;
+  }
+
+  /**
+   * The rows a `weightRegularizer` penalises (proxies, class weights, centers): the loss's own variable, no new
+   * tensor (it is read outside the tidy, to refuse a weight regularizer before any work); `null` (default) for
+   * losses without weights.
+   */
+  protected regularizedWeights(): tf.Tensor2D | null {
+    return null;
   }
 
   /** Variables owned by the loss that an optimiser should update (proxies, β); the divergence's are separate. */
@@ -223,6 +258,14 @@ export abstract class MetricLoss {
           component,
           'INVALID_ARGUMENT',
           'expected no indicesTuple (this loss forms its own pairs from the labels), got one',
+        );
+      }
+      const weightRows = this.weightRegularizer === null ? null : this.regularizedWeights();
+      if (this.weightRegularizer !== null && weightRows === null) {
+        throw new LossesError(
+          component,
+          'INVALID_ARGUMENT',
+          'expected a loss with class weights or proxies for weightRegularizer, got a loss without weights',
         );
       }
       return tf.tidy(() => {
@@ -283,6 +326,13 @@ export abstract class MetricLoss {
             tf.sum(tf.cast(tf.logicalAnd(isOn(term.mask), tf.greater(term.losses, 0)), 'float32')),
           );
         }
+        // Regularizers are added to the value (and so to lastStats.loss) but are not elements of the loss.
+        if (this.embeddingRegularizer !== null) {
+          loss = tf.add(loss, tf.mul(this.embeddingRegWeight, this.embeddingRegularizer.compute(embeddings)));
+        }
+        if (this.weightRegularizer !== null && weightRows !== null) {
+          loss = tf.add(loss, tf.mul(this.weightRegWeight, this.weightRegularizer.compute(weightRows)));
+        }
         this.statsVariable.assign(
           tf.stack([
             loss,
@@ -325,4 +375,16 @@ export abstract class MetricLoss {
     this.statsVariable.dispose();
     for (const v of this.trainableVariables) v.dispose();
   }
+}
+
+function checkRegularizer(component: string, name: string, value: unknown): Regularizer | null {
+  if (value === undefined) return null;
+  if (value === null || typeof (value as Partial<Regularizer>).compute !== 'function') {
+    throw new LossesError(
+      component,
+      'INVALID_ARGUMENT',
+      `expected ${name} to be a Regularizer, got ${describeValue(value)}`,
+    );
+  }
+  return value as Regularizer;
 }

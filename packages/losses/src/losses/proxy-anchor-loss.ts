@@ -44,6 +44,10 @@ export class ProxyAnchorLoss extends MetricLoss {
     return [this.proxies];
   }
 
+  protected override regularizedWeights(): tf.Tensor2D {
+    return this.proxies as tf.Tensor2D;
+  }
+
   protected override proxyReference(): { reference: tf.Tensor2D; labels: tf.Tensor1D } {
     return {
       reference: this.proxies as tf.Tensor2D,

@@ -1,0 +1,48 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { MeanReducer } from '../reducers/mean-reducer';
+import { checkNumber } from '../utils/check-options';
+import { ClassWeightsLoss } from './class-weights-loss';
+import type { LossContext, MetricLossOptions } from './metric-loss';
+import type { ProxyOptions } from './proxies';
+
+export interface NormalizedSoftmaxLossOptions extends MetricLossOptions, ProxyOptions {
+  /** τ, the temperature of the logits −D̃/τ (default 0.05, PML's). */
+  readonly temperature?: number;
+}
+
+/** Norms below this are treated as this (a zero weight row stays finite). */
+const MIN_NORM = 1e-12;
+
+/**
+ * Normalized softmax (Zhai & Wu 2019, "Classification is a strong baseline for deep metric learning", BMVC; PML's
+ * `NormalizedSoftmaxLoss`): a softmax over the divergences to C class weights normalised to unit length,
+ *
+ *   z_ic = −D̃(x_i, ŵ_c)/τ,   ŵ_c = w_c/‖w_c‖,   ℓ_i = −log softmax_{y_i}(z_i).
+ *
+ * PML's default (dot-product similarity, z = ⟨x, ŵ_c⟩/τ) is this with the default `SquaredEuclideanDivergence`,
+ * `scale: 'none'` and τ = 2·τ_PML: −‖x − ŵ_c‖²/(2τ) = (⟨x, ŵ_c⟩ − ½‖x‖² − ½)/τ, and the softmax drops the terms
+ * that do not depend on c. PML with `CosineSimilarity` is this with `CosineDivergence`, `scale: 'none'` and the same
+ * τ. The raw weights are `proxies` ([C, d]; a `weightRegularizer` sees them unnormalised, as in PML).
+ * Default reducer: `MeanReducer` over samples.
+ *
+ * @example
+ * const loss = new NormalizedSoftmaxLoss({ numClasses: 10, embeddingDim: 64, temperature: 0.1 });
+ */
+export class NormalizedSoftmaxLoss extends ClassWeightsLoss {
+  readonly type = 'NormalizedSoftmaxLoss';
+  readonly temperature: number;
+
+  constructor(options: NormalizedSoftmaxLossOptions) {
+    super('NormalizedSoftmaxLoss', options, new MeanReducer(), 1);
+    this.temperature = checkNumber('NormalizedSoftmaxLoss', 'temperature', options.temperature, 0.05, 'positive');
+  }
+
+  protected override referenceWeights(): tf.Tensor2D {
+    const norms = tf.sqrt(tf.sum(tf.square(this.proxies), 1, true));
+    return tf.div(this.proxies, tf.maximum(norms, MIN_NORM)) as tf.Tensor2D;
+  }
+
+  protected logits(ctx: LossContext): tf.Tensor2D {
+    return tf.div(tf.neg(ctx.d), this.temperature) as tf.Tensor2D;
+  }
+}
