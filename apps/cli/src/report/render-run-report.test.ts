@@ -91,3 +91,26 @@ describe('renderRunReport', () => {
     await expect(renderRunReport(data)).rejects.toThrow(/x, y and labels of equal length, got 2, 1 and 2/);
   });
 });
+
+describe('renderRunReport: unseen-class detection', () => {
+  it('tables each score with its AUROC and FPR95, and leaves the section out without the data', async () => {
+    const data: RunReportData = {
+      ...runFixture(),
+      unseenClasses: {
+        temperature: 0.25,
+        seenItems: 120,
+        unseenItems: 300,
+        scores: [
+          { score: 'minDivergence', auroc: 0.8125, fprAtTpr95: 0.5 },
+          { score: 'energy', auroc: 0.75, fprAtTpr95: 0.625 },
+        ],
+      },
+    };
+    const html = await renderRunReport(data);
+    const part = html.slice(html.indexOf('id="unseen-classes"'));
+    expect(part).toMatch(/300 items of the unseen test classes against 120 held-out items/);
+    expect(part).toMatch(/min D\(z, μ_c\) to a training class centroid<\/td><td class="num">0\.813<\/td><td class="num">0\.500/);
+    expect(part).toMatch(/−τ log Σ_c exp\(−D\(z, μ_c\)\/τ\)<\/td><td class="num">0\.750<\/td><td class="num">0\.625/);
+    expect(await renderRunReport(runFixture())).not.toContain('id="unseen-classes"');
+  });
+});

@@ -7,6 +7,7 @@ import { learningCurveSpec } from './learning-curve-spec';
 import { phiSurfaceSpec } from './phi-surface-spec';
 import { projectionSpec } from './projection-spec';
 import type { RunReportData } from './report-data';
+import { formatNumber } from './metric-names';
 import { buildResultsTables } from './results-tables';
 import { retrievalExamplesHtml } from './retrieval-examples-html';
 import { renderVegaLiteSvg } from './render-vega-lite-svg';
@@ -99,6 +100,31 @@ export async function renderRunReport(data: RunReportData): Promise<string> {
           await renderVegaLiteSvg(riskCoverageSpec(data.calibration)),
           'Error rate when only the most confident fraction of the test items is answered.',
         )}</div>`,
+      ),
+    );
+  }
+
+  const unseen = data.unseenClasses;
+  if (unseen && unseen.scores.length > 0) {
+    const what: Record<string, string> = {
+      minDivergence: 'min D(z, μ_c) to a training class centroid',
+      maxPosterior: 'max p(c | x), centroid posterior (low = unseen)',
+      energy: '−τ log Σ_c exp(−D(z, μ_c)/τ)',
+      knn: 'D to the 10th nearest training item',
+    };
+    parts.push(
+      section(
+        'unseen-classes',
+        'Unseen-class detection',
+        htmlTable({
+          caption: `${unseen.unseenItems} items of the unseen test classes against ${unseen.seenItems} held-out items of the training classes (τ = ${unseen.temperature.toPrecision(3)}, fitted on the other held-out half). AUROC: 1 separates perfectly, 0.5 is chance; FPR95: the share of unseen items taken for seen when 95% of the seen ones are kept (lower is better).`,
+          columns: [
+            { label: 'score', align: 'left' },
+            { label: 'AUROC', align: 'right' },
+            { label: 'FPR95', align: 'right' },
+          ],
+          rows: unseen.scores.map((s) => [what[s.score] ?? s.score, formatNumber(s.auroc), formatNumber(s.fprAtTpr95)]),
+        }),
       ),
     );
   }

@@ -98,6 +98,8 @@ export interface RunReportData {
   readonly retrievalExamples?: RetrievalExamples;
   /** Closed-set runs: the calibrated centroid posterior's reliability diagram and risk–coverage curve. */
   readonly calibration?: CalibrationReport;
+  /** Class-disjoint runs: how well each score tells the unseen test classes from held-out items of the seen ones. */
+  readonly unseenClasses?: UnseenClassReport;
   /** Free-form remarks shown under the table (early stopping, NaN stops, skipped parts). */
   readonly notes?: readonly string[];
 }
@@ -142,6 +144,20 @@ export function upgradeReportJson<T>(value: T): T {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) out[key === 'queryIn' ? 'querySlot' : key] = upgradeReportJson(v);
   return out as T;
+}
+
+/** Unseen-class detection of a class-disjoint run (see the retrieval task's `unseenClassDetection`). */
+export interface UnseenClassReport {
+  /** τ of the centroid posterior and the energy, fitted on half of the seen-class test part. */
+  readonly temperature: number;
+  readonly seenItems: number;
+  readonly unseenItems: number;
+  readonly scores: readonly {
+    /** 'minDivergence' | 'maxPosterior' | 'energy' | 'knn'. */
+    readonly score: string;
+    readonly auroc: number;
+    readonly fprAtTpr95: number;
+  }[];
 }
 
 /** What a run report draws of its class probabilities (see the retrieval task's calibration). */

@@ -59,6 +59,23 @@ describe('trainRun', () => {
     expect(divergenceMatrix?.values.every((row, i) => Math.abs(row[i]!) < 1e-3)).toBe(true);
     expect(retrievalExamples?.examples.length).toBeGreaterThan(0);
     expect(retrievalExamples?.examples[0]?.query.pixels).toHaveLength(784);
+    // Class-disjoint: unseen-class detection of the test classes against held-out items of the training classes,
+    // on the trained row with the query on the left, and as a report section.
+    const trained = rows.find((r) => r.model === 'trained' && r.querySlot === 'left')!.metrics;
+    for (const score of ['MinDivergence', 'MaxPosterior', 'Energy', 'Knn'])
+      for (const key of [`unseenAuroc${score}`, `unseenFpr95${score}`]) {
+        expect(trained[key], key).toBeGreaterThanOrEqual(0);
+        expect(trained[key], key).toBeLessThanOrEqual(1);
+      }
+    expect(rows.find((r) => r.model === 'trained' && r.querySlot === 'right')!.metrics).not.toHaveProperty(
+      'unseenAurocEnergy',
+    );
+    const unseen = outcome.report.unseenClasses!;
+    expect(unseen.scores.map((s) => s.score)).toEqual(['minDivergence', 'maxPosterior', 'energy', 'knn']);
+    expect(unseen.scores[0]!.auroc).toBe(trained.unseenAurocMinDivergence);
+    expect(unseen.unseenItems).toBe(300);
+    expect(unseen.seenItems).toBeGreaterThan(0);
+    expect(outcome.report.calibration).toBeUndefined();
   });
 
   it('trains the learned divergence for real: closed-set ICNN beats the raw input by 0.2 MAP@R and the untrained network', async () => {
@@ -92,6 +109,12 @@ describe('trainRun', () => {
     const raw = Math.max(mapAtR('raw input', 'euclidean'), mapAtR('raw input', 'cosine'));
     expect(mapAtR('trained', 'icnn')).toBeGreaterThan(raw + 0.2);
     expect(mapAtR('trained', 'icnn')).toBeGreaterThan(mapAtR('untrained network', 'icnn'));
+    // Closed-set: both probability estimators are scored; no unseen classes to detect.
+    const trained = outcome.report.results.find((r) => r.model === 'trained' && r.querySlot === 'left')!.metrics;
+    for (const key of ['nll', 'ece', 'knnNll', 'knnBrier', 'knnEce'])
+      expect(Number.isFinite(trained[key]), key).toBe(true);
+    expect(trained.knnEce).toBeLessThan(0.1);
+    expect(outcome.report.unseenClasses).toBeUndefined();
   });
 
   it('resumes after a crash mid-epoch and ends with exactly the metrics of an uninterrupted run', async () => {

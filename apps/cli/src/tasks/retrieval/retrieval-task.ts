@@ -16,7 +16,7 @@ import type { NamedArray } from '@empirical-bregman/common';
 import { writeJson } from '../../run/run-folder';
 import { assignVariables, takeArray, variableArrays } from '../../run/stored-variables';
 import type { Task, TaskSession } from '../../run/task';
-import { closedSetCalibration } from './calibration';
+import { closedSetCalibration, unseenClassDetection } from './calibration';
 import { embedAll, rawFeatures, recallNotApplicable, scoreEmbeddings } from './embeddings';
 import { type ModelParts, buildModelParts } from './model-parts';
 import { MODEL_MANIFEST, modelManifest } from './model-manifest';
@@ -232,17 +232,22 @@ function retrievalSession(
       const testEmbeddings = embedAll(trunk, data.test);
       let results: ResultRow[];
       let calibration: Awaited<ReturnType<typeof closedSetCalibration>> | undefined;
+      let unseen: Awaited<ReturnType<typeof unseenClassDetection>> | undefined;
       let sections: Awaited<ReturnType<typeof reportFigures>>;
       try {
         results = await finalResults(config, data, testEmbeddings, divergence, run.untrainedBaseline as UntrainedTest);
-        // Closed-set: the test classes are the training classes, so class probabilities can be scored. Added to the
-        // trained row with the query in the left slot (the centroid is the class mean there).
+        // Closed-set: the test classes are the training classes, so class probabilities can be scored; class-disjoint:
+        // the test classes are unseen, and held-out items of the training classes are the seen side of detection.
+        // Both go to the trained row with the query in the left slot (the centroid is the class mean there).
         calibration =
           config.protocol === 'closed-set'
             ? await closedSetCalibration(trunk, divergence, data, testEmbeddings)
             : undefined;
-        const scored = calibration?.metrics;
-        if (scored)
+        unseen = data.seenTest
+          ? await unseenClassDetection(trunk, divergence, { ...data, seenTest: data.seenTest }, testEmbeddings)
+          : undefined;
+        const scored = { ...calibration?.metrics, ...unseen?.metrics };
+        if (calibration || unseen)
           results = results.map((row) =>
             row.model === 'trained' && row.querySlot !== 'right'
               ? { ...row, metrics: { ...row.metrics, ...scored } }
@@ -258,7 +263,11 @@ function retrievalSession(
       return {
         title: `${runName(config)}: ${config.divergence} divergence, ${config.loss} loss`,
         results,
-        sections: { ...sections, ...(calibration ? { calibration: calibration.report } : {}) },
+        sections: {
+          ...sections,
+          ...(calibration ? { calibration: calibration.report } : {}),
+          ...(unseen ? { unseenClasses: unseen.report } : {}),
+        },
         notes: [
           data.description,
           `best validation MAP@R ${run.bestScore.toFixed(4)} at epoch ${run.bestEpoch}${run.bestEpoch === 0 ? ' (training never beat the untrained network on validation: the untrained weights are kept)' : ''}`,
