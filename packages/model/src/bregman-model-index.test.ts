@@ -266,6 +266,37 @@ describe('predictions', () => {
     );
   });
 
+  it('k-NN kernel probabilities: (Σ_{r∈c} exp(−(D_r − D₍₁₎)/τ′) + ε·π_c) / (Σ_r … + ε) over the searched neighbours; τ′, ε fitted', async () => {
+    const kernelOf = async (options: { knnTemperature?: number }) => {
+      const p = await index.predict(queries.values, { k: 5, ...options });
+      const nn = await index.search(queries.values, { k: 5 });
+      for (let i = 0; i < 21; i++) {
+        const d = Array.from(nn.divergences.subarray(i * 5, i * 5 + 5));
+        const l = Array.from(nn.labels!.subarray(i * 5, i * 5 + 5));
+        const w = d.map((v) => Math.exp(-(v - d[0]!) / p.knn.temperature));
+        const total = w.reduce((a, b) => a + b, 0) + p.knn.smoothing;
+        for (let c = 0; c < 3; c++) {
+          const votes = w.reduce((sum, wr, r) => sum + (l[r] === c ? wr : 0), 0);
+          expect(p.knn.probabilities[i * 3 + c]).toBeCloseTo((votes + p.knn.smoothing / 3) / total, 9);
+        }
+      }
+      return p.knn;
+    };
+    // An earlier test fitted the index already: ε is the fitted one, τ′ the one given.
+    expect(await kernelOf({ knnTemperature: 0.5 })).toMatchObject({
+      temperature: 0.5,
+      smoothing: index.knnKernel?.smoothing ?? 0.01,
+    });
+    const fitted = await index.fitTemperature(queries.values, queries.labels, { k: 5 });
+    expect(fitted.knn.k).toBe(5);
+    expect(index.knnKernel).toEqual({ temperature: fitted.knn.temperature, smoothing: fitted.knn.smoothing, k: 5 });
+    const used = await kernelOf({});
+    expect(used.temperature).toBe(fitted.knn.temperature);
+    expect(used.smoothing).toBe(fitted.knn.smoothing);
+    // Tight, separable blobs: the fitted kernel is confident and right.
+    for (let i = 0; i < 21; i++) expect(used.probabilities[i * 3 + queries.labels[i]!]).toBeGreaterThan(0.9);
+  });
+
   it('excludeSelf: the index own items predicted leave-one-out, as a search of the others gives', async () => {
     const loo = await index.predict(items.values, { k: 3, excludeSelf: true });
     const wide = await index.search(items.values, { k: 4 });

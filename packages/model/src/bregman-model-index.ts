@@ -1,4 +1,4 @@
-import { centroidPosterior, fitTemperature } from '@empirical-bregman/eval';
+import { centroidPosterior, fitKnnKernel, fitTemperature, knnKernelPosterior } from '@empirical-bregman/eval';
 import * as tf from '@tensorflow/tfjs-core';
 import { type QuerySlot, bregmanGeneratorOf, isTensor } from '@empirical-bregman/bregman-core';
 import { describeValue } from '@empirical-bregman/common';
@@ -85,6 +85,8 @@ export interface PredictOptions extends EmbedOptions {
   readonly width?: number;
   /** τ of the centroid probabilities (default: the fitted one, else 1). */
   readonly temperature?: number;
+  /** τ′ of the k-NN kernel probabilities (default: the fitted one, else 1). */
+  readonly knnTemperature?: number;
   /**
    * Leave-one-out: the rows are the index's own items, in the order they were added, and each row's own item does not
    * vote (as eval's kNN accuracy excludes the query itself). Default false.
@@ -113,8 +115,20 @@ export interface Prediction {
   /** Their names (the manifest's label names; classes the model never saw by number). */
   readonly classNames: readonly string[];
   readonly slot: QuerySlot;
-  /** The k-NN vote: winner per row and each class's share of the vote ([n · C], rows sum to 1). */
-  readonly knn: { readonly k: number; readonly labels: Int32Array; readonly scores: Float32Array };
+  /**
+   * The k-NN vote: winner per row, each class's share of the vote ([n · C], rows sum to 1), and the kernel
+   * probabilities p(c | x) = (Σ_{r: y_r = c} w_r + ε·π_c) / (Σ_r w_r + ε), w_r = exp(−(D_r − D₍₁₎)/τ′) ([n · C]; eval's
+   * `knnKernelPosterior`), with τ′ `options.knnTemperature`, else the fitted one, else 1, and ε the fitted one, else
+   * 0.01.
+   */
+  readonly knn: {
+    readonly k: number;
+    readonly labels: Int32Array;
+    readonly scores: Float32Array;
+    readonly probabilities: Float64Array;
+    readonly temperature: number;
+    readonly smoothing: number;
+  };
   /**
    * Nearest class centroid: winner per row (argmin, ties to the smaller label), every divergence ([n · C]), and the
    * class probabilities p(c | x) ∝ π_c · exp(−D(z, μ_c) / τ) ([n · C], rows sum to 1), with π_c the index's class
@@ -515,6 +529,9 @@ export class BregmanModelIndex {
   /** The temperature `fitTemperature` fitted (undefined before). Not saved with the index. */
   temperature: number | undefined = undefined;
 
+  /** The k-NN kernel (τ, prior pseudo-vote ε, k) `fitTemperature` fitted (undefined before). Not saved with the index. */
+  knnKernel: { readonly temperature: number; readonly smoothing: number; readonly k: number } | undefined = undefined;
+
   /** log π_c of the index's class frequencies, from the cached per-class counts of {@link classCentroids}. */
   private async logPriors(slot: QuerySlot): Promise<number[]> {
     const { counts } = await this.classCentroids(slot);
@@ -522,34 +539,61 @@ export class BregmanModelIndex {
   }
 
   /**
-   * Fits τ of the centroid probabilities on labelled validation rows (raw, not in the index) by minimising their NLL
-   * (temperature scaling; eval's `fitTemperature`), keeps it for `predict`, and returns it with the NLL. Labels must
-   * be classes of the index.
+   * Fits the two probability estimators of `predict` on labelled validation rows (raw, not in the index) by
+   * minimising their NLL, keeps them for `predict`, and returns them: τ of the centroid probabilities (temperature
+   * scaling; eval's `fitTemperature`) and the k-NN kernel's τ′ and prior pseudo-vote ε over the rows' `k` nearest
+   * items (default min(10, size); eval's `fitKnnKernel`). Labels must be classes of the index.
    */
   async fitTemperature(
     raw: RawInput,
     labels: Int32Array | readonly number[],
-    options: EmbedOptions & { readonly slot?: QuerySlot } = {},
-  ): Promise<{ temperature: number; nll: number }> {
+    options: EmbedOptions & { readonly slot?: QuerySlot; readonly k?: number; readonly width?: number } = {},
+  ): Promise<{
+    temperature: number;
+    nll: number;
+    knn: { readonly temperature: number; readonly smoothing: number; readonly k: number; readonly nll: number };
+  }> {
     const component = 'BregmanModelIndex.fitTemperature';
     this.checkLive(component);
     this.requireLabels(component);
-    const { classes, divergences } = await this.centroidDivergences(raw, options);
-    const column = new Map(Array.from(classes, (c, j) => [c, j] as const));
-    const y = Int32Array.from(labels, (l, i) => {
-      const j = column.get(l);
-      if (j === undefined)
+    const slot = this.slotOf(component, options.slot);
+    const k = checkInteger(component, 'k', options.k ?? Math.min(10, this.size), 1, this.size);
+    const z = this.model.embed(raw, options);
+    try {
+      const { classes, divergences } = await this.centroidDivergencesOf(z, slot);
+      const column = new Map(Array.from(classes, (c, j) => [c, j] as const));
+      if (labels.length !== z.shape[0])
         throw new ModelError(
           component,
-          'INVALID_ARGUMENT',
-          `expected labels among the index's classes, got ${l} at ${i}`,
+          'INVALID_SHAPE',
+          `expected one label per row (${z.shape[0]}), got ${labels.length} labels`,
         );
-      return j;
-    });
-    const slot = this.slotOf(component, options.slot);
-    const fitted = fitTemperature(divergences, classes.length, y, { logPriors: await this.logPriors(slot) });
-    this.temperature = fitted.temperature;
-    return fitted;
+      const y = Int32Array.from(labels, (l, i) => {
+        const j = column.get(l);
+        if (j === undefined)
+          throw new ModelError(
+            component,
+            'INVALID_ARGUMENT',
+            `expected labels among the index's classes, got ${l} at ${i}`,
+          );
+        return j;
+      });
+      const logPriors = await this.logPriors(slot);
+      const fitted = fitTemperature(divergences, classes.length, y, { logPriors });
+      const nn = await this.searchEmbeddings(z, {
+        k,
+        slot,
+        ...(options.width === undefined ? {} : { width: options.width }),
+      });
+      const kernel = fitKnnKernel(denseNeighbours(nn.labels!, nn.divergences, k, column), classes.length, y, {
+        logPriors,
+      });
+      this.temperature = fitted.temperature;
+      this.knnKernel = { temperature: kernel.temperature, smoothing: kernel.smoothing, k };
+      return { ...fitted, knn: { ...this.knnKernel, nll: kernel.nll } };
+    } finally {
+      z.dispose();
+    }
   }
 
   /**
@@ -598,13 +642,23 @@ export class BregmanModelIndex {
         nearest[i] = classes[best]!;
       }
       const temperature = options.temperature ?? this.temperature ?? 1;
-      const probabilities = centroidPosterior(divergences, C, { temperature, logPriors: await this.logPriors(slot) });
+      const logPriors = await this.logPriors(slot);
+      const probabilities = centroidPosterior(divergences, C, { temperature, logPriors });
+      const column = new Map(Array.from(classes, (c, j) => [c, j] as const));
+      const kernel = {
+        temperature: options.knnTemperature ?? this.knnKernel?.temperature ?? 1,
+        smoothing: this.knnKernel?.smoothing ?? 0.01,
+      };
+      const knnProbabilities = knnKernelPosterior(denseNeighbours(nn.labels!, nn.divergences, k, column), C, {
+        ...kernel,
+        logPriors,
+      });
       return {
         numRows: n,
         classes,
         classNames: Array.from(classes, (c) => this.model.labelName(c)),
         slot,
-        knn: { k, labels: votes.labels, scores: votes.scores },
+        knn: { k, labels: votes.labels, scores: votes.scores, probabilities: knnProbabilities, ...kernel },
         centroid: { labels: nearest, divergences, probabilities, temperature },
       };
     } finally {
@@ -773,4 +827,14 @@ function dropSelf(result: IndexSearchResult, k: number): IndexSearchResult {
     }
   }
   return { numQueries: n, k, slot: result.slot, indices, divergences, ...(labels ? { labels } : {}) };
+}
+
+/** Search results as eval's k-NN neighbours with dense class columns (a label outside `column` or a miss: −1). */
+function denseNeighbours(
+  labels: Int32Array,
+  divergences: Float32Array,
+  k: number,
+  column: ReadonlyMap<number, number>,
+): { k: number; divergences: Float32Array; labels: Int32Array } {
+  return { k, divergences, labels: Int32Array.from(labels, (l) => (l < 0 ? -1 : (column.get(l) ?? -1))) };
 }

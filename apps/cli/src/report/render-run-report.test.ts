@@ -109,7 +109,9 @@ describe('renderRunReport: unseen-class detection', () => {
     const html = await renderRunReport(data);
     const part = html.slice(html.indexOf('id="unseen-classes"'));
     expect(part).toMatch(/300 items of the unseen test classes against 120 held-out items/);
-    expect(part).toMatch(/min D\(z, μ_c\) to a training class centroid<\/td><td class="num">0\.813<\/td><td class="num">0\.500/);
+    expect(part).toMatch(
+      /min D\(z, μ_c\) to a training class centroid<\/td><td class="num">0\.813<\/td><td class="num">0\.500/,
+    );
     expect(part).toMatch(/−τ log Σ_c exp\(−D\(z, μ_c\)\/τ\)<\/td><td class="num">0\.750<\/td><td class="num">0\.625/);
     expect(await renderRunReport(runFixture())).not.toContain('id="unseen-classes"');
   });

@@ -83,13 +83,17 @@ describe('bregman serve: answers', () => {
     const c = ref.classes.length;
     body.predictions.forEach(
       (
-        p: { knn: { label: number; className: string }; centroid: { label: number; probabilities: number[] } },
+        p: {
+          knn: { label: number; className: string; probabilities: number[] };
+          centroid: { label: number; probabilities: number[] };
+        },
         i: number,
       ) => {
         expect(p.knn.label).toBe(ref.knn.labels[i]);
         expect(p.knn.className).toBe(model.labelName(ref.knn.labels[i]!));
         expect(p.centroid.label).toBe(ref.centroid.labels[i]);
         expect(p.centroid.probabilities).toEqual(Array.from(ref.centroid.probabilities.subarray(i * c, (i + 1) * c)));
+        expect(p.knn.probabilities).toEqual(Array.from(ref.knn.probabilities.subarray(i * c, (i + 1) * c)));
       },
     );
   });

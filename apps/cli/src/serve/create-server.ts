@@ -51,8 +51,9 @@ class HttpError extends Error {
  * - `GET /health` → `{ ok: true }`; `GET /model` → `{ manifest, index: { kind, size, hasLabels, defaultSlot } | null }`
  * - `POST /embed` `{ inputs }` → `{ embeddings }`
  * - `POST /search` `{ queries, k?, slot? }` → `{ results: [{ indices, divergences, labels? }] }`
- * - `POST /predict` `{ inputs, k? }` → `{ classes, classNames, k, temperature, predictions: [{ knn, centroid }] }`
- *   (centroid: label, className, divergences and the probabilities p(c | x) ∝ π_c · exp(−D / τ))
+ * - `POST /predict` `{ inputs, k? }` → `{ classes, classNames, k, temperature, knnTemperature, predictions: [{ knn,
+ *   centroid }] }` (knn: label, className, vote scores and kernel probabilities; centroid: label, className,
+ *   divergences and the probabilities p(c | x) ∝ π_c · exp(−D / τ))
  *
  * Errors are `{ error, message }` with 400 (shape, width, non-finite, batch too large), 409 (no index / no labels),
  * 413 (body over maxBody), 503 + Retry-After (queue full), 500 (a bug; the message says so, the log has the stack).
@@ -184,6 +185,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
         classNames: p.classNames,
         k: p.knn.k,
         temperature: p.centroid.temperature,
+        knnTemperature: p.knn.temperature,
         predictions: Array.from({ length: p.numRows }, (_, i) => {
           const knnLabel = p.knn.labels[i]!;
           const centroidLabel = p.centroid.labels[i]!;
@@ -192,6 +194,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
               label: knnLabel,
               className: labelName(knnLabel),
               scores: Array.from(p.knn.scores.subarray(i * c, (i + 1) * c)),
+              probabilities: Array.from(p.knn.probabilities.subarray(i * c, (i + 1) * c)),
             },
             centroid: {
               label: centroidLabel,

@@ -72,7 +72,12 @@ start().then(
           const prediction = {
             ...p,
             classes: own(p.classes),
-            knn: { k: p.knn.k, labels: own(p.knn.labels), scores: own(p.knn.scores) },
+            knn: {
+              ...p.knn,
+              labels: own(p.knn.labels),
+              scores: own(p.knn.scores),
+              probabilities: own(p.knn.probabilities),
+            },
             centroid: {
               ...p.centroid,
               labels: own(p.centroid.labels),
