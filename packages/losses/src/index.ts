@@ -14,12 +14,23 @@ export type { IndicesTuple, PairIndices, TripletIndices } from './utils/indices-
 export { DEFAULT_SCALE } from './utils/divergence-scale';
 export type { DivergenceScale } from './utils/divergence-scale';
 // Reducers (reducers/): per-element losses → one number.
-export type { Reducer } from './reducers/reducer';
+export type { Reducer, ReductionInfo } from './reducers/reducer';
 export { MeanReducer } from './reducers/mean-reducer';
 export { AvgNonZeroReducer } from './reducers/avg-non-zero-reducer';
 export { SumReducer } from './reducers/sum-reducer';
 export { ThresholdReducer } from './reducers/threshold-reducer';
 export type { ThresholdReducerOptions } from './reducers/threshold-reducer';
+// Reducers (pair-losses branch): grouping, weighting and per-term reducers.
+export { ClassWeightedReducer } from './reducers/class-weighted-reducer';
+export type { ClassWeightedReducerOptions } from './reducers/class-weighted-reducer';
+export { PerAnchorReducer } from './reducers/per-anchor-reducer';
+export type { PerAnchorReducerOptions } from './reducers/per-anchor-reducer';
+export { DoNothingReducer } from './reducers/do-nothing-reducer';
+export type { UnreducedTerm } from './reducers/do-nothing-reducer';
+export { DivisorReducer } from './reducers/divisor-reducer';
+export type { DivisorReducerOptions } from './reducers/divisor-reducer';
+export { MultipleReducers } from './reducers/multiple-reducers';
+export type { MultipleReducersOptions } from './reducers/multiple-reducers';
 // Losses (losses/): the MetricLoss base and every loss.
 export { MetricLoss } from './losses/metric-loss';
 export type {
@@ -59,9 +70,30 @@ export type {
   RegressionPenalty,
   RegressionStats,
 } from './losses/divergence-regression-loss';
+// Losses (pair-losses branch): pair, ranking and histogram losses.
+export { CircleLoss } from './losses/circle-loss';
+export type { CircleLossOptions } from './losses/circle-loss';
+export { FastAPLoss } from './losses/fast-ap-loss';
+export type { FastAPLossOptions } from './losses/fast-ap-loss';
+export { NPairsLoss } from './losses/n-pairs-loss';
+export type { NPairsLossOptions } from './losses/n-pairs-loss';
+export { TupletMarginLoss } from './losses/tuplet-margin-loss';
+export type { TupletMarginLossOptions } from './losses/tuplet-margin-loss';
+export { HistogramLoss } from './losses/histogram-loss';
+export type { HistogramLossOptions } from './losses/histogram-loss';
+export { InstanceLoss } from './losses/instance-loss';
+export type { InstanceLossOptions } from './losses/instance-loss';
+export { IntraPairVarianceLoss } from './losses/intra-pair-variance-loss';
+export type { IntraPairVarianceLossOptions } from './losses/intra-pair-variance-loss';
+// Wrappers (wrappers/): losses built from other losses.
+export type { LossFunction, Miner } from './wrappers/loss-function';
+export { CrossBatchMemory } from './wrappers/cross-batch-memory';
+export type { CrossBatchMemoryOptions } from './wrappers/cross-batch-memory';
+export { MultipleLosses } from './wrappers/multiple-losses';
+export type { MultipleLossesOptions } from './wrappers/multiple-losses';
 // Miners (miners/): the BaseMiner base and every miner.
 export { BaseMiner } from './miners/base-miner';
-export type { MinerContext, MinerOptions } from './miners/base-miner';
+export type { MineOptions, MinerContext, MinerOptions } from './miners/base-miner';
 export { BatchHardMiner } from './miners/batch-hard-miner';
 export { BatchEasyHardMiner } from './miners/batch-easy-hard-miner';
 export type { BatchEasyHardMinerOptions } from './miners/batch-easy-hard-miner';
@@ -73,3 +105,10 @@ export { MultiSimilarityMiner } from './miners/multi-similarity-miner';
 export type { MultiSimilarityMinerOptions } from './miners/multi-similarity-miner';
 export { DistanceWeightedMiner } from './miners/distance-weighted-miner';
 export type { DistanceWeightedMinerOptions } from './miners/distance-weighted-miner';
+// Miners (pair-losses branch).
+export { AngularMiner } from './miners/angular-miner';
+export type { AngularMinerOptions } from './miners/angular-miner';
+export { HDCMiner } from './miners/hdc-miner';
+export type { HDCMinerOptions } from './miners/hdc-miner';
+export { UniformHistogramMiner } from './miners/uniform-histogram-miner';
+export type { UniformHistogramMinerOptions } from './miners/uniform-histogram-miner';
