@@ -109,10 +109,18 @@ describe('HDCMiner', () => {
       const got = (as: number[], bs: number[]) => as.map((i, k) => at([i, bs[k] as number]));
       expect(a1!.length).toBe(hardPos.length);
       expect(a2!.length).toBe(hardNeg.length);
-      got(a1!, p!).forEach((v, k) => expect(v).toBeCloseTo(at(hardPos[k]!), 5));
-      got(a2!, n!).forEach((v, k) => expect(v).toBeCloseTo(at(hardNeg[k]!), 5));
-      a1!.forEach((i, k) => expect(LABELS[i] === LABELS[p![k]!] && i !== p![k]).toBe(true));
-      a2!.forEach((i, k) => expect(LABELS[i] !== LABELS[n![k]!]).toBe(true));
+      got(a1!, p!).forEach((v, k) => {
+        expect(v).toBeCloseTo(at(hardPos[k]!), 5);
+      });
+      got(a2!, n!).forEach((v, k) => {
+        expect(v).toBeCloseTo(at(hardNeg[k]!), 5);
+      });
+      a1!.forEach((i, k) => {
+        expect(LABELS[i] === LABELS[p![k]!] && i !== p![k]).toBe(true);
+      });
+      a2!.forEach((i, k) => {
+        expect(LABELS[i] !== LABELS[n![k]!]).toBe(true);
+      });
     }
     expect(() => new HDCMiner({ filterPercentage: 0 })).toThrow(
       /HDCMiner: expected filterPercentage in \(0, 1\], got 0/,
@@ -187,7 +195,9 @@ describe('refStartsWithEmbeddings (a memory bank holding the batch at its head)'
       new BatchHardMiner({ divergence: sq }).mine(e, LABELS, ref, labels2, { refStartsWithEmbeddings: true }),
     );
     // Farthest positive: never the anchor itself (D = 0); its copy at i + 7 is as near, so never chosen either.
-    a!.forEach((i, k) => expect(p![k] === i).toBe(false));
+    a!.forEach((i, k) => {
+      expect(p![k] === i).toBe(false);
+    });
     const [a0, p0] = read(new BatchHardMiner({ divergence: sq }).mine(e, LABELS, ref, labels2));
     expect(a0!.length).toBe(7);
     expect(p0).toEqual(p); // the farthest positive is far from self anyway
