@@ -14,12 +14,23 @@ export type { IndicesTuple, PairIndices, TripletIndices } from './utils/indices-
 export { DEFAULT_SCALE } from './utils/divergence-scale';
 export type { DivergenceScale } from './utils/divergence-scale';
 // Reducers (reducers/): per-element losses → one number.
-export type { Reducer } from './reducers/reducer';
+export type { Reducer, ReductionInfo } from './reducers/reducer';
 export { MeanReducer } from './reducers/mean-reducer';
 export { AvgNonZeroReducer } from './reducers/avg-non-zero-reducer';
 export { SumReducer } from './reducers/sum-reducer';
 export { ThresholdReducer } from './reducers/threshold-reducer';
 export type { ThresholdReducerOptions } from './reducers/threshold-reducer';
+// Reducers: grouping, weighting and per-term reducers.
+export { ClassWeightedReducer } from './reducers/class-weighted-reducer';
+export type { ClassWeightedReducerOptions } from './reducers/class-weighted-reducer';
+export { PerAnchorReducer } from './reducers/per-anchor-reducer';
+export type { PerAnchorReducerOptions } from './reducers/per-anchor-reducer';
+export { DoNothingReducer } from './reducers/do-nothing-reducer';
+export type { UnreducedTerm } from './reducers/do-nothing-reducer';
+export { DivisorReducer } from './reducers/divisor-reducer';
+export type { DivisorReducerOptions } from './reducers/divisor-reducer';
+export { MultipleReducers } from './reducers/multiple-reducers';
+export type { MultipleReducersOptions } from './reducers/multiple-reducers';
 // Losses (losses/): the MetricLoss base and every loss.
 export { MetricLoss } from './losses/metric-loss';
 export type {
@@ -59,7 +70,22 @@ export type {
   RegressionPenalty,
   RegressionStats,
 } from './losses/divergence-regression-loss';
-// Classification losses (losses/, branch losses-classifier): C·K learnable class weights (`proxies`), softmax
+// Pair, ranking and histogram losses (losses/).
+export { CircleLoss } from './losses/circle-loss';
+export type { CircleLossOptions } from './losses/circle-loss';
+export { FastAPLoss } from './losses/fast-ap-loss';
+export type { FastAPLossOptions } from './losses/fast-ap-loss';
+export { NPairsLoss } from './losses/n-pairs-loss';
+export type { NPairsLossOptions } from './losses/n-pairs-loss';
+export { TupletMarginLoss } from './losses/tuplet-margin-loss';
+export type { TupletMarginLossOptions } from './losses/tuplet-margin-loss';
+export { HistogramLoss } from './losses/histogram-loss';
+export type { HistogramLossOptions } from './losses/histogram-loss';
+export { InstanceLoss } from './losses/instance-loss';
+export type { InstanceLossOptions } from './losses/instance-loss';
+export { IntraPairVarianceLoss } from './losses/intra-pair-variance-loss';
+export type { IntraPairVarianceLossOptions } from './losses/intra-pair-variance-loss';
+// Classification losses (losses/): C·K learnable class weights (`proxies`), softmax
 // cross-entropy over them.
 export { ArcFaceLoss } from './losses/arc-face-loss';
 export type { ArcFaceLossOptions } from './losses/arc-face-loss';
@@ -71,7 +97,13 @@ export { NormalizedSoftmaxLoss } from './losses/normalized-softmax-loss';
 export type { NormalizedSoftmaxLossOptions } from './losses/normalized-softmax-loss';
 export { SoftTripleLoss } from './losses/soft-triple-loss';
 export type { SoftTripleLossOptions } from './losses/soft-triple-loss';
-// Regularizers (regularizers/, branch losses-classifier): attach to any loss as `embeddingRegularizer`, or to a
+// Wrappers (wrappers/): losses built from other losses.
+export type { LossFunction, Miner } from './wrappers/loss-function';
+export { CrossBatchMemory } from './wrappers/cross-batch-memory';
+export type { CrossBatchMemoryOptions } from './wrappers/cross-batch-memory';
+export { MultipleLosses } from './wrappers/multiple-losses';
+export type { MultipleLossesOptions } from './wrappers/multiple-losses';
+// Regularizers (regularizers/): attach to any loss as `embeddingRegularizer`, or to a
 // loss with weights as `weightRegularizer`.
 export type { Regularizer } from './regularizers/regularizer';
 export { BaseRegularizer } from './regularizers/base-regularizer';
@@ -85,7 +117,7 @@ export { SparseCentersRegularizer } from './regularizers/sparse-centers-regulari
 export type { SparseCentersRegularizerOptions } from './regularizers/sparse-centers-regularizer';
 // Miners (miners/): the BaseMiner base and every miner.
 export { BaseMiner } from './miners/base-miner';
-export type { MinerContext, MinerOptions } from './miners/base-miner';
+export type { MineOptions, MinerContext, MinerOptions } from './miners/base-miner';
 export { BatchHardMiner } from './miners/batch-hard-miner';
 export { BatchEasyHardMiner } from './miners/batch-easy-hard-miner';
 export type { BatchEasyHardMinerOptions } from './miners/batch-easy-hard-miner';
@@ -97,3 +129,9 @@ export { MultiSimilarityMiner } from './miners/multi-similarity-miner';
 export type { MultiSimilarityMinerOptions } from './miners/multi-similarity-miner';
 export { DistanceWeightedMiner } from './miners/distance-weighted-miner';
 export type { DistanceWeightedMinerOptions } from './miners/distance-weighted-miner';
+export { AngularMiner } from './miners/angular-miner';
+export type { AngularMinerOptions } from './miners/angular-miner';
+export { HDCMiner } from './miners/hdc-miner';
+export type { HDCMinerOptions } from './miners/hdc-miner';
+export { UniformHistogramMiner } from './miners/uniform-histogram-miner';
+export type { UniformHistogramMinerOptions } from './miners/uniform-histogram-miner';

@@ -9,6 +9,7 @@ import { checkEmbeddings, type LabelsLike, toLabelTensor } from '../utils/labels
 import { LossesError } from '../losses-error';
 import { connectedZero, count, indexMask, isOn, maskedMean } from '../utils/masked-ops';
 import { queryPairwise } from '../utils/query-pairwise';
+import { reductionInfo } from '../utils/reduction-info';
 import type { Reducer } from '../reducers/reducer';
 import type { Regularizer } from '../regularizers/regularizer';
 
@@ -57,6 +58,12 @@ export interface ComputeOptions {
   readonly refEmbeddings?: tf.Tensor2D;
   /** Labels of `refEmbeddings` (required with it). */
   readonly refLabels?: LabelsLike;
+  /**
+   * True when the first n rows of `refEmbeddings` are the embeddings themselves (e.g. a memory bank that already
+   * holds the batch at its head, as `CrossBatchMemory` builds it): the n self pairs (i, i) are then excluded, as
+   * without a reference set. Default false.
+   */
+  readonly refStartsWithEmbeddings?: boolean;
 }
 
 /** Logging numbers of the last `compute` (read back on access, never during the step). */
@@ -83,6 +90,10 @@ export interface LossStats {
 export interface LossTerm {
   readonly losses: tf.Tensor;
   readonly mask: tf.Tensor;
+  /** The anchor row of each element when the first axis is not the anchor (see `ReductionInfo.anchors`). */
+  readonly anchors?: tf.Tensor;
+  /** The loss's own divisor for this term (see `DivisorReducer`). */
+  readonly divisor?: tf.Scalar;
 }
 
 /**
@@ -244,6 +255,13 @@ export abstract class MetricLoss {
         }
         refLab = toLabelTensor(component, options.refLabels, m, 'refLabels');
         reference = options.refEmbeddings;
+        if (options.refStartsWithEmbeddings === true && m < n) {
+          throw new LossesError(
+            component,
+            'INVALID_SHAPE',
+            `expected at least ${n} refEmbeddings rows with refStartsWithEmbeddings, got ${m}`,
+          );
+        }
       }
       const tuple = options.indicesTuple === undefined ? undefined : checkIndices(component, options.indicesTuple);
       if (this.usesProxies && (hasRef || tuple !== undefined)) {
@@ -279,7 +297,8 @@ export abstract class MetricLoss {
           tf.equal(tf.reshape(lab.tensor, [n, 1]), tf.reshape(refLabels, [1, m])),
           'float32',
         ) as tf.Tensor2D;
-        const allPos = selfReference ? (tf.mul(same, tf.sub(1, tf.eye(n))) as tf.Tensor2D) : same;
+        const selfPairs = selfReference || (hasRef && options.refStartsWithEmbeddings === true);
+        const allPos = selfPairs ? (tf.mul(same, tf.sub(1, tf.eye(n, m))) as tf.Tensor2D) : same;
         const allNeg = tf.sub(1, same) as tf.Tensor2D;
         const s = scaleDivisor(this.scale, rawD, tf.add(allPos, allNeg) as tf.Tensor2D);
         const d = tf.div(rawD, s) as tf.Tensor2D;
@@ -318,8 +337,9 @@ export abstract class MetricLoss {
         let loss: tf.Scalar = connectedZero(d);
         let elements: tf.Scalar = tf.scalar(0);
         let active: tf.Scalar = tf.scalar(0);
-        for (const term of terms) {
-          loss = tf.add(loss, this.reducer.reduce(term.losses, term.mask));
+        for (const [k, term] of terms.entries()) {
+          const info = reductionInfo(term, k, lab.tensor, n, proxy === null);
+          loss = tf.add(loss, this.reducer.reduce(term.losses, term.mask, info));
           elements = tf.add(elements, count(term.mask));
           active = tf.add(
             active,

@@ -46,7 +46,7 @@ export class TripletMarginLoss extends MetricLoss {
       const dap = tf.gather(flat, tf.add(rowStart, p));
       const dan = tf.gather(flat, tf.add(rowStart, neg));
       const losses = this.hinge(tf.sub(dap, dan));
-      return [{ losses, mask: tf.ones(losses.shape) }];
+      return [{ losses, mask: tf.ones(losses.shape), anchors: a }];
     }
     const x = tf.sub(tf.reshape(d, [n, m, 1]), tf.reshape(d, [n, 1, m]));
     const mask = tf.mul(tf.reshape(ctx.pos, [n, m, 1]), tf.reshape(ctx.neg, [n, 1, m]));

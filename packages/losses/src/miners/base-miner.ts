@@ -20,10 +20,21 @@ export interface MinerOptions {
   readonly anchorSlot?: QuerySlot;
 }
 
+/** Optional inputs of `mine`. */
+export interface MineOptions {
+  /**
+   * True when the first n rows of `refEmbeddings` are the embeddings themselves (a memory bank holding the batch
+   * at its head, as `CrossBatchMemory` builds it): the self pairs (i, i) are excluded. Default false.
+   */
+  readonly refStartsWithEmbeddings?: boolean;
+}
+
 /** What a miner sees of a batch (valid inside `mine`'s tidy only). */
 export interface MinerContext {
   /** D̃(anchor_i, reference_j): [n, m]. */
   readonly d: tf.Tensor2D;
+  /** D(anchor_i, reference_j) before the scale: [n, m]. */
+  readonly rawD: tf.Tensor2D;
   /** Same label, not self: float 0/1 [n, m]. */
   readonly pos: tf.Tensor2D;
   /** Different label: float 0/1 [n, m]. */
@@ -32,6 +43,9 @@ export interface MinerContext {
   readonly m: number;
   /** Width of the embeddings. */
   readonly dim: number;
+  /** The anchors (rows i) and the references (columns j), for miners that build points from them. */
+  readonly embeddings: tf.Tensor2D;
+  readonly reference: tf.Tensor2D;
 }
 
 /**
@@ -68,7 +82,13 @@ export abstract class BaseMiner {
    * Mines a batch. Anchors are the embeddings' rows; references are `refEmbeddings` (when given) or the
    * embeddings themselves (self pairs excluded). Returns int32 index tensors the caller owns.
    */
-  mine(embeddings: tf.Tensor2D, labels: LabelsLike, refEmbeddings?: tf.Tensor2D, refLabels?: LabelsLike): IndicesTuple {
+  mine(
+    embeddings: tf.Tensor2D,
+    labels: LabelsLike,
+    refEmbeddings?: tf.Tensor2D,
+    refLabels?: LabelsLike,
+    options: MineOptions = {},
+  ): IndicesTuple {
     const component = `${this.type}.mine`;
     const [n, dim] = checkEmbeddings(component, embeddings);
     const lab = toLabelTensor(component, labels, n);
@@ -88,18 +108,36 @@ export abstract class BaseMiner {
           throw new LossesError(component, 'INVALID_SHAPE', `expected refEmbeddings of width ${dim}, got width ${w}`);
         }
         refLab = toLabelTensor(component, refLabels, m, 'refLabels');
+        if (options.refStartsWithEmbeddings === true && m < n) {
+          throw new LossesError(
+            component,
+            'INVALID_SHAPE',
+            `expected at least ${n} refEmbeddings rows with refStartsWithEmbeddings, got ${m}`,
+          );
+        }
       }
+      const selfPairs = !hasRef || options.refStartsWithEmbeddings === true;
       const ref = hasRef ? (refEmbeddings as tf.Tensor2D) : embeddings;
       const refLabelsT = refLab?.tensor ?? lab.tensor;
       return tf.tidy(() => {
         const m = ref.shape[0];
         const rawD = queryPairwise(this.divergence, this.querySlot, embeddings, ref);
         const same = tf.cast(tf.equal(tf.reshape(lab.tensor, [n, 1]), tf.reshape(refLabelsT, [1, m])), 'float32');
-        const pos = (hasRef ? same : tf.mul(same, tf.sub(1, tf.eye(n)))) as tf.Tensor2D;
+        const pos = (selfPairs ? tf.mul(same, tf.sub(1, tf.eye(n, m))) : same) as tf.Tensor2D;
         const neg = tf.sub(1, same) as tf.Tensor2D;
         const s = scaleDivisor(this.scale, rawD, tf.add(pos, neg) as tf.Tensor2D);
         const d = tf.div(rawD, s) as tf.Tensor2D;
-        return this.select({ d, pos, neg, n, m, dim }) as unknown as tf.TensorContainer;
+        return this.select({
+          d,
+          rawD,
+          pos,
+          neg,
+          n,
+          m,
+          dim,
+          embeddings,
+          reference: ref,
+        }) as unknown as tf.TensorContainer;
       }) as unknown as IndicesTuple;
     } finally {
       if (lab.owned) lab.tensor.dispose();
