@@ -107,7 +107,8 @@ export function listHanziCharacters(directory: string): string[] {
  *
  * Deterministic: sample i of character ch depends only on (seed, ch, i) — its generator is
  * `new SeededRandom(\`${seed}/${ch}/${i}\`)` — so asking for more classes or samples does not change the others.
- * Measured here: 200 classes × 20 samples at 28 × 28 in about 0.4 s (reading and rendering).
+ * Measured here (2 shared cores): 200 classes × 20 samples at 28 × 28 in 0.15 s (0.35 s cold), reading and rendering;
+ * all 9,574 characters × 5 samples in 2–3.5 s.
  *
  * ```ts
  * const hanzi = await loadDataset('hanzi', { classes: 100, samplesPerClass: 10, size: 32, seed: 1 });

@@ -12,7 +12,7 @@ import { DatasetError } from '../dataset-error';
  * overlapping segments of one stroke do not darken their joins.
  *
  * Cost: each segment visits only the pixels of its bounding box grown by radius + 1, so a 28 × 28 character of
- * ~60 segments takes a few microseconds (measured with {@link loadHanzi}: 4,000 images in well under a second).
+ * ~60 segments takes tens of microseconds (measured through {@link loadHanzi}: 4,000 images at 28 × 28 in 0.15 s).
  *
  * ```ts
  * const image = renderStrokes([Float32Array.of(2, 4.5, 8, 4.5)], 1, 10); // a bar across row 4
