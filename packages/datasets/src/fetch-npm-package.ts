@@ -30,6 +30,20 @@ export async function sriSha512File(path: string): Promise<string> {
   return `sha512-${hash.digest('base64')}`;
 }
 
+/** npm's own one-line account of a failure: with `--json` it prints `{ error: { code, summary } }` on stdout. */
+function npmFailure(stdout: string, stderr: string, error: Error): string {
+  try {
+    const report = JSON.parse(stdout) as { error?: { code?: unknown; summary?: unknown } };
+    if (typeof report.error?.summary === 'string') {
+      return causeText(`${report.error.code ? `${report.error.code}: ` : ''}${report.error.summary}`);
+    }
+  } catch {
+    // Not JSON: fall back to the error lines npm wrote on stderr.
+  }
+  const lines = stderr.split(/\r?\n/).filter((line) => /^npm (error|ERR!)/.test(line));
+  return causeText(lines.length > 0 ? lines.slice(0, 4).join('\n') : error);
+}
+
 function runNpm(args: readonly string[], cwd: string): Promise<string> {
   // Windows installs npm as npm.cmd, which Node runs only through a shell.
   const windows = process.platform === 'win32';
@@ -45,12 +59,11 @@ function runNpm(args: readonly string[], cwd: string): Promise<string> {
       },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
-        const lines = `${stderr}`.split(/\r?\n/).filter((line) => /\berr(or)?!?\b/i.test(line));
         reject(
           new DatasetError(
             'fetchNpmPackage',
             'IO',
-            `expected \`npm ${args.join(' ')}\` to succeed, got ${lines.length ? causeText(lines.slice(0, 3).join('\n')) : causeText(error)}`,
+            `expected \`npm ${args.slice(0, 2).join(' ')}\` to succeed, got ${npmFailure(stdout, stderr, error)}`,
             { cause: error },
           ),
         );

