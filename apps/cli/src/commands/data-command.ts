@@ -57,7 +57,9 @@ export async function dataFetchCommand(name: string, log: (line: string) => void
         : `expected a downloadable dataset among ${downloadable.join(', ')}; got ${JSON.stringify(name)}${suggestion(name, downloadable)}`,
     );
   }
-  if (name === 'hanzi') log('hanzi: npm pack hanzi-writer-data@2.0.1 (13.5 MB), integrity-checked, then extracted');
+  // npm pack reports no progress: say what the few seconds of silence are (not when the files are already there).
+  if (name === 'hanzi' && !listDatasets().some((d) => d.name === 'hanzi' && d.available))
+    log('hanzi: npm pack hanzi-writer-data@2.0.1 (13.5 MB), integrity-checked, then extracted');
   let lastUrl = '';
   let lastPercent = -10;
   const dir = await fetchDataset(name as FetchableName, {
