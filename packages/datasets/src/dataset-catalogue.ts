@@ -10,6 +10,7 @@ export type DatasetName =
   | 'kmnist'
   | 'cifar10'
   | 'cifar100'
+  | 'hanzi'
   | 'gaussian-mixture'
   | 'concentric-circles';
 
@@ -24,6 +25,7 @@ export interface DatasetInfo {
   /** Samples × sample shape, classes, when fixed. */
   readonly samples?: number;
   readonly sampleShape?: readonly number[];
+  /** The classes there are; where a load picks some of them (`hanzi`), how many it can pick from. */
   readonly numClasses?: number;
   /** True when the class count allows a class-disjoint split (≥ 4 classes). */
   readonly classDisjoint: boolean;
@@ -142,6 +144,18 @@ export const DATASET_CATALOGUE: readonly DatasetInfo[] = [
     classDisjoint: true,
     licence: 'no explicit licence; cite the technical report',
     citation: 'Krizhevsky, Learning Multiple Layers of Features from Tiny Images, 2009',
+  },
+  {
+    name: 'hanzi',
+    description:
+      'Chinese characters drawn along their stroke centre-lines with seeded variation, 28 × 28 (or 32 × 32); as many classes (default 200) and samples per class (default 20) as asked (npm pack hanzi-writer-data@2.0.1)',
+    source: 'download',
+    sampleShape: [28, 28, 1],
+    numClasses: 9_574,
+    classDisjoint: true,
+    licence: 'Arphic Public License (hanzi-writer-data 2.0.1)',
+    citation:
+      'Stroke data: Make Me a Hanzi (Shaunak Kishore), from the AR PL fonts of Arphic Technology; packaged as hanzi-writer-data by David Chanin',
   },
   {
     name: 'gaussian-mixture',

@@ -6,8 +6,10 @@ export { validateLabelledData, subsetData, gatherBatch, classCounts, classSizes,
 export type { DatasetName, DatasetInfo, DatasetSource } from './dataset-catalogue';
 export type { DatasetOptionsMap, DatasetListing, FileDatasetOptions } from './load-dataset';
 export { listDatasets, loadDataset, isDatasetName, DEFAULT_DATASET } from './load-dataset';
-export type { FetchOptions } from './fetch-dataset';
+export type { FetchOptions, FetchableName } from './fetch-dataset';
 export { fetchDataset } from './fetch-dataset';
+export type { NpmClientOptions, NpmPackage } from './fetch-npm-package';
+export { fetchNpmPackage, sriSha512File } from './fetch-npm-package';
 export type { DownloadableName, PublishedFile } from './published-files';
 export { PUBLISHED_FILES } from './published-files';
 export { dataDirectory } from './data-directory';
@@ -34,6 +36,21 @@ export { detectDataFileFormat, SUPPORTED_DATA_FILES } from './data-file-format';
 export type { ImageFit, InputSpec } from './input-spec';
 export type { NpyArray, NpyDtype } from './parse-npy';
 export { parseNpy } from './parse-npy';
+export type { HanziOptions } from './hanzi/load-hanzi';
+export {
+  loadHanzi,
+  fetchHanzi,
+  hanziDirectory,
+  hanziOrder,
+  listHanziCharacters,
+  HANZI_WRITER_DATA,
+  DEFAULT_HANZI_CLASSES,
+} from './hanzi/load-hanzi';
+export type { HanziCharacter } from './hanzi/parse-hanzi-character';
+export { parseHanziCharacter } from './hanzi/parse-hanzi-character';
+export type { HanziVariation } from './hanzi/render-hanzi';
+export { renderHanzi, DEFAULT_HANZI_VARIATION, NO_HANZI_VARIATION } from './hanzi/render-hanzi';
+export { renderStrokes } from './hanzi/render-strokes';
 export type { CifarOptions } from './cifar-binary';
 export { parseCifarBinary, loadCifar } from './cifar-binary';
 export { extractTar } from './extract-tar';

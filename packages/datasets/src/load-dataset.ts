@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCifar } from './cifar-binary';
 import { dataDirectory } from './data-directory';
@@ -6,11 +6,12 @@ import { DATASET_CATALOGUE, type DatasetInfo, type DatasetName } from './dataset
 import { DatasetError } from './dataset-error';
 import type { DownloadProgress } from './download-file';
 import { fetchDataset } from './fetch-dataset';
+import { type HanziOptions, hanziDirectory, loadHanzi } from './hanzi/load-hanzi';
 import { DEBIAN_FASHION_MNIST_DIR, findIdxFiles } from './find-idx-files';
 import type { LabelledData } from './labelled-data';
 import { loadIdxDataset } from './load-idx-dataset';
-import { loadMnistDigits, type MnistDigitsOptions } from './load-mnist-digits';
-import { loadUci } from './load-uci';
+import { digitsDirectory, loadMnistDigits, type MnistDigitsOptions } from './load-mnist-digits';
+import { loadUci, uciFile } from './load-uci';
 import { type ConcentricCirclesOptions, makeConcentricCircles } from './make-concentric-circles';
 import { type GaussianMixtureOptions, makeGaussianMixture } from './make-gaussian-mixture';
 
@@ -37,6 +38,7 @@ export interface DatasetOptionsMap {
   kmnist: FileDatasetOptions;
   cifar10: FileDatasetOptions;
   cifar100: FileDatasetOptions & { readonly labels?: 'fine' | 'coarse' };
+  hanzi: HanziOptions;
   'gaussian-mixture': GaussianMixtureOptions;
   'concentric-circles': ConcentricCirclesOptions;
 }
@@ -54,6 +56,40 @@ export interface DatasetListing extends DatasetInfo {
   readonly available: boolean;
   /** Where the files were found, for file-backed datasets. */
   readonly location?: string;
+  /**
+   * Bytes its files take on this machine (the sum of the file sizes), with `listDatasets({ sizes: true })`: the cache
+   * or system folder of a fetched dataset, the bundled or embedded files of the others, 0 for generated ones; absent
+   * when it is not there.
+   */
+  readonly bytesOnDisk?: number;
+}
+
+/** The total size of the files under `path` (a file or a folder), following no links. */
+function bytesUnder(path: string): number {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (!stats) return 0;
+  if (!stats.isDirectory()) return stats.size;
+  let total = 0;
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    if (entry.isDirectory()) total += bytesUnder(join(path, entry.name));
+    else if (entry.isFile()) total += statSync(join(path, entry.name)).size;
+  }
+  return total;
+}
+
+function bytesOnDisk(info: DatasetInfo, location: string | undefined): number | undefined {
+  if (location) return bytesUnder(location);
+  switch (info.name) {
+    case 'mnist-digits':
+      return bytesUnder(digitsDirectory());
+    case 'iris':
+    case 'wine':
+    case 'breast-cancer':
+    case 'uci-digits':
+      return bytesUnder(uciFile(info.name));
+    default:
+      return info.source === 'synthetic' ? 0 : undefined;
+  }
 }
 
 function searchDirectories(name: 'fashion-mnist' | 'mnist' | 'kmnist', options: FileDatasetOptions): string[] {
@@ -71,21 +107,30 @@ function locate(info: DatasetInfo, options: FileDatasetOptions = {}): string | u
     const folder = info.name === 'cifar10' ? 'cifar-10-batches-bin' : 'cifar-100-binary';
     return existsSync(join(dir, folder)) ? dir : undefined;
   }
+  if (info.name === 'hanzi') {
+    if (options.directory) return existsSync(options.directory) ? options.directory : undefined;
+    // The cache folder holds the verified tarball and its extraction, which appears whole (renamed into place).
+    return existsSync(join(hanziDirectory(options.dataDir), 'package.json'))
+      ? join(options.dataDir ?? dataDirectory(), 'hanzi')
+      : undefined;
+  }
   return undefined;
 }
 
 /**
  * The datasets `loadDataset` knows, the default (`mnist-digits`) first, each with whether it is available now
  * (embedded, bundled and synthetic sets always are; Fashion-MNIST when Debian's `dataset-fashion-mnist` or the cache
- * has it; the others once fetched).
+ * has it; the others once fetched). With `sizes: true`, also the bytes each takes on disk (a walk over its files:
+ * left off by default, since the CLI lists datasets at every start).
  */
-export function listDatasets(options: { readonly dataDir?: string } = {}): DatasetListing[] {
+export function listDatasets(options: { readonly dataDir?: string; readonly sizes?: boolean } = {}): DatasetListing[] {
   return DATASET_CATALOGUE.map((info) => {
-    if (info.source === 'embedded' || info.source === 'bundled' || info.source === 'synthetic') {
-      return { ...info, available: true };
-    }
-    const location = locate(info, options);
-    return location ? { ...info, available: true, location } : { ...info, available: false };
+    const always = info.source === 'embedded' || info.source === 'bundled' || info.source === 'synthetic';
+    const location = always ? undefined : locate(info, options);
+    const listing: DatasetListing = location ? { ...info, available: true, location } : { ...info, available: always };
+    if (!options.sizes || !listing.available) return listing;
+    const bytes = bytesOnDisk(info, location);
+    return bytes === undefined ? listing : { ...listing, bytesOnDisk: bytes };
   });
 }
 
@@ -155,6 +200,7 @@ async function loadFileDataset(
  * const digits = await loadDataset('mnist-digits');                    // embedded default, offline
  * const fashion = await loadDataset('fashion-mnist');                  // Debian package or cache
  * const blobs = await loadDataset('gaussian-mixture', { dim: 8, seed: 3 });
+ * const hanzi = await loadDataset('hanzi', { classes: 50, samplesPerClass: 10 }); // after `bregman data fetch hanzi`
  * ```
  */
 export async function loadDataset<N extends DatasetName>(
@@ -182,6 +228,8 @@ export async function loadDataset(name: string, options: object = {}): Promise<L
       return makeGaussianMixture(options as GaussianMixtureOptions);
     case 'concentric-circles':
       return makeConcentricCircles(options as ConcentricCirclesOptions);
+    case 'hanzi':
+      return loadHanzi(options as HanziOptions);
     default:
       return loadFileDataset(name, options as FileDatasetOptions);
   }

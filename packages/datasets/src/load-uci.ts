@@ -28,6 +28,11 @@ export function uciDataDirectory(): string {
   return fileURLToPath(new URL('../data/uci/', import.meta.url));
 }
 
+/** The bundled file of a UCI set (its size is what `listDatasets({ sizes: true })` reports). */
+export function uciFile(name: UciName): string {
+  return uciDataDirectory() + FILES[name].file;
+}
+
 /**
  * A UCI tabular set (UCI Machine Learning Repository, CC BY 4.0; the copies scikit-learn 1.2.1 ships), used by the
  * Bregman-learning literature (Siahkamari et al., "Learning to Approximate a Bregman Divergence", NeurIPS 2020):

@@ -1,16 +1,44 @@
-import { type DownloadableName, PUBLISHED_FILES, fetchDataset, listDatasets } from '@empirical-bregman/datasets';
+import { type DatasetListing, type FetchableName, fetchDataset, listDatasets } from '@empirical-bregman/datasets';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import { type CliOutput, printJson } from '../cli/cli-output';
 import { suggestion } from '../config/schema';
 
-/** `bregman data list`: a table of every dataset. */
+/** Datasets `bregman data fetch` brings into the cache: the catalogue's downloadable ones. */
+function fetchableNames(): string[] {
+  return listDatasets()
+    .filter((d) => d.source === 'download' || d.source === 'system-or-download')
+    .map((d) => d.name);
+}
+
+/** Bytes as a size a person reads: 1 decimal in kB, MB, GB. */
+function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function sizeCell(d: DatasetListing): string {
+  if (d.source === 'synthetic') return 'generated';
+  return d.bytesOnDisk === undefined ? '—' : formatBytes(d.bytesOnDisk);
+}
+
+/** `bregman data list`: a table of every dataset, with its classes, samples, size on disk here and licence. */
 export function dataListCommand(): string {
-  const rows = listDatasets();
-  const lines = ['| dataset | available | source | classes | samples | description |', '|---|---|---|---|---|---|'];
+  const rows = listDatasets({ sizes: true });
+  const lines = [
+    '| dataset | available | source | classes | samples | size on disk | licence | description |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
   for (const d of rows) {
     lines.push(
-      `| ${d.name} | ${d.available ? 'yes' : `no: \`bregman data fetch ${d.name}\``} | ${d.source} | ${d.numClasses ?? ''} | ${d.samples ?? ''} | ${d.description} |`,
+      `| ${d.name} | ${d.available ? 'yes' : `no: \`bregman data fetch ${d.name}\``} | ${d.source} | ${d.numClasses?.toLocaleString('en-US') ?? 'as asked'} | ${d.samples?.toLocaleString('en-US') ?? 'as asked'} | ${sizeCell(d)} | ${d.licence} | ${d.description} |`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -18,7 +46,7 @@ export function dataListCommand(): string {
 
 /** `bregman data fetch NAME`: downloads and verifies a dataset; progress goes to `log`. */
 export async function dataFetchCommand(name: string, log: (line: string) => void): Promise<string> {
-  const downloadable = Object.keys(PUBLISHED_FILES);
+  const downloadable = fetchableNames();
   if (!downloadable.includes(name)) {
     const known = listDatasets().some((d) => d.name === name);
     throw new CliError(
@@ -29,9 +57,12 @@ export async function dataFetchCommand(name: string, log: (line: string) => void
         : `expected a downloadable dataset among ${downloadable.join(', ')}; got ${JSON.stringify(name)}${suggestion(name, downloadable)}`,
     );
   }
+  // npm pack reports no progress: say what the few seconds of silence are (not when the files are already there).
+  if (name === 'hanzi' && !listDatasets().some((d) => d.name === 'hanzi' && d.available))
+    log('hanzi: npm pack hanzi-writer-data@2.0.1 (13.5 MB), integrity-checked, then extracted');
   let lastUrl = '';
   let lastPercent = -10;
-  const dir = await fetchDataset(name as DownloadableName, {
+  const dir = await fetchDataset(name as FetchableName, {
     onProgress: (p) => {
       if (p.url !== lastUrl) {
         lastUrl = p.url;
@@ -52,15 +83,20 @@ export function registerDataCommand(program: Command, out: CliOutput): void {
   const data = program.command('data').description('datasets: list what is available, fetch what is not');
   data
     .command('list')
-    .description('every dataset, whether it is available here, and where it comes from')
-    .option('--json', 'print one JSON document on stdout: { datasets: [catalogue entry + available] }')
+    .description('every dataset, whether it is available here, where it comes from, its size on disk and licence')
+    .option(
+      '--json',
+      'print one JSON document on stdout: { datasets: [catalogue entry + available, location, bytesOnDisk] }',
+    )
     .action((opts: { json?: boolean }) => {
-      if (opts.json) printJson(out, { datasets: listDatasets() });
+      if (opts.json) printJson(out, { datasets: listDatasets({ sizes: true }) });
       else out.stdout(dataListCommand());
     });
   data
     .command('fetch')
-    .description('download a dataset into the cache ($BREGMAN_DATA_DIR), verifying published SHA-256 checksums')
+    .description(
+      'download a dataset into the cache ($BREGMAN_DATA_DIR), verifying published SHA-256 checksums (hanzi: npm pack, sha512 integrity)',
+    )
     .argument('<name>', 'dataset name (see bregman data list)')
     .action(async (name: string) => {
       out.stdout(await dataFetchCommand(name, (line) => out.stderr(`${line}\n`)));
