@@ -11,7 +11,8 @@ import { fileSystemIOHandler } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { CliError } from '../../cli-error';
 import { type RunConfig, dataParallelWorkers, runName } from '../../config/run-config';
-import type { MetricValues, ResultRow } from '../../report/report-data';
+import type { MetricValues, ResultRow, RunReportData } from '../../report/report-data';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import type { NamedArray } from '@empirical-bregman/common';
 import { writeJson } from '../../run/run-folder';
 import { assignVariables, takeArray, variableArrays } from '../../run/stored-variables';
@@ -231,28 +232,12 @@ function retrievalSession(
       // The test part embedded once, for the results, the class probabilities and the figures.
       const testEmbeddings = embedAll(trunk, data.test);
       let results: ResultRow[];
-      let calibration: Awaited<ReturnType<typeof closedSetCalibration>> | undefined;
-      let unseen: Awaited<ReturnType<typeof unseenClassDetection>> | undefined;
+      let uncertainty: Uncertainty;
       let sections: Awaited<ReturnType<typeof reportFigures>>;
       try {
         results = await finalResults(config, data, testEmbeddings, divergence, run.untrainedBaseline as UntrainedTest);
-        // Closed-set: the test classes are the training classes, so class probabilities can be scored; class-disjoint:
-        // the test classes are unseen, and held-out items of the training classes are the seen side of detection.
-        // Both go to the trained row with the query in the left slot (the centroid is the class mean there).
-        calibration =
-          config.protocol === 'closed-set'
-            ? await closedSetCalibration(trunk, divergence, data, testEmbeddings)
-            : undefined;
-        unseen = data.seenTest
-          ? await unseenClassDetection(trunk, divergence, { ...data, seenTest: data.seenTest }, testEmbeddings)
-          : undefined;
-        const scored = { ...calibration?.metrics, ...unseen?.metrics };
-        if (calibration || unseen)
-          results = results.map((row) =>
-            row.model === 'trained' && row.querySlot !== 'right'
-              ? { ...row, metrics: { ...row.metrics, ...scored } }
-              : row,
-          );
+        uncertainty = await scoreUncertainty(config, data, trunk, divergence, testEmbeddings);
+        results = withUncertainty(results, uncertainty);
         sections = await reportFigures(divergence, testEmbeddings, data.test, data.isImage, config.seed);
       } finally {
         testEmbeddings.dispose();
@@ -263,11 +248,7 @@ function retrievalSession(
       return {
         title: `${runName(config)}: ${config.divergence} divergence, ${config.loss} loss`,
         results,
-        sections: {
-          ...sections,
-          ...(calibration ? { calibration: calibration.report } : {}),
-          ...(unseen ? { unseenClasses: unseen.report } : {}),
-        },
+        sections: { ...sections, ...uncertainty.sections },
         notes: [
           data.description,
           `best validation MAP@R ${run.bestScore.toFixed(4)} at epoch ${run.bestEpoch}${run.bestEpoch === 0 ? ' (training never beat the untrained network on validation: the untrained weights are kept)' : ''}`,
@@ -281,6 +262,52 @@ function retrievalSession(
       parts.dispose();
     },
   };
+}
+
+/** What {@link scoreUncertainty} adds to a run: metrics for the trained row, and report sections. */
+export interface Uncertainty {
+  readonly metrics: MetricValues;
+  readonly sections: Pick<RunReportData, 'calibration' | 'unseenClasses'>;
+}
+
+/**
+ * The uncertainty a run can state about its test part. Closed-set: the test classes are the training classes, so
+ * class probabilities are scored (centroid posterior and k-NN kernel). Class-disjoint: the test classes are unseen,
+ * and the held-out items of the training classes (`data.seenTest`) are the seen side of unseen-class detection; a run
+ * folder made before that part existed has its training classes all trained on, so pass `seenTest: false` there.
+ */
+export async function scoreUncertainty(
+  config: RunConfig,
+  data: PreparedData,
+  trunk: tfl.LayersModel,
+  divergence: Divergence,
+  testEmbeddings: tf.Tensor2D,
+  options: { readonly seenTest?: boolean } = {},
+): Promise<Uncertainty> {
+  const calibration =
+    config.protocol === 'closed-set' ? await closedSetCalibration(trunk, divergence, data, testEmbeddings) : undefined;
+  const unseen =
+    data.seenTest && options.seenTest !== false
+      ? await unseenClassDetection(trunk, divergence, { ...data, seenTest: data.seenTest }, testEmbeddings)
+      : undefined;
+  return {
+    metrics: { ...calibration?.metrics, ...unseen?.metrics },
+    sections: {
+      ...(calibration ? { calibration: calibration.report } : {}),
+      ...(unseen ? { unseenClasses: unseen.report } : {}),
+    },
+  };
+}
+
+/** The rows with the uncertainty metrics added to the trained row whose query is in the left slot (the centroid is
+ * the class mean there). */
+export function withUncertainty(rows: readonly ResultRow[], uncertainty: Uncertainty): ResultRow[] {
+  if (Object.keys(uncertainty.metrics).length === 0) return [...rows];
+  return rows.map((row) =>
+    row.model === 'trained' && row.querySlot !== 'right'
+      ? { ...row, metrics: { ...row.metrics, ...uncertainty.metrics } }
+      : row,
+  );
 }
 
 /**
