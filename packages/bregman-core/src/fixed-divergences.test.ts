@@ -84,6 +84,36 @@ describe('fixed divergences', () => {
     for (const row of gv) for (const v of row) expect(Number.isFinite(v)).toBe(true);
   });
 
+  it('EuclideanDivergence.paired has value 0 and a zero gradient at coincident rows, ±(x − y)/‖x − y‖ elsewhere', () => {
+    const x = tf.tensor2d([
+      [1, 2],
+      [0, 0],
+    ]);
+    const y = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
+    const div = new EuclideanDivergence();
+    const before = tf.memory().numTensors;
+    const [gx, gy] = tf.tidy(() =>
+      tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(div.paired(a as tf.Tensor2D, b as tf.Tensor2D)))([x, y]),
+    );
+    const d = div.paired(x, y);
+    // By hand: ‖(1, 2) − (1, 2)‖ = 0; ‖(0, 0) − (3, 4)‖ = 5, gradient w.r.t. x₁ (x₁ − y₁)/5 = (−0.6, −0.8).
+    expect(Array.from(d.dataSync())).toEqual([0, 5]);
+    const gxv = toMatrix(gx);
+    const gyv = toMatrix(gy);
+    expect(gxv[0]).toEqual([0, 0]);
+    expect(gyv[0]).toEqual([0, 0]);
+    expect(gxv[1][0]).toBeCloseTo(-0.6, 6);
+    expect(gxv[1][1]).toBeCloseTo(-0.8, 6);
+    expect(gyv[1][0]).toBeCloseTo(0.6, 6);
+    expect(gyv[1][1]).toBeCloseTo(0.8, 6);
+    tf.dispose([gx, gy, d]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, y]);
+  });
+
   it('CosineDivergence: a zero row has D = 1 and a zero gradient; other rows keep the finite-difference gradient', () => {
     // Float64 reference with the same convention: D = 1 when either row is zero.
     const ref = (x: number[], y: number[]) => (x.every((v) => v === 0) || y.every((v) => v === 0) ? 1 : cos(x, y));
