@@ -402,9 +402,9 @@ describe('degenerate batches and bookkeeping', () => {
 
   it('an empty batch is 0', () => {
     for (const loss of makeLosses(null)) {
-      // Not toBe(0): tfjs-backend-wasm 4.22's Sum of an empty tensor returns uninitialised memory (measured ≈ 3.6e-41
-      // for tf.sum(tf.zeros([0, 3])), for every existing loss too); the cpu backend gives exactly 0.
-      expect(Math.abs(value(loss, [], [])), loss.type).toBeLessThan(1e-30);
+      // Exactly 0 on every backend: runtime makes wasm's reductions of empty tensors exact (stock tfjs-backend-wasm
+      // 4.22 returned leftover memory, ≈ 3.6e-41 for tf.sum(tf.zeros([0, 3]))).
+      expect(value(loss, [], []), loss.type).toBe(0);
       loss.dispose();
     }
   });

@@ -3,6 +3,8 @@ import { RuntimeError } from '../runtime-error';
 import { makeTransposingMatMul } from './batch-mat-mul-transposed';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { makeConv2dBackpropInput } from './conv2d-backprop-input';
+import { makeEmptyInnerMatMul } from './empty-inner-mat-mul';
+import { makeExactEmptyReduction } from './exact-empty-reduction';
 import type { KernelFunc } from './kernel-types';
 import { makeSharedIdentity } from './identity-shared';
 import { makeHeapSlice } from './slice-on-heap';
@@ -16,6 +18,12 @@ export const WASM_TRAINING_KERNELS = [
   'Slice',
   'Transpose',
   'Sum',
+  'Mean',
+  'Prod',
+  'Max',
+  'Min',
+  'Any',
+  'All',
   'BatchMatMul',
   '_FusedMatMul',
   'Conv2DBackpropInput',
@@ -30,7 +38,8 @@ function replacementFor(
   name: (typeof WASM_TRAINING_KERNELS)[number],
   original: tf.KernelConfig | undefined,
 ): KernelFunc {
-  // Kernels we wrap need wasm's own as the fallback (or the fast path); the two we add have none.
+  // Kernels we wrap need wasm's own as the fallback (or the fast path); the two we add have none. Reductions and
+  // products are also wrapped to be exact on empty inputs (stock wasm leaves their output unwritten then).
   const stockFunc = (): KernelFunc => {
     const func = original?.kernelFunc as unknown as KernelFunc | undefined;
     if (!func) throw new RuntimeError('wasm kernels', 'UNAVAILABLE', `expected a stock wasm ${name}`);
@@ -44,10 +53,17 @@ function replacementFor(
     case 'Transpose':
       return makeTiledTranspose(stockFunc());
     case 'Sum':
-      return makeLeadingAxesSum(stockFunc());
+      return makeExactEmptyReduction(name, makeLeadingAxesSum(stockFunc()));
+    case 'Mean':
+    case 'Prod':
+    case 'Max':
+    case 'Min':
+    case 'Any':
+    case 'All':
+      return makeExactEmptyReduction(name, stockFunc());
     case 'BatchMatMul':
     case '_FusedMatMul':
-      return makeTransposingMatMul(stockFunc());
+      return makeEmptyInnerMatMul(makeTransposingMatMul(stockFunc()));
     case 'Conv2DBackpropInput':
       return makeConv2dBackpropInput(stockFunc());
     case 'Conv2DBackpropFilter':
