@@ -72,7 +72,7 @@ describe('using a trained run', () => {
     }
   });
 
-  it('re-evaluates the saved model with the same trained metrics as the run', async () => {
+  it('re-evaluates the saved model with the same trained metrics as the run, class probabilities included', async () => {
     const { report } = await evalCommand(runDir, { quiet: true });
     expect(report.results.some((r) => r.model === 'trained')).toBe(true);
     const original = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')).results.filter(
@@ -81,9 +81,12 @@ describe('using a trained run', () => {
     const again = JSON.parse(readFileSync(join(runDir, 'eval.json'), 'utf8')).results.filter(
       (r: { model: string }) => r.model === 'trained',
     );
-    expect(again.map((r: { metrics: { mapAtR: number } }) => r.metrics.mapAtR)).toEqual(
-      original.map((r: { metrics: { mapAtR: number } }) => r.metrics.mapAtR),
+    expect(again.map((r: { metrics: unknown }) => r.metrics)).toEqual(
+      original.map((r: { metrics: unknown }) => r.metrics),
     );
+    const left = again.find((r: { querySlot?: string }) => r.querySlot === 'left');
+    for (const key of ['nll', 'ece', 'knnNll', 'knnEce']) expect(Number.isFinite(left.metrics[key]), key).toBe(true);
+    expect(report.calibration?.reliability.length).toBeGreaterThan(0);
   });
 
   it('round-trips .npy', () => {
