@@ -5,7 +5,7 @@ import { lossSettingsOf } from './retrieval-settings';
 
 const base = { dataset: 'mnist-digits', protocol: 'closed-set', seed: 2 };
 const validate = (settings: Record<string, unknown>) => validateRunConfig({ ...base, ...settings });
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('the loss settings keep existing run configs as they were', () => {
   it('adds no key to a config that does not set them (the keys of the schema before they existed)', () => {
@@ -151,7 +151,7 @@ describe('the config validator refuses loss settings that cannot train together,
   ] as const)('names every valid %s for an unknown one', (key, wrong, names, close) => {
     expect(() => validate({ [key]: wrong })).toThrow(
       new RegExp(
-        `^config: "${key}" must be one of ${escape(names.join(', '))}; got "${wrong}"; did you mean "${close}"\\?$`,
+        `^config: "${key}" must be one of ${escapeRegExp(names.join(', '))}; got "${wrong}"; did you mean "${close}"\\?$`,
       ),
     );
   });
