@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateRunConfig } from '../../config/validate-run-config';
 import { LOSS_NAMES, MINER_NAMES, REDUCER_NAMES, REGULARIZER_NAMES } from './loss-registry';
@@ -154,5 +155,17 @@ describe('the config validator refuses loss settings that cannot train together,
         `^config: "${key}" must be one of ${escapeRegExp(names.join(', '))}; got "${wrong}"; did you mean "${close}"\\?$`,
       ),
     );
+  });
+});
+
+describe('the CLI README', () => {
+  it('documents every registered loss, miner, reducer and regularizer', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('## Losses, miners, reducers, regularizers'),
+      readme.indexOf('## Exit codes'),
+    );
+    for (const name of [...LOSS_NAMES, ...MINER_NAMES, ...REDUCER_NAMES, ...REGULARIZER_NAMES])
+      expect(section).toContain(`\`${name}\``);
   });
 });
