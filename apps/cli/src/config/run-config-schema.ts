@@ -1,6 +1,6 @@
 import { DEFAULT_DATASET, listDatasets } from '@empirical-bregman/datasets';
 import { TASKS, taskDataNames } from '../tasks/task-registry';
-import { LOSS_NAMES, MINER_NAMES, lossesReading } from '../tasks/retrieval/loss-registry';
+import { LOSS_NAMES, MINER_NAMES, headBoundLosses, lossesReading } from '../tasks/retrieval/loss-registry';
 import { DIVERGENCE_HEADS, PROTOCOLS, TRUNKS } from './run-config';
 import type { Schema } from './schema';
 
@@ -93,7 +93,7 @@ export const RUN_CONFIG_SCHEMA = {
     kind: 'enum',
     values: LOSS_NAMES,
     default: 'triplet',
-    doc: 'metric learning loss from the losses package (arc-face, sub-center-arc-face and tuplet-margin need --divergence cosine)',
+    doc: `metric learning loss from the losses package; these need one --divergence: ${headBoundLosses().join(', ')}`,
   },
   miner: {
     kind: 'enum',

@@ -373,6 +373,13 @@ export const REGULARIZERS = {
 export type RegularizerName = keyof typeof REGULARIZERS;
 export const REGULARIZER_NAMES = Object.keys(REGULARIZERS) as RegularizerName[];
 
+/** The losses defined for one divergence head only, as `name (head)` (for the flag docs). */
+export function headBoundLosses(): string[] {
+  return Object.entries(LOSSES as Readonly<Record<string, LossEntry>>)
+    .filter(([, e]) => e.needsDivergence !== undefined)
+    .map(([name, e]) => `${name} (${e.needsDivergence})`);
+}
+
 /** The losses whose entry lists `setting` in `reads` (for the flag docs). */
 export function lossesReading(setting: 'margin' | 'temperature'): string[] {
   const losses = Object.entries(LOSSES as Readonly<Record<string, LossEntry>>)
