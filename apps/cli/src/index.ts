@@ -8,6 +8,7 @@ export { validateRunConfig } from './config/validate-run-config';
 export { TASKS } from './tasks/task-registry';
 export type { Task, TaskSession, TaskContext, TaskReport, FinishedTraining, StepPosition } from './run/task';
 export type { DivergenceHead, LossName, MinerName, Protocol, RunConfig, TrunkKind } from './config/run-config';
+export type { ReducerName, RegularizerName } from './tasks/retrieval/loss-registry';
 export { trainRun } from './run/train-run';
 export type { RunOutcome, TrainRunOptions } from './run/train-run';
 export { trainCommand } from './commands/train-command';

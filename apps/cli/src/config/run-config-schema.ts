@@ -1,6 +1,7 @@
 import { DEFAULT_DATASET, listDatasets } from '@empirical-bregman/datasets';
 import { TASKS, taskDataNames } from '../tasks/task-registry';
-import { DIVERGENCE_HEADS, LOSS_NAMES, MINER_NAMES, PROTOCOLS, TRUNKS } from './run-config';
+import { LOSS_NAMES, MINER_NAMES, headBoundLosses, lossesReading } from '../tasks/retrieval/loss-registry';
+import { DIVERGENCE_HEADS, PROTOCOLS, TRUNKS } from './run-config';
 import type { Schema } from './schema';
 
 /**
@@ -87,15 +88,31 @@ export const RUN_CONFIG_SCHEMA = {
     default: 64,
     doc: 'embedding dimension (divergence-regression: dimension of the points, default 8)',
   },
-  loss: { kind: 'enum', values: LOSS_NAMES, default: 'triplet', doc: 'metric learning loss from the losses package' },
-  miner: { kind: 'enum', values: MINER_NAMES, default: 'none', doc: 'miner (none: all pairs/triplets of the batch)' },
+  // The choices come from the loss registry (tasks/retrieval/loss-registry.ts), the one list of them.
+  loss: {
+    kind: 'enum',
+    values: LOSS_NAMES,
+    default: 'triplet',
+    doc: `metric learning loss from the losses package; these need one --divergence: ${headBoundLosses().join(', ')}`,
+  },
+  miner: {
+    kind: 'enum',
+    values: MINER_NAMES,
+    default: 'none',
+    doc: 'miner (none: all pairs/triplets of the batch; not with losses that form their own pairs or have class weights)',
+  },
   margin: {
     kind: 'number',
     min: 0,
     default: 0.1,
-    doc: 'margin of margin losses, relative to the scale control (see losses)',
+    doc: `margin, relative to the scale control (see losses), of ${lossesReading('margin').join(', ')} (other losses keep their papers' margins)`,
   },
-  temperature: { kind: 'number', above: 0, default: 0.1, doc: 'temperature of softmax losses (ntxent, supcon)' },
+  temperature: {
+    kind: 'number',
+    above: 0,
+    default: 0.1,
+    doc: `temperature of ${lossesReading('temperature').join(', ')}`,
+  },
   epochs: { kind: 'number', integer: true, min: 1, max: 10_000, default: 12, doc: 'maximum epochs' },
   stepsPerEpoch: {
     kind: 'number',

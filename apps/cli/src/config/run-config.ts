@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CliError } from '../cli-error';
+import type { LossName, MinerName } from '../tasks/retrieval/loss-registry';
 
 export const DIVERGENCE_HEADS = [
   'euclidean',
@@ -17,11 +18,8 @@ export type DivergenceHead = (typeof DIVERGENCE_HEADS)[number];
 export const PROTOCOLS = ['class-disjoint', 'closed-set'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
-export const LOSS_NAMES = ['triplet', 'contrastive', 'multi-similarity', 'ntxent', 'supcon', 'proxy-anchor'] as const;
-export type LossName = (typeof LOSS_NAMES)[number];
-
-export const MINER_NAMES = ['none', 'batch-hard', 'semihard', 'multi-similarity'] as const;
-export type MinerName = (typeof MINER_NAMES)[number];
+// The loss and miner names have one home, the registry that builds them.
+export type { LossName, MinerName } from '../tasks/retrieval/loss-registry';
 
 export const TRUNKS = ['auto', 'mlp', 'cnn', 'linear'] as const;
 export type TrunkKind = (typeof TRUNKS)[number];

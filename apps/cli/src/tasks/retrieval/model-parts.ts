@@ -1,22 +1,19 @@
 import { type Divergence, bregmanGeneratorOf } from '@empirical-bregman/bregman-core';
 import type { InputDomain } from '@empirical-bregman/convex-net';
 import {
-  BatchHardMiner,
-  ContrastiveLoss,
-  type MetricLoss,
-  MultiSimilarityLoss,
-  MultiSimilarityMiner,
-  NTXentLoss,
-  ProxyAnchorLoss,
-  SupConLoss,
-  TripletMarginLoss,
-  TripletMarginMiner,
+  type BaseMiner,
+  CrossBatchMemory,
+  type LossFunction,
+  type LossStats,
+  type MetricLossOptions,
 } from '@empirical-bregman/losses';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { CliError } from '../../cli-error';
 import type { RunConfig, TrunkKind } from '../../config/run-config';
 import { buildDivergence } from '../../model/divergence-head';
+import { LOSSES, type LossEntry, MINERS, type MinerEntry, REDUCERS, REGULARIZERS } from './loss-registry';
+import { lossSettingsOf } from './retrieval-settings';
 
 /**
  * The trunk a run uses: `auto` is an MLP for the catalogue's data (flattened images too: fast on wasm, the CNN is
@@ -89,43 +86,88 @@ export function buildTrunk(
   return tfl.sequential({ layers });
 }
 
-/** The loss, over the run's divergence. */
-export function buildLoss(config: RunConfig, divergence: Divergence, numClasses: number): MetricLoss {
-  switch (config.loss) {
-    case 'triplet':
-      return new TripletMarginLoss({ divergence, margin: config.margin });
-    case 'contrastive':
-      return new ContrastiveLoss({ divergence, posMargin: 0, negMargin: 1 + config.margin });
-    case 'multi-similarity':
-      return new MultiSimilarityLoss({ divergence });
-    case 'ntxent':
-      return new NTXentLoss({ divergence, temperature: config.temperature });
-    case 'supcon':
-      return new SupConLoss({ divergence, temperature: config.temperature });
-    case 'proxy-anchor':
-      return new ProxyAnchorLoss({ divergence, numClasses, embeddingDim: config.embeddingDim, seed: config.seed });
-  }
+/**
+ * The loss a run trains: a `MetricLoss`, or one wrapped in cross-batch memory. It owns its variables and its memory
+ * (`dispose()`), never the divergence.
+ */
+export interface RunLoss extends LossFunction {
+  /** Statistics of the last `compute` (of the wrapped loss under a memory), null before the first. */
+  readonly lastStats: LossStats | null;
+  dispose(): void;
 }
 
-export type Miner = BatchHardMiner | TripletMarginMiner | MultiSimilarityMiner;
-
-export function buildMiner(config: RunConfig, divergence: Divergence): Miner | null {
-  switch (config.miner) {
-    case 'none':
-      return null;
-    case 'batch-hard':
-      return new BatchHardMiner({ divergence });
-    case 'semihard':
-      return new TripletMarginMiner({ divergence, margin: config.margin, typeOfTriplets: 'semihard' });
-    case 'multi-similarity':
-      return new MultiSimilarityMiner({ divergence });
+/**
+ * The run's loss from its registry entry (see loss-registry.ts), over the run's divergence, with the reducer and
+ * regularizer of its settings, wrapped in cross-batch memory when `memorySize` is set (the memory then mines with
+ * `miner`, batch against memory). `numClasses` sizes the class weights of the losses that have them.
+ */
+export function buildLoss(
+  config: RunConfig,
+  divergence: Divergence,
+  numClasses: number,
+  miner: Miner | null = null,
+): RunLoss {
+  const entry: LossEntry = LOSSES[config.loss];
+  const settings = lossSettingsOf(config);
+  const common: { -readonly [K in keyof MetricLossOptions]: MetricLossOptions[K] } = {};
+  if (settings.reducer !== undefined) common.reducer = REDUCERS[settings.reducer].build();
+  if (settings.regularizer !== undefined) {
+    const spec = REGULARIZERS[settings.regularizer];
+    const regularizer = spec.build({ numClasses, centersPerClass: entry.classWeights?.centersPerClass ?? 1 });
+    if (spec.on === 'embeddings') {
+      common.embeddingRegularizer = regularizer;
+      common.embeddingRegWeight = settings.regularizerWeight;
+    } else {
+      common.weightRegularizer = regularizer;
+      common.weightRegWeight = settings.regularizerWeight;
+    }
   }
+  const loss = entry.build({
+    divergence,
+    margin: config.margin,
+    temperature: config.temperature,
+    numClasses,
+    embeddingDim: config.embeddingDim,
+    seed: config.seed,
+    common,
+  });
+  if (settings.memorySize === undefined) return loss;
+  const memory = new CrossBatchMemory({
+    loss,
+    memorySize: settings.memorySize,
+    embeddingSize: config.embeddingDim,
+    ...(miner ? { miner } : {}),
+  });
+  return {
+    type: memory.type,
+    compute: (embeddings, labels, options) => memory.compute(embeddings, labels, options),
+    get trainableVariables() {
+      return memory.trainableVariables;
+    },
+    get lastStats() {
+      return loss.lastStats;
+    },
+    dispose() {
+      memory.dispose();
+      loss.dispose();
+    },
+  };
+}
+
+export type Miner = BaseMiner;
+
+/** The run's miner from its registry entry, or null for `none`. */
+export function buildMiner(config: RunConfig, divergence: Divergence): Miner | null {
+  if (config.miner === 'none') return null;
+  const entry: MinerEntry = MINERS[config.miner];
+  return entry.build({ divergence, margin: config.margin, seed: config.seed });
 }
 
 /** What one training step differentiates: the trunk, the head and the loss (and the miner, if any). */
 export interface TrainingParts {
   readonly trunk: tfl.LayersModel;
-  readonly loss: MetricLoss;
+  readonly loss: RunLoss;
+  /** The miner of the batch (null: none, or mined inside the loss's cross-batch memory). */
   readonly miner: Miner | null;
   /** The trunk's kernels, for the weight decay. */
   readonly kernelVars: readonly tf.Variable[];
@@ -184,8 +226,17 @@ export function buildModelParts(
     divergence.dispose();
     throw error;
   }
-  const loss = buildLoss(config, divergence, numClasses);
-  const miner = buildMiner(config, divergence);
+  const minerOfRun = buildMiner(config, divergence);
+  let loss: RunLoss;
+  try {
+    loss = buildLoss(config, divergence, numClasses, minerOfRun);
+  } catch (error) {
+    trunk.dispose();
+    divergence.dispose();
+    throw error;
+  }
+  // Under a cross-batch memory the memory mines (batch × memory); else the batch is mined here.
+  const miner = lossSettingsOf(config).memorySize === undefined ? minerOfRun : null;
   const { trunkVars, kernelVars } = trunkVariables(trunk);
   return {
     trunk,

@@ -23,6 +23,7 @@ import { type ModelParts, buildModelParts } from './model-parts';
 import { MODEL_MANIFEST, modelManifest } from './model-manifest';
 import { type PreparedData, prepareData } from './prepare-data';
 import { reportFigures } from './report-figures';
+import { RETRIEVAL_SETTINGS, checkLossConfig } from './retrieval-settings';
 import { type TrainingEngine, dataParallelEngine, inProcessEngine } from './training-engine';
 
 /** The untrained network's test metrics per query slot (`left`, `right`, or `symmetric`). */
@@ -109,6 +110,8 @@ export const retrievalTask: Task = {
   name: 'retrieval',
   description: 'an embedding network and a divergence head trained jointly on labelled data, scored by retrieval',
   savesEmbeddingModel: true,
+  settings: RETRIEVAL_SETTINGS,
+  checkConfig: checkLossConfig,
   async start(config, { backend, progress }) {
     const data = await prepareData(config);
     let numClasses = 0;

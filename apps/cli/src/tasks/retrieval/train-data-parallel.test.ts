@@ -78,6 +78,39 @@ describe('trainRun with --data-parallel 2', () => {
     expect(resumed.report.curves).toEqual(reference.report.curves);
   });
 
+  it('trains the class weights of a loss that has them (ArcFace) on every replica and copies them back', async () => {
+    const backend = await initBackend({ quiet: true });
+    const config = tinyRunConfig({
+      dataParallel: 2,
+      loss: 'arc-face',
+      divergence: 'cosine',
+      regularizer: 'regular-face',
+    });
+    const data = await prepareData(config);
+    const parts = buildModelParts(config, data.sampleShape, data.isImage, 10);
+    const weights = parts.loss.trainableVariables;
+    expect(weights.map((w) => w.shape)).toEqual([[10, 16]]);
+    const initial = Array.from(weights[0]!.dataSync());
+    const engine = await dataParallelEngine({
+      config,
+      parts,
+      sampler: new MPerClassSampler(data.train.labels, 10, 30, { seed: 1 }),
+      train: data.train,
+      init: { config, sampleShape: data.sampleShape, isImage: data.isImage, numClasses: 10 },
+      backend,
+    });
+    try {
+      expect(Number.isFinite(await engine.step())).toBe(true);
+      await engine.sync();
+      expect(weights[0]!.dataSync().some((x, j) => x !== initial[j])).toBe(true);
+      // The head optimizer (cosine head: the class weights only) is in the checkpoint arrays.
+      expect((await engine.optimizerArrays()).find((a) => a.name === 'headOptimizer/0/iter')?.values[0]).toBe(1);
+    } finally {
+      await engine.dispose();
+      parts.dispose();
+    }
+  });
+
   it('refuses divergence-regression (pairs, not m-per-class batches) when the config is validated', () => {
     expect(() => validateRunConfig({ dataset: 'divergence-regression', divergence: 'icnn', dataParallel: 2 })).toThrow(
       /^config: expected dataParallel 1 for divergence-regression/,

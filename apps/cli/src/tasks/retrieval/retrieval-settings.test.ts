@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { validateRunConfig } from '../../config/validate-run-config';
+import { LOSS_NAMES, MINER_NAMES, REDUCER_NAMES, REGULARIZER_NAMES } from './loss-registry';
+import { lossSettingsOf } from './retrieval-settings';
+
+const base = { dataset: 'mnist-digits', protocol: 'closed-set', seed: 2 };
+const validate = (settings: Record<string, unknown>) => validateRunConfig({ ...base, ...settings });
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('the loss settings keep existing run configs as they were', () => {
+  it('adds no key to a config that does not set them (the keys of the schema before they existed)', () => {
+    const before = [
+      'dataset',
+      'protocol',
+      'divergence',
+      'trunk',
+      'hidden',
+      'embeddingDim',
+      'loss',
+      'miner',
+      'margin',
+      'temperature',
+      'epochs',
+      'stepsPerEpoch',
+      'patience',
+      'batchSize',
+      'samplesPerClass',
+      'learningRate',
+      'divergenceLearningRate',
+      'weightDecay',
+      'icnnHidden',
+      'icnnMu',
+      'maxAffinePieces',
+      'validation',
+      'valClasses',
+      'valFraction',
+      'testFraction',
+      'maxTrainSamples',
+      'maxEvalSamples',
+      'seed',
+      'outDir',
+    ];
+    const config = validate({});
+    expect(Object.keys(config).sort()).toEqual(before.sort());
+    expect(config).toMatchObject({ loss: 'triplet', miner: 'none' });
+    expect(lossSettingsOf(config)).toEqual({ regularizerWeight: 1 });
+  });
+
+  it('keeps the keys that are set', () => {
+    const config = validate({
+      loss: 'arc-face',
+      divergence: 'cosine',
+      reducer: 'sum',
+      regularizer: 'regular-face',
+      regularizerWeight: 0.5,
+    });
+    expect(lossSettingsOf(config)).toEqual({ reducer: 'sum', regularizer: 'regular-face', regularizerWeight: 0.5 });
+    expect(lossSettingsOf(validate({ memorySize: 512 }))).toEqual({ regularizerWeight: 1, memorySize: 512 });
+  });
+
+  it('are settings of retrieval runs only (a divergence-regression config refuses them)', () => {
+    expect(() => validateRunConfig({ dataset: 'divergence-regression', reducer: 'sum' })).toThrow(
+      /^config: unknown key "reducer"/,
+    );
+  });
+});
+
+describe('the config validator refuses loss settings that cannot train together, in one line', () => {
+  const cases: [string, Record<string, unknown>, string][] = [
+    [
+      'an angular loss on another head',
+      { loss: 'arc-face', divergence: 'icnn' },
+      'config: "loss" arc-face needs "divergence" cosine (its margin is an angle), got icnn',
+    ],
+    [
+      'sub-center ArcFace on the Euclidean head',
+      { loss: 'sub-center-arc-face', divergence: 'euclidean' },
+      'config: "loss" sub-center-arc-face needs "divergence" cosine (its margin is an angle), got euclidean',
+    ],
+    [
+      'the tuplet margin loss on a learned head',
+      { loss: 'tuplet-margin', divergence: 'mahalanobis' },
+      'config: "loss" tuplet-margin needs "divergence" cosine (its margin is an angle), got mahalanobis',
+    ],
+    [
+      'a weight regularizer on a loss without weights',
+      { loss: 'triplet', regularizer: 'regular-face' },
+      'config: "regularizer" regular-face needs a loss with class weights (proxy-anchor, proxy-nca, bregman-softmax-proxies, arc-face, sub-center-arc-face, cos-face, normalized-softmax, soft-triple), got "loss" triplet',
+    ],
+    [
+      'sparse centers on a loss with one center per class',
+      { loss: 'arc-face', divergence: 'cosine', regularizer: 'sparse-centers' },
+      'config: "regularizer" sparse-centers needs a loss with several centers per class (sub-center-arc-face, soft-triple), got "loss" arc-face',
+    ],
+    [
+      'a miner for a loss with class weights',
+      { loss: 'cos-face', miner: 'batch-hard' },
+      '"miner" batch-hard needs a loss that takes mined pairs or triplets',
+    ],
+    [
+      'a miner for a loss that forms its own pairs',
+      { loss: 'instance', miner: 'semihard' },
+      '"miner" semihard needs a loss that takes mined pairs or triplets',
+    ],
+    [
+      'a per-anchor reducer for a loss without anchors',
+      { loss: 'histogram', reducer: 'per-anchor' },
+      '"reducer" per-anchor needs a loss whose elements have anchors',
+    ],
+    [
+      'a regularizer weight without a regularizer',
+      { regularizerWeight: 2 },
+      'config: expected "regularizerWeight" only with "regularizer", got it without',
+    ],
+    [
+      'cross-batch memory for a loss whose weights are its references',
+      { loss: 'proxy-anchor', memorySize: 512 },
+      'config: "memorySize" needs a loss that compares a batch with other embeddings, got "loss" proxy-anchor (its class weights are its reference set)',
+    ],
+    [
+      'a memory smaller than a batch',
+      { memorySize: 100, batchSize: 120 },
+      'config: expected "memorySize" ≥ "batchSize" 120 (a batch must fit), got 100',
+    ],
+  ];
+  it.each(cases)('%s', (_, settings, message) => {
+    let thrown: unknown;
+    try {
+      validate(settings);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    const text = (thrown as Error).message;
+    expect(text).not.toContain('\n');
+    if (message.startsWith('config:')) expect(text).toBe(message);
+    else expect(text).toContain(message);
+  });
+
+  it('accepts the angular losses on the cosine head, with a weight regularizer', () => {
+    for (const loss of ['arc-face', 'sub-center-arc-face', 'tuplet-margin'])
+      expect(validate({ loss, divergence: 'cosine' }).loss).toBe(loss);
+    expect(validate({ loss: 'soft-triple', regularizer: 'sparse-centers' }).loss).toBe('soft-triple');
+  });
+
+  it.each([
+    ['loss', 'arcface', LOSS_NAMES, 'arc-face'],
+    ['miner', 'batchhard', MINER_NAMES, 'batch-hard'],
+    ['reducer', 'avg-nonzero', REDUCER_NAMES, 'avg-non-zero'],
+    ['regularizer', 'regularface', REGULARIZER_NAMES, 'regular-face'],
+  ] as const)('names every valid %s for an unknown one', (key, wrong, names, close) => {
+    expect(() => validate({ [key]: wrong })).toThrow(
+      new RegExp(
+        `^config: "${key}" must be one of ${escapeRegExp(names.join(', '))}; got "${wrong}"; did you mean "${close}"\\?$`,
+      ),
+    );
+  });
+});
+
+describe('the CLI README', () => {
+  it('documents every registered loss, miner, reducer and regularizer', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('## Losses, miners, reducers, regularizers'),
+      readme.indexOf('## Exit codes'),
+    );
+    for (const name of [...LOSS_NAMES, ...MINER_NAMES, ...REDUCER_NAMES, ...REGULARIZER_NAMES])
+      expect(section).toContain(`\`${name}\``);
+  });
+});
