@@ -4,16 +4,9 @@ import { parse as parseYaml } from 'yaml';
 import { CliError } from '../cli-error';
 import type { LossName, MinerName } from '../tasks/retrieval/loss-registry';
 
-export const DIVERGENCE_HEADS = [
-  'euclidean',
-  'cosine',
-  'mahalanobis',
-  'max-affine',
-  'icnn',
-  'kl',
-  'itakura-saito',
-] as const;
-export type DivergenceHead = (typeof DIVERGENCE_HEADS)[number];
+import { DIVERGENCE_HEADS, type DivergenceHead } from './divergence-heads';
+
+export { DIVERGENCE_HEADS, type DivergenceHead };
 
 export const PROTOCOLS = ['class-disjoint', 'closed-set'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];

@@ -50,7 +50,7 @@ import {
   UniformHistogramMiner,
   ZeroMeanRegularizer,
 } from '@empirical-bregman/losses';
-import type { DivergenceHead } from '../../config/run-config';
+import type { DivergenceHead } from '../../config/divergence-heads';
 
 /** What a loss is built from: the run's settings it reads, the run's divergence, and the shared loss options. */
 export interface LossBuildContext {
