@@ -9,7 +9,7 @@ import { initBackend } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateRunConfig } from '../config/validate-run-config';
-import { encodeGreyPng } from '../report/encode-grey-png';
+import { encodePng } from '../report/encode-png';
 import { prepareData } from '../tasks/retrieval/prepare-data';
 
 // Users' data in, a usable model out: the built `bregman` binary trains on a CSV and on a PNG folder the test writes;
@@ -107,7 +107,7 @@ describe('a model trained through the CLI, used from code and through index / qu
       mkdirSync(join(images, `c${c}`), { recursive: true });
       for (let i = 0; i < 12; i++) {
         const pixels = Array.from({ length: 64 }, (_, p) => (Math.floor(p / 8) === c * 3 ? 0.9 : rng.int(60) / 255));
-        writeFileSync(join(images, `c${c}`, `${i}.png`), encodeGreyPng(pixels, 8, 8));
+        writeFileSync(join(images, `c${c}`, `${i}.png`), encodePng(pixels, 8, 8));
       }
     }
     const runDir = train(images, join(root, 'png-run'));

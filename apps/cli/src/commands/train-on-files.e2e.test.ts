@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { SeededRandom } from '@empirical-bregman/common';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeGreyPng } from '../report/encode-grey-png';
+import { encodePng } from '../report/encode-png';
 
 // Users' data in: the built `bregman` binary trains on a CSV and on a PNG folder the test writes, and the run's
 // model folder says how to turn raw input into embeddings (model/manifest.json); bad files are one line and an exit
@@ -45,7 +45,7 @@ function writePngFolder(dir: string): void {
     mkdirSync(join(dir, `class-${c}`), { recursive: true });
     for (let i = 0; i < 12; i++) {
       const pixels = Array.from({ length: 64 }, (_, p) => (Math.floor(p / 8) === c * 3 ? 0.9 : rng.int(60) / 255));
-      writeFileSync(join(dir, `class-${c}`, `${i}.png`), encodeGreyPng(pixels, 8, 8));
+      writeFileSync(join(dir, `class-${c}`, `${i}.png`), encodePng(pixels, 8, 8));
     }
   }
 }
@@ -128,7 +128,7 @@ describe('bregman train --data', () => {
     expect(first.stderr).toMatch(/^bregman: .*class-1\/5\.png.*\n$/);
     const mixed = join(root, 'mixed-images');
     writePngFolder(mixed);
-    writeFileSync(join(mixed, 'class-2', '0.png'), encodeGreyPng(new Array(100).fill(0.5), 10, 10));
+    writeFileSync(join(mixed, 'class-2', '0.png'), encodePng(new Array(100).fill(0.5), 10, 10));
     const second = bregman(['train', '--data', mixed, ...TINY, ...FAST, '--out', join(root, 'mixed-out')]);
     expect(second.status).toBe(3);
     expect(second.stderr.trim().split('\n')).toHaveLength(1);

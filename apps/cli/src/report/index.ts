@@ -8,7 +8,7 @@ export { ReportError } from './report-error';
 export { meanConfidenceInterval } from './mean-confidence-interval';
 export type { MeanInterval } from './mean-confidence-interval';
 export { studentTQuantile } from './student-t-quantile';
-export { encodeGreyPng } from './encode-grey-png';
+export { encodePng, pngDataUri } from './encode-png';
 export type {
   BackendSummary,
   BenchReportData,

@@ -116,3 +116,29 @@ describe('renderRunReport: unseen-class detection', () => {
     expect(await renderRunReport(runFixture())).not.toContain('id="unseen-classes"');
   });
 });
+
+describe('renderRunReport: training samples and colour tiles', () => {
+  it('draws the sample grid with class names, and RGB retrieval tiles with names instead of numbers', async () => {
+    const rgb = [1, 0, 0, 0, 0, 1]; // 2×1: a red pixel over a blue one
+    const data: RunReportData = {
+      ...runFixture(),
+      samples: { imageShape: [2, 1], channels: 3, classes: [{ label: 0, name: '一', images: [rgb, rgb] }] },
+      retrievalExamples: {
+        imageShape: [2, 1],
+        channels: 3,
+        classNames: ['grinning face', 'cat'],
+        examples: [{ query: { pixels: rgb, label: 0 }, neighbours: [{ pixels: rgb, label: 1, divergence: 0.5 }] }],
+      },
+    };
+    const html = await renderRunReport(data);
+    const samples = html.slice(html.indexOf('id="samples"'), html.indexOf('id="retrieval"'));
+    expect(samples).toContain('<span class="class-name">一</span>');
+    expect([...samples.matchAll(/<img src="data:image\/png;base64,/g)]).toHaveLength(2);
+    const retrieval = html.slice(html.indexOf('id="retrieval"'));
+    expect(retrieval).toContain('query · grinning face');
+    expect(retrieval).toContain('cat · 0.500');
+    // The tiles are RGB PNGs (IHDR colour type 2).
+    const uri = /src="data:image\/png;base64,([^"]+)"/.exec(retrieval)![1]!;
+    expect(Buffer.from(uri, 'base64')[25]).toBe(2);
+  });
+});

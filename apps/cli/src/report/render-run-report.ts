@@ -10,6 +10,7 @@ import type { RunReportData } from './report-data';
 import { formatNumber } from './metric-names';
 import { buildResultsTables } from './results-tables';
 import { retrievalExamplesHtml } from './retrieval-examples-html';
+import { sampleTilesHtml } from './sample-tiles-html';
 import { renderVegaLiteSvg } from './render-vega-lite-svg';
 
 /** The backend and configuration section, shared by run and bench reports. */
@@ -144,6 +145,9 @@ export async function renderRunReport(data: RunReportData): Promise<string> {
     );
   }
 
+  if (data.samples && data.samples.classes.length > 0) {
+    parts.push(section('samples', 'Training samples', sampleTilesHtml(data.samples)));
+  }
   if (data.retrievalExamples && data.retrievalExamples.examples.length > 0) {
     parts.push(section('retrieval', 'Retrieval examples', retrievalExamplesHtml(data.retrievalExamples)));
   }

@@ -77,9 +77,25 @@ export interface RetrievalExample {
 }
 
 export interface RetrievalExamples {
-  /** [height, width] of every image; pixel values in [0, 1], row-major, grey. */
+  /** [height, width] of every image; pixel values in [0, 1], row-major, channels interleaved. */
   readonly imageShape: readonly [number, number];
+  /** 1 (grey, the default: reports written before colour had none) or 3 (RGB). */
+  readonly channels?: 1 | 3;
+  /** Class names by label, shown under the tiles (the label number without them). */
+  readonly classNames?: readonly string[];
   readonly examples: readonly RetrievalExample[];
+}
+
+/** A grid of training samples: a few classes, a few images each (image datasets only). */
+export interface SampleTiles {
+  /** [height, width]; pixel values in [0, 1], row-major, channels interleaved. */
+  readonly imageShape: readonly [number, number];
+  readonly channels: 1 | 3;
+  readonly classes: readonly {
+    readonly label: number;
+    readonly name: string;
+    readonly images: readonly (readonly number[])[];
+  }[];
 }
 
 /** Everything one `bregman train` run reports. */
@@ -96,6 +112,8 @@ export interface RunReportData {
   readonly divergenceMatrix?: DivergenceMatrix;
   readonly phiSurface?: PhiSurface;
   readonly retrievalExamples?: RetrievalExamples;
+  /** Image datasets: training samples of a few classes. */
+  readonly samples?: SampleTiles;
   /** Closed-set runs: the calibrated centroid posterior's reliability diagram and risk–coverage curve. */
   readonly calibration?: CalibrationReport;
   /** Class-disjoint runs: how well each score tells the unseen test classes from held-out items of the seen ones. */

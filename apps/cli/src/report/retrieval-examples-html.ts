@@ -1,8 +1,7 @@
-import { greyPngDataUri } from './encode-grey-png';
 import { escapeHtml } from './escape-html';
+import { imageTag } from './image-tag';
 import { formatNumber } from './metric-names';
 import type { RetrievalExamples } from './report-data';
-import { ReportError } from './report-error';
 
 /**
  * Retrieval examples as HTML: one row per query, the query image then its nearest references in order, each a
@@ -11,21 +10,15 @@ import { ReportError } from './report-error';
  */
 export function retrievalExamplesHtml(data: RetrievalExamples): string {
   const [height, width] = data.imageShape;
-  const image = (pixels: readonly number[], alt: string) => {
-    if (pixels.length !== height * width) {
-      throw new ReportError(
-        'retrievalExamplesHtml',
-        'INVALID_SHAPE',
-        `expected images of ${height}×${width} = ${height * width} pixels, got ${pixels.length}`,
-      );
-    }
-    return `<img src="${greyPngDataUri(pixels, width, height)}" width="${width}" height="${height}" alt="${escapeHtml(alt)}">`;
-  };
+  const channels = data.channels ?? 1;
+  const name = (label: number) => data.classNames?.[label] ?? String(label);
+  const image = (pixels: readonly number[], alt: string) =>
+    imageTag('retrievalExamplesHtml', pixels, height, width, channels, alt);
   const rows = data.examples.map((ex) => {
-    const query = `<div class="tile query">${image(ex.query.pixels, `query, class ${ex.query.label}`)}<span>query · ${escapeHtml(ex.query.label)}</span></div>`;
+    const query = `<div class="tile query">${image(ex.query.pixels, `query, class ${name(ex.query.label)}`)}<span>query · ${escapeHtml(name(ex.query.label))}</span></div>`;
     const neighbours = ex.neighbours.map((nb, k) => {
       const hit = nb.label === ex.query.label;
-      return `<div class="tile ${hit ? 'hit' : 'miss'}">${image(nb.pixels, `neighbour ${k + 1}, class ${nb.label}`)}<span>${escapeHtml(nb.label)} · ${escapeHtml(formatNumber(nb.divergence))}</span></div>`;
+      return `<div class="tile ${hit ? 'hit' : 'miss'}">${image(nb.pixels, `neighbour ${k + 1}, class ${name(nb.label)}`)}<span>${escapeHtml(name(nb.label))} · ${escapeHtml(formatNumber(nb.divergence))}</span></div>`;
     });
     return `<div class="retrieval-row">${query}<span class="arrow">→</span>${neighbours.join('')}</div>`;
   });

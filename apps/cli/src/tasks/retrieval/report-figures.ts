@@ -4,7 +4,13 @@ import { SeededRandom } from '@empirical-bregman/common';
 import type { LabelledData } from '@empirical-bregman/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import { projectUmap } from '../../report/index';
-import type { DivergenceMatrix, PhiSurface, Projection2D, RetrievalExamples } from '../../report/report-data';
+import type {
+  DivergenceMatrix,
+  PhiSurface,
+  Projection2D,
+  RetrievalExamples,
+  SampleTiles,
+} from '../../report/report-data';
 
 /** Indices of a class-balanced sample of at most `size` items, sorted by class then index. */
 function balancedSample(labels: Int32Array, size: number, seed: number): number[] {
@@ -19,13 +25,47 @@ function balancedSample(labels: Int32Array, size: number, seed: number): number[
   return classes.flatMap((c) => taken.get(c)!.sort((a, b) => a - b));
 }
 
-/** The figures of a run report, from the test embeddings (caller keeps ownership of `embeddings`). */
+/** Classes and images per class in a report's grid of training samples. */
+const SAMPLE_GRID = { classes: 8, images: 10 } as const;
+
+/** A few training images of the first classes, in the order the data hold them (image datasets only). */
+export function sampleTiles(train: LabelledData, classNames: readonly string[]): SampleTiles | undefined {
+  const [h, w, channels] = train.sampleShape;
+  if (train.sampleShape.length !== 3 || (channels !== 1 && channels !== 3)) return undefined;
+  const size = h! * w! * channels;
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < train.labels.length; i++) {
+    const label = train.labels[i]!;
+    let list = byClass.get(label);
+    if (!list) {
+      if (byClass.size === SAMPLE_GRID.classes) continue;
+      list = [];
+      byClass.set(label, list);
+    }
+    if (list.length < SAMPLE_GRID.images) list.push(i);
+  }
+  return {
+    imageShape: [h!, w!],
+    channels,
+    classes: [...byClass].map(([label, rows]) => ({
+      label,
+      name: classNames[label] ?? String(label),
+      images: rows.map((i) => Array.from(train.features.subarray(i * size, (i + 1) * size))),
+    })),
+  };
+}
+
+/**
+ * The figures of a run report, from the test embeddings (caller keeps ownership of `embeddings`); retrieval tiles
+ * name classes by `classNames`.
+ */
 export async function reportFigures(
   divergence: Divergence,
   embeddings: tf.Tensor2D,
   test: LabelledData,
   isImage: boolean,
   seed: number,
+  classNames: readonly string[] = [],
 ): Promise<{
   projection?: Projection2D;
   divergenceMatrix?: DivergenceMatrix;
@@ -55,9 +95,10 @@ export async function reportFigures(
   const divergenceMatrix: DivergenceMatrix = { values: matrixValues, labels: sample.map((i) => test.labels[i]!) };
 
   let retrievalExamples: RetrievalExamples | undefined;
-  if (isImage && test.sampleShape[2] === 1) {
+  const channels = test.sampleShape[2];
+  if (isImage && (channels === 1 || channels === 3)) {
     const [h, w] = test.sampleShape as [number, number, number];
-    const size = h * w;
+    const size = h * w * channels;
     const queries = balancedSample(test.labels, 6, seed + 1).slice(0, 6);
     const examples = [];
     for (const q of queries) {
@@ -77,7 +118,12 @@ export async function reportFigures(
         })),
       });
     }
-    retrievalExamples = { imageShape: [h, w], examples };
+    retrievalExamples = {
+      imageShape: [h, w],
+      ...(channels === 3 ? { channels } : {}),
+      ...(classNames.length > 0 ? { classNames: [...classNames] } : {}),
+      examples,
+    };
   }
 
   // For 2-D embeddings with a Bregman head, draw the learned generator φ itself.

@@ -22,7 +22,7 @@ import { embedAll, rawFeatures, recallNotApplicable, scoreEmbeddings } from './e
 import { type ModelParts, buildModelParts } from './model-parts';
 import { MODEL_MANIFEST, modelManifest } from './model-manifest';
 import { type PreparedData, prepareData } from './prepare-data';
-import { reportFigures } from './report-figures';
+import { reportFigures, sampleTiles } from './report-figures';
 import { RETRIEVAL_SETTINGS, checkLossConfig } from './retrieval-settings';
 import { type TrainingEngine, dataParallelEngine, inProcessEngine } from './training-engine';
 
@@ -241,7 +241,10 @@ function retrievalSession(
         results = await finalResults(config, data, testEmbeddings, divergence, run.untrainedBaseline as UntrainedTest);
         uncertainty = await scoreUncertainty(config, data, trunk, divergence, testEmbeddings);
         results = withUncertainty(results, uncertainty);
-        sections = await reportFigures(divergence, testEmbeddings, data.test, data.isImage, config.seed);
+        sections = {
+          ...(await reportFigures(divergence, testEmbeddings, data.test, data.isImage, config.seed, data.classNames)),
+          ...(data.isImage ? { samples: sampleTiles(data.train, data.classNames) } : {}),
+        };
       } finally {
         testEmbeddings.dispose();
       }

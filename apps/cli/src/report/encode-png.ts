@@ -16,35 +16,41 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 }
 
 /**
- * Encodes a grey image as an 8-bit greyscale PNG (colour type 0, no interlace, filter 0 on every scanline, IDAT
- * compressed with zlib deflate). Pixel values are in [0, 1], row-major; each becomes round(255·clamp(v, 0, 1)), a
- * non-finite value becomes 0 (black).
+ * Encodes an image as an 8-bit PNG: greyscale (colour type 0) for `channels` 1, RGB (colour type 2) for 3; no
+ * interlace, filter 0 on every scanline, IDAT compressed with zlib deflate. Pixel values are in [0, 1], row-major,
+ * channels interleaved (HWC, as the datasets store images); each becomes round(255·clamp(v, 0, 1)), a non-finite value
+ * becomes 0 (black).
  *
  * ```ts
- * const png = encodeGreyPng([0, 1, 1, 0], 2, 2); // a 2×2 checkerboard
+ * const png = encodePng([0, 1, 1, 0], 2, 2); // a 2×2 grey checkerboard
+ * const red = encodePng([1, 0, 0], 1, 1, 3); // one red pixel
  * ```
  */
-export function encodeGreyPng(pixels: ArrayLike<number>, width: number, height: number): Uint8Array {
+export function encodePng(pixels: ArrayLike<number>, width: number, height: number, channels: 1 | 3 = 1): Uint8Array {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     throw new ReportError(
-      'encodeGreyPng',
+      'encodePng',
       'INVALID_ARGUMENT',
       `expected a positive integer width and height, got ${width}×${height}`,
     );
   }
-  if (pixels.length !== width * height) {
+  if (channels !== 1 && channels !== 3)
+    throw new ReportError('encodePng', 'INVALID_ARGUMENT', `expected 1 or 3 channels, got ${channels}`);
+  const values = width * height * channels;
+  if (pixels.length !== values) {
     throw new ReportError(
-      'encodeGreyPng',
+      'encodePng',
       'INVALID_SHAPE',
-      `expected ${width}×${height} = ${width * height} pixels, got ${pixels.length}`,
+      `expected ${width}×${height}${channels === 3 ? '×3' : ''} = ${values} values, got ${pixels.length}`,
     );
   }
-  const raw = new Uint8Array(height * (width + 1));
+  const line = width * channels;
+  const raw = new Uint8Array(height * (line + 1));
   for (let y = 0; y < height; y++) {
-    const row = y * (width + 1);
+    const row = y * (line + 1);
     raw[row] = 0; // filter type None
-    for (let x = 0; x < width; x++) {
-      const v = pixels[y * width + x];
+    for (let x = 0; x < line; x++) {
+      const v = pixels[y * line + x];
       raw[row + 1 + x] = Number.isFinite(v) ? Math.round(255 * Math.min(1, Math.max(0, v))) : 0;
     }
   }
@@ -53,7 +59,7 @@ export function encodeGreyPng(pixels: ArrayLike<number>, width: number, height: 
   view.setUint32(0, width);
   view.setUint32(4, height);
   header[8] = 8; // bit depth
-  header[9] = 0; // colour type: greyscale
+  header[9] = channels === 3 ? 2 : 0; // colour type: RGB or greyscale
   header[10] = 0; // compression: deflate
   header[11] = 0; // filter method 0
   header[12] = 0; // no interlace
@@ -67,7 +73,7 @@ export function encodeGreyPng(pixels: ArrayLike<number>, width: number, height: 
   return out;
 }
 
-/** {@link encodeGreyPng} as a `data:image/png;base64,…` URI for an `<img src>`. */
-export function greyPngDataUri(pixels: ArrayLike<number>, width: number, height: number): string {
-  return `data:image/png;base64,${Buffer.from(encodeGreyPng(pixels, width, height)).toString('base64')}`;
+/** {@link encodePng} as a `data:image/png;base64,…` URI for an `<img src>`. */
+export function pngDataUri(pixels: ArrayLike<number>, width: number, height: number, channels: 1 | 3 = 1): string {
+  return `data:image/png;base64,${Buffer.from(encodePng(pixels, width, height, channels)).toString('base64')}`;
 }

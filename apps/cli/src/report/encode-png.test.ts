@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { crc32 } from '@empirical-bregman/common';
-import { encodeGreyPng, greyPngDataUri } from './encode-grey-png';
+import { encodePng, pngDataUri } from './encode-png';
 
 interface Chunk {
   type: string;
@@ -39,11 +39,11 @@ describe('crc32', () => {
   });
 });
 
-describe('encodeGreyPng', () => {
+describe('encodePng', () => {
   it('round-trips pixels through IHDR + inflated IDAT', () => {
     // 3 wide × 2 high; values clamp to [0, 1], round(255·v), non-finite → 0.
     const pixels = [0, 0.5, 1, -1, 2, Number.NaN];
-    const png = encodeGreyPng(pixels, 3, 2);
+    const png = encodePng(pixels, 3, 2);
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     const list = chunks(png);
     expect(list.map((c) => c.type)).toEqual(['IHDR', 'IDAT', 'IEND']);
@@ -57,15 +57,24 @@ describe('encodeGreyPng', () => {
     expect(list[2].data.length).toBe(0);
   });
 
+  it('writes RGB (colour type 2) with the channels interleaved per pixel', () => {
+    // 2 wide × 1 high: red, then mid-grey.
+    const png = encodePng([1, 0, 0, 0.5, 0.5, 0.5], 2, 1, 3);
+    const list = chunks(png);
+    expect([...list[0].data.subarray(8)]).toEqual([8, 2, 0, 0, 0]);
+    expect([...inflateSync(list[1].data)]).toEqual([0, 255, 0, 0, 128, 128, 128]);
+    expect(() => encodePng([1, 0, 0], 2, 1, 3)).toThrow(/expected 2×1×3 = 6 values, got 3/);
+  });
+
   it('makes a base64 data URI', () => {
-    const uri = greyPngDataUri([1], 1, 1);
+    const uri = pngDataUri([1], 1, 1);
     expect(uri.startsWith('data:image/png;base64,')).toBe(true);
     const bytes = Buffer.from(uri.slice('data:image/png;base64,'.length), 'base64');
     expect([...bytes.subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
   });
 
   it('rejects a pixel count that does not match the size', () => {
-    expect(() => encodeGreyPng([0, 1, 0], 2, 2)).toThrow(/expected 2×2 = 4 pixels, got 3/);
-    expect(() => encodeGreyPng([], 0, 2)).toThrow(/positive integer width and height/);
+    expect(() => encodePng([0, 1, 0], 2, 2)).toThrow(/expected 2×2 = 4 values, got 3/);
+    expect(() => encodePng([], 0, 2)).toThrow(/positive integer width and height/);
   });
 });
