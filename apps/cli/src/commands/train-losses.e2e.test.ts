@@ -52,6 +52,20 @@ describe('bregman train --loss / --miner / --reducer / --regularizer', () => {
     expect(resumed.report.curves).toEqual(reference.report.curves);
   }, 120_000);
 
+  it('resumes a cross-batch memory run after a crash exactly: the memory is in the checkpoint', async () => {
+    const tiny = tinyRunConfig({ loss: 'contrastive', miner: 'none', memorySize: 120 });
+    const reference = await trainQuietly(tiny, join(root, 'memory-reference'));
+    const dir = join(root, 'memory-crashed');
+    await expect(trainQuietly(tiny, dir, { stopAfterSteps: 9 })).rejects.toBeInstanceOf(SimulatedCrash);
+    const { arrays } = readCheckpointFile(join(dir, 'checkpoint.bin'));
+    // After epoch 1 (6 batches of 30): the memory is full, 120 rows of width 16, newest first.
+    expect(arrays.get('memory/embeddings')?.shape).toEqual([120, 16]);
+    expect(arrays.get('memory/labels')?.shape).toEqual([120]);
+    const resumed = await trainQuietly(tiny, dir, { resume: true });
+    expect(resumed.report.results).toEqual(reference.report.results);
+    expect(resumed.report.curves).toEqual(reference.report.curves);
+  }, 120_000);
+
   it('refuses an angular loss on another head before any work: one line, exit code 2, nothing written', async () => {
     const out = join(root, 'refused');
     const { code, stdout, stderr } = await cli('train', ...TINY_TRAIN_FLAGS, '--loss', 'arc-face', '--out', out);

@@ -157,6 +157,56 @@ export class CrossBatchMemory implements LossFunction {
     }
   }
 
+  /**
+   * The memory as plain arrays, newest row first (a checkpoint's copy; reads the backend, so call it between steps):
+   * `embeddings` [rows · width] and `labels` [rows]; rows 0 when empty.
+   */
+  memoryArrays(): { readonly rows: number; readonly width: number; embeddings: Float32Array; labels: Int32Array } {
+    const rows = this.filled;
+    const width = this.bank?.shape[1] ?? this.width ?? 0;
+    if (this.bank === null || this.bankLabels === null)
+      return { rows: 0, width, embeddings: new Float32Array(0), labels: new Int32Array(0) };
+    return {
+      rows,
+      width,
+      embeddings: Float32Array.from(this.bank.dataSync() as Float32Array),
+      labels: Int32Array.from(this.bankLabels.dataSync()),
+    };
+  }
+
+  /**
+   * Puts back what {@link memoryArrays} gave (resuming a run: the memory is part of the training state, so a resumed
+   * run sees the same references as an uninterrupted one).
+   */
+  restoreMemory(saved: {
+    readonly rows: number;
+    readonly width: number;
+    embeddings: ArrayLike<number>;
+    labels: ArrayLike<number>;
+  }): void {
+    const component = 'CrossBatchMemory.restoreMemory';
+    const { rows, width } = saved;
+    if (!Number.isInteger(rows) || rows < 0 || rows > this.memorySize)
+      throw new LossesError(
+        component,
+        'INVALID_ARGUMENT',
+        `expected 0 … ${this.memorySize} rows, got ${describeValue(rows)}`,
+      );
+    if (rows > 0 && this.width !== null && width !== this.width)
+      throw new LossesError(component, 'INVALID_SHAPE', `expected rows of width ${this.width}, got width ${width}`);
+    if (saved.embeddings.length !== rows * width || saved.labels.length !== rows)
+      throw new LossesError(
+        component,
+        'INVALID_SHAPE',
+        `expected ${rows}·${width} embedding values and ${rows} labels, got ${saved.embeddings.length} and ${saved.labels.length}`,
+      );
+    this.reset();
+    if (rows === 0) return;
+    this.bank = tf.tensor2d(Float32Array.from(saved.embeddings), [rows, width]);
+    this.bankLabels = tf.tensor1d(Int32Array.from(saved.labels), 'int32');
+    this.width = width;
+  }
+
   /** Empties the memory (the embedding width stays). */
   reset(): void {
     this.bank?.dispose();

@@ -99,6 +99,34 @@ describe('CrossBatchMemory', () => {
     xbm.dispose();
   });
 
+  it('memoryArrays → restoreMemory into a fresh memory continues exactly as the original (a resumed run)', () => {
+    const original = new CrossBatchMemory({ loss: contrastive(), memorySize: 5 });
+    run(original, B1, L1);
+    run(original, B2, L2);
+    const saved = original.memoryArrays();
+    expect([saved.rows, saved.width]).toEqual([5, B1[0]!.length]);
+    // Newest first: B2's rows, then B1's first two.
+    expect(Array.from(saved.labels)).toEqual([...L2, ...L1.slice(0, 2)]);
+    expect(Array.from(saved.embeddings.subarray(0, saved.width))).toEqual(B2[0]!.map((v) => Math.fround(v)));
+    const resumed = new CrossBatchMemory({ loss: contrastive(), memorySize: 5 });
+    const before = tf.memory().numTensors;
+    resumed.restoreMemory(saved);
+    expect(tf.memory().numTensors).toBe(before + 2);
+    expect(resumed.filled).toBe(5);
+    expect(run(resumed, B3, L3)).toBe(run(original, B3, L3));
+    // An empty memory round-trips as empty; a wrong size is one line.
+    const empty = new CrossBatchMemory({ loss: contrastive(), memorySize: 5 });
+    empty.restoreMemory(empty.memoryArrays());
+    expect(empty.filled).toBe(0);
+    expect(() => empty.restoreMemory({ rows: 6, width: 2, embeddings: [], labels: [] })).toThrow(
+      /CrossBatchMemory.restoreMemory: expected 0 … 5 rows, got 6/,
+    );
+    expect(() => empty.restoreMemory({ rows: 1, width: 2, embeddings: [1], labels: [0] })).toThrow(
+      /expected 1·2 embedding values and 1 labels, got 1 and 1/,
+    );
+    for (const m of [original, resumed, empty]) m.dispose();
+  });
+
   it('with a miner: mined against the memory, self pairs excluded (batch-hard triplets)', () => {
     const miner = new BatchHardMiner({ divergence: sq });
     const loss = new TripletMarginLoss({ divergence: sq, scale: 'none', margin: 1, reducer: new MeanReducer() });

@@ -93,6 +93,8 @@ export function buildTrunk(
 export interface RunLoss extends LossFunction {
   /** Statistics of the last `compute` (of the wrapped loss under a memory), null before the first. */
   readonly lastStats: LossStats | null;
+  /** Under cross-batch memory: the memory, part of the training state a checkpoint keeps (see CrossBatchMemory). */
+  readonly memory?: Pick<CrossBatchMemory, 'memoryArrays' | 'restoreMemory'>;
   dispose(): void;
 }
 
@@ -147,6 +149,7 @@ export function buildLoss(
     get lastStats() {
       return loss.lastStats;
     },
+    memory,
     dispose() {
       memory.dispose();
       loss.dispose();

@@ -19,7 +19,7 @@ import { assignVariables, takeArray, variableArrays } from '../../run/stored-var
 import type { Task, TaskSession } from '../../run/task';
 import { closedSetCalibration, unseenClassDetection } from './calibration';
 import { embedAll, rawFeatures, recallNotApplicable, scoreEmbeddings } from './embeddings';
-import { type ModelParts, buildModelParts } from './model-parts';
+import { type ModelParts, type RunLoss, buildModelParts } from './model-parts';
 import { MODEL_MANIFEST, modelManifest } from './model-manifest';
 import { type PreparedData, prepareData } from './prepare-data';
 import { reportFigures, sampleTiles } from './report-figures';
@@ -216,6 +216,7 @@ function retrievalSession(
         ...out,
         ...variableArrays('divergence', divergence.trainableVariables),
         ...variableArrays('loss', lossVars),
+        ...memoryArrays(parts.loss),
       ];
     },
     restoreWeights(arrays) {
@@ -226,6 +227,7 @@ function retrievalSession(
       tf.dispose(weights);
       assignVariables('divergence', divergence.trainableVariables, arrays);
       assignVariables('loss', lossVars, arrays);
+      restoreMemory(parts.loss, arrays);
     },
     optimizerArrays: () => engine.optimizerArrays(),
     restoreOptimizers: (arrays) => engine.restore(arrays),
@@ -268,6 +270,34 @@ function retrievalSession(
       parts.dispose();
     },
   };
+}
+
+/**
+ * A cross-batch memory as checkpoint arrays (`memory/embeddings` [rows, width], `memory/labels` [rows] as float32:
+ * labels are small integers, exact in float32), so a resumed run compares its batches with the same references as an
+ * uninterrupted one. None without a memory.
+ */
+function memoryArrays(loss: RunLoss): NamedArray<'float32'>[] {
+  if (!loss.memory) return [];
+  const { rows, width, embeddings, labels } = loss.memory.memoryArrays();
+  return [
+    { name: 'memory/embeddings', shape: [rows, width], values: embeddings },
+    { name: 'memory/labels', shape: [rows], values: Float32Array.from(labels) },
+  ];
+}
+
+function restoreMemory(loss: RunLoss, arrays: ReadonlyMap<string, NamedArray<'float32'>>): void {
+  if (!loss.memory) return;
+  const embeddings = arrays.get('memory/embeddings');
+  const labels = arrays.get('memory/labels');
+  if (!embeddings || !labels || embeddings.shape.length !== 2)
+    throw new CliError(
+      'checkpoint',
+      'BAD_FORMAT',
+      'expected the cross-batch memory (memory/embeddings, memory/labels) in the checkpoint, got none (was the config changed?)',
+    );
+  const [rows, width] = embeddings.shape as [number, number];
+  loss.memory.restoreMemory({ rows, width, embeddings: embeddings.values, labels: labels.values });
 }
 
 /** What {@link scoreUncertainty} adds to a run: metrics for the trained row, and report sections. */
