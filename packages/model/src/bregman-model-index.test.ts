@@ -266,13 +266,16 @@ describe('predictions', () => {
     );
   });
 
-  it('k-NN kernel probabilities: (Σ_{r∈c} exp(−(D_r − D₍₁₎)/τ′) + ε·π_c) / (Σ_r … + ε) over the searched neighbours; τ′, ε fitted', async () => {
-    const kernelOf = async (options: { knnTemperature?: number }) => {
-      const p = await index.predict(queries.values, { k: 5, ...options });
-      const nn = await index.search(queries.values, { k: 5 });
+  it('k-NN kernel probabilities: (Σ_{r∈c} exp(−(D_r − D₍₁₎)/τ′) + ε·π_c) / (Σ_r … + ε) over the searched neighbours; τ′, ε fitted for their k', async () => {
+    // An index of its own: the fitted state of the shared one must not leak in (or out).
+    const own = await model.index(items.values, items.labels);
+    const kernelOf = async (options: { k?: number; knnTemperature?: number }) => {
+      const p = await own.predict(queries.values, options);
+      const k = p.knn.k;
+      const nn = await own.search(queries.values, { k });
       for (let i = 0; i < 21; i++) {
-        const d = Array.from(nn.divergences.subarray(i * 5, i * 5 + 5));
-        const l = Array.from(nn.labels!.subarray(i * 5, i * 5 + 5));
+        const d = Array.from(nn.divergences.subarray(i * k, (i + 1) * k));
+        const l = Array.from(nn.labels!.subarray(i * k, (i + 1) * k));
         const w = d.map((v) => Math.exp(-(v - d[0]!) / p.knn.temperature));
         const total = w.reduce((a, b) => a + b, 0) + p.knn.smoothing;
         for (let c = 0; c < 3; c++) {
@@ -282,19 +285,53 @@ describe('predictions', () => {
       }
       return p.knn;
     };
-    // An earlier test fitted the index already: ε is the fitted one, τ′ the one given.
-    expect(await kernelOf({ knnTemperature: 0.5 })).toMatchObject({
+    // Unfitted: τ′ as given (else 1), ε 0.01, not fitted.
+    expect(await kernelOf({ k: 5, knnTemperature: 0.5 })).toMatchObject({
       temperature: 0.5,
-      smoothing: index.knnKernel?.smoothing ?? 0.01,
+      smoothing: 0.01,
+      fitted: false,
     });
-    const fitted = await index.fitTemperature(queries.values, queries.labels, { k: 5 });
+    expect(await kernelOf({ k: 5 })).toMatchObject({ temperature: 1, smoothing: 0.01, fitted: false });
+    const fitted = await own.fitTemperature(queries.values, queries.labels, { k: 5 });
     expect(fitted.knn.k).toBe(5);
-    expect(index.knnKernel).toEqual({ temperature: fitted.knn.temperature, smoothing: fitted.knn.smoothing, k: 5 });
+    expect(own.knnKernel).toEqual({ temperature: fitted.knn.temperature, smoothing: fitted.knn.smoothing, k: 5 });
+    // The fitted kernel's k is the default k, and it is used there.
     const used = await kernelOf({});
-    expect(used.temperature).toBe(fitted.knn.temperature);
-    expect(used.smoothing).toBe(fitted.knn.smoothing);
+    expect(used).toMatchObject({
+      k: 5,
+      temperature: fitted.knn.temperature,
+      smoothing: fitted.knn.smoothing,
+      fitted: true,
+    });
     // Tight, separable blobs: the fitted kernel is confident and right.
     for (let i = 0; i < 21; i++) expect(used.probabilities[i * 3 + queries.labels[i]!]).toBeGreaterThan(0.9);
+    // Another k: the kernel was not fitted for it.
+    expect(await kernelOf({ k: 7 })).toMatchObject({ k: 7, temperature: 1, smoothing: 0.01, fitted: false });
+    own.dispose();
+  });
+
+  it('a fitted index saves its calibration: loaded, it predicts the same calibrated probabilities', async () => {
+    const own = await model.index(items.values, items.labels);
+    await own.fitTemperature(queries.values, queries.labels, { k: 5 });
+    const files = new MemoryFiles();
+    await own.save(files, { includeModel: false });
+    const header = JSON.parse((await files.readText('index.json'))!);
+    expect(header.calibration).toEqual({ temperature: own.temperature, knn: own.knnKernel });
+    const again = await model.loadIndex(files);
+    expect(again.temperature).toBe(own.temperature);
+    expect(again.knnKernel).toEqual(own.knnKernel);
+    const [a, b] = [await own.predict(queries.values), await again.predict(queries.values)];
+    expect(Array.from(b.centroid.probabilities)).toEqual(Array.from(a.centroid.probabilities));
+    expect(Array.from(b.knn.probabilities)).toEqual(Array.from(a.knn.probabilities));
+    expect([b.centroid.fitted, b.knn.fitted]).toEqual([true, true]);
+    // An unfitted index writes no calibration key (readable by readers that predate it).
+    const unfitted = await model.index(items.values, items.labels);
+    const plainFiles = new MemoryFiles();
+    await unfitted.save(plainFiles, { includeModel: false });
+    expect(JSON.parse((await plainFiles.readText('index.json'))!)).not.toHaveProperty('calibration');
+    const loadedPlain = await model.loadIndex(plainFiles);
+    expect((await loadedPlain.predict(queries.values)).centroid.fitted).toBe(false);
+    for (const i of [own, again, unfitted, loadedPlain]) i.dispose();
   });
 
   it('excludeSelf: the index own items predicted leave-one-out, as a search of the others gives', async () => {

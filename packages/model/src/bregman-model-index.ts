@@ -75,7 +75,7 @@ export interface MatchOptions extends EmbedOptions {
 
 /** Options of `index.predict`. */
 export interface PredictOptions extends EmbedOptions {
-  /** Neighbours that vote (default min(10, index size)). */
+  /** Neighbours that vote (default: the fitted kernel's k, else min(10, index size)). */
   readonly k?: number;
   /** How votes weigh (default `'uniform'`: 1 each). */
   readonly weights?: VoteWeights;
@@ -119,7 +119,8 @@ export interface Prediction {
    * The k-NN vote: winner per row, each class's share of the vote ([n · C], rows sum to 1), and the kernel
    * probabilities p(c | x) = (Σ_{r: y_r = c} w_r + ε·π_c) / (Σ_r w_r + ε), w_r = exp(−(D_r − D₍₁₎)/τ′) ([n · C]; eval's
    * `knnKernelPosterior`), with τ′ `options.knnTemperature`, else the fitted one, else 1, and ε the fitted one, else
-   * 0.01.
+   * 0.01. The fitted kernel holds for its own k only (the default k when fitted); `fitted` says whether τ′ and ε are
+   * the fitted ones — without them the probabilities are not calibrated.
    */
   readonly knn: {
     readonly k: number;
@@ -128,6 +129,7 @@ export interface Prediction {
     readonly probabilities: Float64Array;
     readonly temperature: number;
     readonly smoothing: number;
+    readonly fitted: boolean;
   };
   /**
    * Nearest class centroid: winner per row (argmin, ties to the smaller label), every divergence ([n · C]), and the
@@ -139,6 +141,8 @@ export interface Prediction {
     readonly divergences: Float32Array;
     readonly probabilities: Float64Array;
     readonly temperature: number;
+    /** True when τ is the one `fitTemperature` fitted (also after a save and load); false: τ given, or 1 unfitted. */
+    readonly fitted: boolean;
   };
 }
 
@@ -289,6 +293,10 @@ export class BregmanModelIndex {
     }
     const { embeddings, labels } = await readIndexArrays(component, source, header);
     const index = new BregmanModelIndex(model, header.kind, embeddings, labels, null, {});
+    if (header.calibration) {
+      index.temperature = header.calibration.temperature;
+      index.knnKernel = header.calibration.knn;
+    }
     if (header.ann !== null) {
       try {
         const provider = requireAnn(component, model);
@@ -526,10 +534,10 @@ export class BregmanModelIndex {
     }
   }
 
-  /** The temperature `fitTemperature` fitted (undefined before). Not saved with the index. */
+  /** The temperature `fitTemperature` fitted (undefined before); saved with the index (`index.json`'s `calibration`). */
   temperature: number | undefined = undefined;
 
-  /** The k-NN kernel (τ, prior pseudo-vote ε, k) `fitTemperature` fitted (undefined before). Not saved with the index. */
+  /** The k-NN kernel (τ′, prior pseudo-vote ε, k) `fitTemperature` fitted (undefined before); saved with the index. */
   knnKernel: { readonly temperature: number; readonly smoothing: number; readonly k: number } | undefined = undefined;
 
   /** log π_c of the index's class frequencies, from the cached per-class counts of {@link classCentroids}. */
@@ -605,10 +613,11 @@ export class BregmanModelIndex {
     this.checkLive(component);
     this.requireLabels(component);
     const excludeSelf = options.excludeSelf === true;
+    // The fitted kernel's k by default: τ′ and ε are fitted for that many neighbours.
     const k = checkInteger(
       component,
       'k',
-      options.k ?? Math.min(10, this.size - (excludeSelf ? 1 : 0)),
+      options.k ?? this.knnKernel?.k ?? Math.min(10, this.size - (excludeSelf ? 1 : 0)),
       1,
       this.size - (excludeSelf ? 1 : 0),
     );
@@ -645,12 +654,16 @@ export class BregmanModelIndex {
       const logPriors = await this.logPriors(slot);
       const probabilities = centroidPosterior(divergences, C, { temperature, logPriors });
       const column = new Map(Array.from(classes, (c, j) => [c, j] as const));
+      // The fitted kernel holds for the k it was fitted with only; another k gets the unfitted defaults.
+      const fittedKernel = this.knnKernel?.k === k ? this.knnKernel : undefined;
       const kernel = {
-        temperature: options.knnTemperature ?? this.knnKernel?.temperature ?? 1,
-        smoothing: this.knnKernel?.smoothing ?? 0.01,
+        temperature: options.knnTemperature ?? fittedKernel?.temperature ?? 1,
+        smoothing: fittedKernel?.smoothing ?? 0.01,
+        fitted: options.knnTemperature === undefined && fittedKernel !== undefined,
       };
       const knnProbabilities = knnKernelPosterior(denseNeighbours(nn.labels!, nn.divergences, k, column), C, {
-        ...kernel,
+        temperature: kernel.temperature,
+        smoothing: kernel.smoothing,
         logPriors,
       });
       return {
@@ -659,7 +672,13 @@ export class BregmanModelIndex {
         classNames: Array.from(classes, (c) => this.model.labelName(c)),
         slot,
         knn: { k, labels: votes.labels, scores: votes.scores, probabilities: knnProbabilities, ...kernel },
-        centroid: { labels: nearest, divergences, probabilities, temperature },
+        centroid: {
+          labels: nearest,
+          divergences,
+          probabilities,
+          temperature,
+          fitted: options.temperature === undefined && this.temperature !== undefined,
+        },
       };
     } finally {
       z.dispose();
@@ -695,6 +714,9 @@ export class BregmanModelIndex {
       modelFingerprint: await this.model.fingerprint(),
       model: includeModel ? MODEL_FOLDER : null,
       ann: this.ann === null ? null : { file: ANN_FILE, querySlot: this.ann.querySlot },
+      ...(this.temperature !== undefined && this.knnKernel !== undefined
+        ? { calibration: { temperature: this.temperature, knn: this.knnKernel } }
+        : {}),
     });
   }
 

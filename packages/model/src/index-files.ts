@@ -46,6 +46,18 @@ export interface IndexHeader {
   readonly labels: ArrayFileEntry | null;
   /** The ANN index's own files (search/ann's `save(path)`: `path`, `path.json`, `path.items`) and its slot. */
   readonly ann: { readonly file: string; readonly querySlot: QuerySlot } | null;
+  /**
+   * What `fitTemperature` fitted on labelled validation rows, so a loaded index predicts with calibrated
+   * probabilities: the centroid posterior's τ and the k-NN kernel's τ′, ε and k. Absent when never fitted (an index
+   * saved that way stays readable by readers that predate this key).
+   */
+  readonly calibration?: IndexCalibration;
+}
+
+/** The fitted probability estimators of an index (see {@link IndexHeader.calibration}). */
+export interface IndexCalibration {
+  readonly temperature: number;
+  readonly knn: { readonly temperature: number; readonly smoothing: number; readonly k: number };
 }
 
 /** What {@link writeIndexFiles} saves. */
@@ -57,6 +69,7 @@ export interface IndexFileData {
   readonly modelFingerprint: string;
   readonly model: string | null;
   readonly ann: IndexHeader['ann'];
+  readonly calibration?: IndexCalibration;
 }
 
 /** Writes `embeddings.bin`, `labels.bin` (with labels), then `index.json`. Internal. */
@@ -85,6 +98,7 @@ export async function writeIndexFiles(component: string, sink: ModelSink, data: 
     embeddings: await entry('embeddings.bin', data.embeddings, [size, data.embeddingDim]),
     labels: data.labels === null ? null : await entry('labels.bin', data.labels, [size]),
     ann: data.ann,
+    ...(data.calibration ? { calibration: data.calibration } : {}),
   };
   await writeFile(component, sink, INDEX_HEADER, `${JSON.stringify(header, null, 2)}\n`);
   return header;
@@ -188,7 +202,9 @@ function parseIndexHeader(component: string, value: unknown): IndexHeader {
       `expected ${INDEX_HEADER} version ${INDEX_VERSION} (the only version this @empirical-bregman/model reads), got ${describeValue(version)}`,
     );
   }
-  const h = keysOf('', value, HEADER_KEYS);
+  // `calibration` is optional: checked for keys like the others when present.
+  const { calibration: rawCalibration, ...required } = value as Record<string, unknown>;
+  const h = keysOf('', required, HEADER_KEYS);
   if (h.kind !== 'exact' && h.kind !== 'ann') throw bad('kind to be "exact" or "ann"', h.kind);
   const positive = (name: string, v: unknown): number => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw bad(`${name} to be a positive integer`, v);
@@ -226,6 +242,25 @@ function parseIndexHeader(component: string, value: unknown): IndexHeader {
     ann = { file: a.file as string, querySlot: a.querySlot };
   }
   if ((h.kind === 'ann') !== (ann !== null)) throw bad('ann to be given exactly for kind "ann"', h.ann);
+  let calibration: IndexCalibration | undefined;
+  if (rawCalibration !== undefined) {
+    const c = keysOf('calibration', rawCalibration, ['temperature', 'knn']);
+    const k = keysOf('calibration.knn', c.knn, ['temperature', 'smoothing', 'k']);
+    const positiveNumber = (name: string, v: unknown): number => {
+      if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw bad(`${name} to be a number > 0`, v);
+      return v;
+    };
+    if (typeof k.smoothing !== 'number' || !(k.smoothing >= 0) || !Number.isFinite(k.smoothing))
+      throw bad('calibration.knn.smoothing to be a number ≥ 0', k.smoothing);
+    calibration = {
+      temperature: positiveNumber('calibration.temperature', c.temperature),
+      knn: {
+        temperature: positiveNumber('calibration.knn.temperature', k.temperature),
+        smoothing: k.smoothing,
+        k: positive('calibration.knn.k', k.k),
+      },
+    };
+  }
   return {
     format: INDEX_FORMAT,
     version: INDEX_VERSION,
@@ -238,5 +273,6 @@ function parseIndexHeader(component: string, value: unknown): IndexHeader {
     embeddings,
     labels,
     ann,
+    ...(calibration ? { calibration } : {}),
   };
 }

@@ -14,6 +14,9 @@ export interface IndexCommandOptions {
   readonly items: string;
   readonly labels?: string;
   readonly kind?: 'exact' | 'ann';
+  /** Labelled rows not in the index (with `validationLabels`): the probabilities of `predict` are fitted on them. */
+  readonly validationItems?: string;
+  readonly validationLabels?: string;
   readonly out: string;
   readonly quiet?: boolean;
 }
@@ -23,6 +26,8 @@ export interface IndexCommandResult {
   readonly kind: 'exact' | 'ann';
   readonly items: number;
   readonly labelled: boolean;
+  /** What was fitted on the validation rows (saved with the index), or null without them. */
+  readonly calibration: { readonly temperature: number; readonly knnTemperature: number; readonly k: number } | null;
 }
 
 /** The model folder of a finished run that has a manifest (runs since model/manifest.json), with one-line errors. */
@@ -52,6 +57,18 @@ export async function indexCommand(runDir: string, options: IndexCommandOptions)
       'INVALID_ARGUMENT',
       `expected --out to be a new or empty folder, got ${out} with files in it`,
     );
+  if ((options.validationItems === undefined) !== (options.validationLabels === undefined))
+    throw new CliError(
+      'index',
+      'INVALID_ARGUMENT',
+      'expected --validation-items and --validation-labels together, got only one of them',
+    );
+  if (options.validationItems !== undefined && options.labels === undefined)
+    throw new CliError(
+      'index',
+      'INVALID_ARGUMENT',
+      "expected --labels with --validation-items (probabilities are over the index items' classes), got none",
+    );
   await initBackend({ quiet: options.quiet });
   const model = await loadModel(modelDir);
   try {
@@ -60,18 +77,27 @@ export async function indexCommand(runDir: string, options: IndexCommandOptions)
     const labels = options.labels !== undefined ? readLabels(options.labels, count) : undefined;
     const kind = options.kind ?? 'exact';
     const index = await model.index(features, labels, { kind });
+    let calibration: IndexCommandResult['calibration'] = null;
     try {
+      if (options.validationItems !== undefined && options.validationLabels !== undefined) {
+        const validation = readSamples(options.validationItems, size);
+        const fitted = await index.fitTemperature(
+          validation.features,
+          readLabels(options.validationLabels, validation.count),
+        );
+        calibration = { temperature: fitted.temperature, knnTemperature: fitted.knn.temperature, k: fitted.knn.k };
+      }
       await index.save(out);
     } finally {
       index.dispose();
     }
-    return { indexDir: out, kind, items: count, labelled: labels !== undefined };
+    return { indexDir: out, kind, items: count, labelled: labels !== undefined, calibration };
   } finally {
     model.dispose();
   }
 }
 
-/** `bregman index RUN_DIR --items FILE [--labels FILE] [--kind exact|ann] --out DIR`. */
+/** `bregman index RUN_DIR --items FILE [--labels FILE] [--kind exact|ann] [--validation-items F --validation-labels F] --out DIR`. */
 export function registerIndexCommand(program: Command, out: CliOutput): void {
   program
     .command('index')
@@ -84,6 +110,11 @@ export function registerIndexCommand(program: Command, out: CliOutput): void {
     .addOption(
       new Option('--kind <kind>', 'exact (anywhere) or ann (HNSW, Node; Bregman heads)').choices(['exact', 'ann']),
     )
+    .option(
+      '--validation-items <file>',
+      "labelled rows NOT in the index: predict's class probabilities (centroid τ, k-NN kernel) are fitted on them and saved with the index",
+    )
+    .option('--validation-labels <file>', 'their class labels (as --labels)')
     .requiredOption('--out <dir>', 'a new folder for the index (the model is copied into it)')
     .option('--json', 'print the result as one JSON document on stdout')
     .option('-q, --quiet', 'no backend line')
@@ -92,7 +123,7 @@ export function registerIndexCommand(program: Command, out: CliOutput): void {
       if (opts.json) printJson(out, result);
       else
         out.stdout(
-          `saved a ${result.kind} index of ${result.items} items${result.labelled ? ' with labels' : ''} to ${result.indexDir}\n`,
+          `saved a ${result.kind} index of ${result.items} items${result.labelled ? ' with labels' : ''}${result.calibration ? `, probabilities fitted (τ ${result.calibration.temperature.toPrecision(3)}, k-NN τ′ ${result.calibration.knnTemperature.toPrecision(3)} at k ${result.calibration.k})` : ''} to ${result.indexDir}\n`,
         );
     });
 }

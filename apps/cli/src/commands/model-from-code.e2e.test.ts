@@ -71,6 +71,56 @@ async function checkSameAnswers(runDir: string, refs: number[][], queries: numbe
   expect(Array.from(reloaded.divergences)).toEqual(Array.from(inCode.divergences));
   expect(Array.from(reloaded.labels!)).toEqual(Array.from(inCode.labels!));
 
+  // Probabilities fitted on labelled validation rows (the queries here) are saved with the index and loaded with it,
+  // as index.fitTemperature fits them in code.
+  const validationLabelsFile = join(root, `${tag}-validation-labels.json`);
+  const validationLabels = queries.map((_, i) => i % 3);
+  writeFileSync(validationLabelsFile, JSON.stringify(validationLabels));
+  const calibratedDir = join(root, `${tag}-calibrated-index`);
+  const calibrated = bregman([
+    'index',
+    runDir,
+    '--items',
+    refsFile,
+    '--labels',
+    labelsFile,
+    '--validation-items',
+    queriesFile,
+    '--validation-labels',
+    validationLabelsFile,
+    '--out',
+    calibratedDir,
+    '--quiet',
+    '--json',
+  ]);
+  expect(calibrated.status, calibrated.stderr).toBe(0);
+  const fitModel = await loadModel(join(runDir, 'model'));
+  const fitIndex = await fitModel.index(Float32Array.from(refs.flat()), Int32Array.from(labels));
+  const fitted = await fitIndex.fitTemperature(Float32Array.from(queries.flat()), validationLabels);
+  expect(JSON.parse(calibrated.stdout).calibration).toEqual({
+    temperature: fitted.temperature,
+    knnTemperature: fitted.knn.temperature,
+    k: fitted.knn.k,
+  });
+  const loadedCalibrated = await loadModelWithIndex(calibratedDir);
+  expect(loadedCalibrated.index.temperature).toBe(fitted.temperature);
+  expect(loadedCalibrated.index.knnKernel).toEqual(fitIndex.knnKernel);
+  for (const x of [fitIndex, fitModel, loadedCalibrated.index, loadedCalibrated.model]) x.dispose();
+  const half = bregman([
+    'index',
+    runDir,
+    '--items',
+    refsFile,
+    '--validation-items',
+    queriesFile,
+    '--out',
+    join(root, `${tag}-x`),
+  ]);
+  expect(half.status).toBe(2);
+  expect(half.stderr.trim()).toBe(
+    'bregman: index: expected --validation-items and --validation-labels together, got only one of them',
+  );
+
   for (const how of [
     ['--references', refsFile, '--reference-labels', labelsFile],
     ['--index', indexDir],

@@ -186,6 +186,9 @@ export function createServer(options: ServerOptions): FastifyInstance {
         k: p.knn.k,
         temperature: p.centroid.temperature,
         knnTemperature: p.knn.temperature,
+        // Whether τ and the kernel are the ones fitted on labelled rows (index.fitTemperature, saved with the index):
+        // unfitted probabilities are not calibrated.
+        fitted: { centroid: p.centroid.fitted, knn: p.knn.fitted },
         predictions: Array.from({ length: p.numRows }, (_, i) => {
           const knnLabel = p.knn.labels[i]!;
           const centroidLabel = p.centroid.labels[i]!;
