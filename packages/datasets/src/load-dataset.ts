@@ -1,14 +1,15 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCifar } from './cifar-binary';
 import { dataDirectory } from './data-directory';
 import { DATASET_CATALOGUE, type DatasetInfo, type DatasetName } from './dataset-catalogue';
 import { DatasetError } from './dataset-error';
 import type { DownloadProgress } from './download-file';
-import { fetchDataset } from './fetch-dataset';
+import { type FetchOptions, fetchDataset } from './fetch-dataset';
 import { DEBIAN_FASHION_MNIST_DIR, findIdxFiles } from './find-idx-files';
 import type { LabelledData } from './labelled-data';
 import { loadIdxDataset } from './load-idx-dataset';
+import { EMOJI_VENDORS, type EmojiOptions, emojiPackageFolder, loadEmoji } from './load-emoji';
 import { loadMnistDigits, type MnistDigitsOptions } from './load-mnist-digits';
 import { loadUci } from './load-uci';
 import { type ConcentricCirclesOptions, makeConcentricCircles } from './make-concentric-circles';
@@ -37,6 +38,7 @@ export interface DatasetOptionsMap {
   kmnist: FileDatasetOptions;
   cifar10: FileDatasetOptions;
   cifar100: FileDatasetOptions & { readonly labels?: 'fine' | 'coarse' };
+  emoji: FileDatasetOptions & EmojiOptions & Pick<FetchOptions, 'onMessage' | 'pack'>;
   'gaussian-mixture': GaussianMixtureOptions;
   'concentric-circles': ConcentricCirclesOptions;
 }
@@ -54,6 +56,21 @@ export interface DatasetListing extends DatasetInfo {
   readonly available: boolean;
   /** Where the files were found, for file-backed datasets. */
   readonly location?: string;
+  /** Bytes the files at `location` take (the dataset's folder, walked), for file-backed datasets found here. */
+  readonly bytesOnDisk?: number;
+}
+
+/** The bytes of the files under `path` (symbolic links followed; unreadable entries count 0). */
+function bytesUnder(path: string): number {
+  try {
+    const info = statSync(path);
+    if (!info.isDirectory()) return info.size;
+    let total = 0;
+    for (const name of readdirSync(path)) total += bytesUnder(join(path, name));
+    return total;
+  } catch {
+    return 0;
+  }
 }
 
 function searchDirectories(name: 'fashion-mnist' | 'mnist' | 'kmnist', options: FileDatasetOptions): string[] {
@@ -71,13 +88,18 @@ function locate(info: DatasetInfo, options: FileDatasetOptions = {}): string | u
     const folder = info.name === 'cifar10' ? 'cifar-10-batches-bin' : 'cifar-100-binary';
     return existsSync(join(dir, folder)) ? dir : undefined;
   }
+  if (info.name === 'emoji') {
+    const dir = options.directory ?? join(options.dataDir ?? dataDirectory(), 'emoji');
+    const complete = EMOJI_VENDORS.every((vendor) => existsSync(join(emojiPackageFolder(dir, vendor), 'emoji.json')));
+    return complete ? dir : undefined;
+  }
   return undefined;
 }
 
 /**
  * The datasets `loadDataset` knows, the default (`mnist-digits`) first, each with whether it is available now
  * (embedded, bundled and synthetic sets always are; Fashion-MNIST when Debian's `dataset-fashion-mnist` or the cache
- * has it; the others once fetched).
+ * has it; the others once fetched), and for those found, where and how many bytes their files take.
  */
 export function listDatasets(options: { readonly dataDir?: string } = {}): DatasetListing[] {
   return DATASET_CATALOGUE.map((info) => {
@@ -85,7 +107,9 @@ export function listDatasets(options: { readonly dataDir?: string } = {}): Datas
       return { ...info, available: true };
     }
     const location = locate(info, options);
-    return location ? { ...info, available: true, location } : { ...info, available: false };
+    return location
+      ? { ...info, available: true, location, bytesOnDisk: bytesUnder(location) }
+      : { ...info, available: false };
   });
 }
 
@@ -107,8 +131,8 @@ const MNIST_FAMILY_CLASSES: Record<'fashion-mnist' | 'mnist' | 'kmnist', readonl
 };
 
 async function loadFileDataset(
-  name: 'fashion-mnist' | 'mnist' | 'kmnist' | 'cifar10' | 'cifar100',
-  options: FileDatasetOptions & { labels?: 'fine' | 'coarse' },
+  name: 'fashion-mnist' | 'mnist' | 'kmnist' | 'cifar10' | 'cifar100' | 'emoji',
+  options: FileDatasetOptions & { labels?: 'fine' | 'coarse' } & DatasetOptionsMap['emoji'],
 ): Promise<LabelledData> {
   const info = DATASET_CATALOGUE.find((d) => d.name === name)!;
   let location = locate(info, options);
@@ -116,12 +140,14 @@ async function loadFileDataset(
     await fetchDataset(name, {
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.onMessage ? { onMessage: options.onMessage } : {}),
+      ...(options.pack ? { pack: options.pack } : {}),
     });
     location = locate(info, { ...options, directory: undefined });
   }
   if (!location) {
     const searched =
-      name === 'cifar10' || name === 'cifar100'
+      name === 'cifar10' || name === 'cifar100' || name === 'emoji'
         ? [options.directory ?? join(options.dataDir ?? dataDirectory(), name)]
         : searchDirectories(name, options);
     const hint =
@@ -133,6 +159,12 @@ async function loadFileDataset(
       'NOT_FOUND',
       `expected the ${name} files in ${searched.join(' or ')}, got none; ${hint}`,
     );
+  }
+  if (name === 'emoji') {
+    return loadEmoji(location, {
+      ...(options.imageSize !== undefined ? { imageSize: options.imageSize } : {}),
+      ...(options.channels !== undefined ? { channels: options.channels } : {}),
+    });
   }
   if (name === 'cifar10' || name === 'cifar100') {
     return loadCifar(location, { variant: name, ...(options.labels ? { labels: options.labels } : {}) });
@@ -155,6 +187,7 @@ async function loadFileDataset(
  * const digits = await loadDataset('mnist-digits');                    // embedded default, offline
  * const fashion = await loadDataset('fashion-mnist');                  // Debian package or cache
  * const blobs = await loadDataset('gaussian-mixture', { dim: 8, seed: 3 });
+ * const emoji = await loadDataset('emoji', { download: true });        // npm pack, integrity-checked
  * ```
  */
 export async function loadDataset<N extends DatasetName>(
@@ -183,6 +216,6 @@ export async function loadDataset(name: string, options: object = {}): Promise<L
     case 'concentric-circles':
       return makeConcentricCircles(options as ConcentricCirclesOptions);
     default:
-      return loadFileDataset(name, options as FileDatasetOptions);
+      return loadFileDataset(name, options as DatasetOptionsMap['emoji']);
   }
 }

