@@ -90,7 +90,7 @@ describe('bregman with the emoji dataset', () => {
       results: { model: string; metrics: Record<string, number> }[];
     };
     const notes = results.notes.join('\n');
-    expect(notes).toContain('test classes 5, 6, 7, 8, 9');
+    expect(notes).toContain('class-disjoint: train classes 0–2, validation classes 3, 4, test classes 5–9');
     expect(notes).toContain(
       "cross-domain retrieval (google / twitter): each google or twitter test item queries the other domain's items only (validation likewise); one relevant item per query, so MAP@R = R-precision = P@1",
     );
