@@ -109,7 +109,7 @@ describe('loadEmoji', () => {
     await expectDatasetError(
       loadEmoji(join(folder.dir, 'one-vendor')),
       'NOT_FOUND',
-      /^loadEmoji: expected the emoji-datasource-twitter metadata at .*emoji\.json, got .*bregman data fetch emoji/,
+      /^loadEmoji: expected the emoji-datasource-twitter metadata at .*emoji\.json, got no such file; fetch it with `bregman data fetch emoji`$/,
     );
     await writePackages('bad-json');
     writeFileSync(join(folder.dir, 'bad-json', 'emoji-datasource-google', 'emoji.json'), '[{"unified": ');

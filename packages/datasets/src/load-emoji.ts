@@ -45,10 +45,11 @@ async function readMetadata(directory: string, vendor: EmojiVendor, component: s
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
+    const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
     throw new DatasetError(
       component,
-      'NOT_FOUND',
-      `expected the emoji-datasource-${vendor} metadata at ${path}, got ${causeText(cause)}; fetch it with \`bregman data fetch emoji\``,
+      missing ? 'NOT_FOUND' : 'IO',
+      `expected the emoji-datasource-${vendor} metadata at ${path}, got ${missing ? 'no such file; fetch it with `bregman data fetch emoji`' : causeText(cause)}`,
       { cause },
     );
   }
