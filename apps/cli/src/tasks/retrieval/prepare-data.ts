@@ -59,6 +59,23 @@ function classesOf(data: LabelledData): number[] {
   return [...new Set(data.labels)].sort((a, b) => a - b);
 }
 
+/**
+ * Class labels for a report line, runs of three or more consecutive labels as ranges ("0–837, 900"): a 1,876-class
+ * split listed label by label made one 9 kB line.
+ */
+export function classList(classes: Iterable<number>): string {
+  const sorted = [...classes].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    if (j - i >= 2) parts.push(`${sorted[i]}–${sorted[j]}`);
+    else for (let k = i; k <= j; k++) parts.push(String(sorted[k]));
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
 function indicesOfClasses(labels: Int32Array, classes: ReadonlySet<number>): Int32Array {
   const out: number[] = [];
   for (let i = 0; i < labels.length; i++) if (classes.has(labels[i]!)) out.push(i);
@@ -115,7 +132,7 @@ export async function prepareData(config: RunConfig): Promise<PreparedData> {
       const trainSet = new Set(trainValClasses.slice(0, trainValClasses.length - valClassCount));
       train = subsetData(loaded, indicesOfClasses(loaded.labels, trainSet));
       val = subsetData(loaded, indicesOfClasses(loaded.labels, valSet));
-      description = `class-disjoint: train classes ${[...trainSet].join(', ')}, validation classes ${[...valSet].join(', ')}, test classes ${Array.from(split.testClasses).join(', ')}`;
+      description = `class-disjoint: train classes ${classList(trainSet)}, validation classes ${classList(valSet)}, test classes ${classList(split.testClasses)}`;
     } else {
       const trainVal = subsetData(loaded, split.trainVal);
       const inner = stratifiedSplit(trainVal.labels, {
@@ -125,7 +142,7 @@ export async function prepareData(config: RunConfig): Promise<PreparedData> {
       });
       train = subsetData(trainVal, inner.train);
       val = subsetData(trainVal, inner.val);
-      description = `class-disjoint: train classes ${trainValClasses.join(', ')} (${(config.valFraction * 100).toFixed(0)}% of their samples for validation), test classes ${Array.from(split.testClasses).join(', ')}`;
+      description = `class-disjoint: train classes ${classList(trainValClasses)} (${(config.valFraction * 100).toFixed(0)}% of their samples for validation), test classes ${classList(split.testClasses)}`;
     }
     test = subsetData(loaded, split.test);
     // The seen-class test part comes out of the training part only (whole validation classes stay whole).
