@@ -91,6 +91,11 @@ describe('bregman with the emoji dataset', () => {
     };
     const notes = results.notes.join('\n');
     expect(notes).toContain('class-disjoint: train classes 0–2, validation classes 3, 4, test classes 5–9');
+    // Two drawings per class (one per vendor): 15% of 2 holds out none, so the run states it has no detection.
+    expect(notes).toContain(
+      'no seen-class test part (15% of each training class is fewer than 2 samples), so no unseen-class detection',
+    );
+    expect(results.results.some((row) => Object.keys(row.metrics).some((k) => k.startsWith('unseen')))).toBe(false);
     expect(notes).toContain(
       "cross-domain retrieval (google / twitter): each google or twitter test item queries the other domain's items only (validation likewise); one relevant item per query, so MAP@R = R-precision = P@1",
     );

@@ -88,7 +88,8 @@ function indicesOfClasses(labels: Int32Array, classes: ReadonlySet<number>): Int
  *   and validation, the second half for testing. Validation holds out `valClasses` whole training classes (auto: 2
  *   when at least 5 training classes remain with 3 or more to train on, so early stopping measures generalisation
  *   to unseen classes); with fewer, `valFraction` of each training class's samples.
- *   {@link IN_DISTRIBUTION_TEST_FRACTION} of each training class is held out as `seenTest` (unseen-class detection).
+ *   {@link IN_DISTRIBUTION_TEST_FRACTION} of each training class is held out as `seenTest` (unseen-class detection),
+ *   unless that holds out fewer than 2 samples of every class (the emoji set: 2 per class), when there is none.
  * - `closed-set`: every class everywhere; `testFraction` then `valFraction` of each class held out.
  * Tabular features are standardised with statistics of the training part only.
  */
@@ -151,9 +152,19 @@ export async function prepareData(config: RunConfig): Promise<PreparedData> {
       valFraction: 0,
       seed: `${config.seed}/seen-test`,
     });
-    seenTest = subsetData(train, held.test);
-    train = subsetData(train, held.train);
-    description += `; ${(IN_DISTRIBUTION_TEST_FRACTION * 100).toFixed(0)}% of each training class held out as the seen-class test part`;
+    // Unseen-class detection fits its temperature on alternate held-out items of each class and scores the others, so
+    // it needs a class with two or more held out. Data with a few samples per class have none: the emoji set has one
+    // drawing per class and vendor, and 15% of 2 rounds to 0. Then nothing is held out and the run has no detection.
+    const heldPerClass = new Map<number, number>();
+    for (const i of held.test) heldPerClass.set(train.labels[i]!, (heldPerClass.get(train.labels[i]!) ?? 0) + 1);
+    const percent = (IN_DISTRIBUTION_TEST_FRACTION * 100).toFixed(0);
+    if ([...heldPerClass.values()].some((n) => n >= 2)) {
+      seenTest = subsetData(train, held.test);
+      train = subsetData(train, held.train);
+      description += `; ${percent}% of each training class held out as the seen-class test part`;
+    } else {
+      description += `; no seen-class test part (${percent}% of each training class is fewer than 2 samples), so no unseen-class detection`;
+    }
   } else {
     const split = stratifiedSplit(loaded.labels, {
       testFraction: config.testFraction,
