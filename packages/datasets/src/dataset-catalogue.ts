@@ -11,6 +11,7 @@ export type DatasetName =
   | 'cifar10'
   | 'cifar100'
   | 'hanzi'
+  | 'emoji'
   | 'gaussian-mixture'
   | 'concentric-circles';
 
@@ -31,6 +32,8 @@ export interface DatasetInfo {
   readonly classDisjoint: boolean;
   readonly licence: string;
   readonly citation: string;
+  /** The notice a licence asks users of the data to show (CC BY's attribution), when it asks for one. */
+  readonly attribution?: string;
 }
 
 /** The catalogue, in the order `listDatasets()` shows it; the first entry is the default. */
@@ -156,6 +159,20 @@ export const DATASET_CATALOGUE: readonly DatasetInfo[] = [
     licence: 'Arphic Public License (hanzi-writer-data 2.0.1)',
     citation:
       'Stroke data: Make Me a Hanzi (Shaunak Kishore), from the AR PL fonts of Arphic Technology; packaged as hanzi-writer-data by David Chanin',
+  },
+  {
+    name: 'emoji',
+    description:
+      'Emoji drawn by Google (Noto) and by Twitter (Twemoji), 64-px PNGs at 32 × 32 × 3; cross-vendor retrieval (npm packages emoji-datasource-google / -twitter 16.0.0)',
+    source: 'download',
+    samples: 3752,
+    sampleShape: [32, 32, 3],
+    numClasses: 1876,
+    classDisjoint: true,
+    licence: 'Google/Noto artwork Apache-2.0; Twemoji artwork CC BY 4.0; emoji-data metadata MIT (Cal Henderson)',
+    citation: 'iamcal/emoji-data 16.0.0 (npm emoji-datasource-google, emoji-datasource-twitter)',
+    attribution:
+      'Twemoji graphics © Twitter, Inc and other contributors, CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); Noto Emoji © Google, Apache License 2.0; packaged by emoji-data (github.com/iamcal/emoji-data, MIT)',
   },
   {
     name: 'gaussian-mixture',

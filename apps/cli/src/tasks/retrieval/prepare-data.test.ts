@@ -1,7 +1,7 @@
 import { loadDataset } from '@empirical-bregman/datasets';
 import { describe, expect, it } from 'vitest';
 import { validateRunConfig } from '../../config/validate-run-config';
-import { IN_DISTRIBUTION_TEST_FRACTION, prepareData } from './prepare-data';
+import { classList, IN_DISTRIBUTION_TEST_FRACTION, prepareData } from './prepare-data';
 
 const rowKey = (features: Float32Array, width: number, i: number) =>
   Array.from(features.subarray(i * width, (i + 1) * width)).join(',');
@@ -33,5 +33,14 @@ describe('prepareData: the seen-class test part of a class-disjoint run', () => 
   it('closed-set runs have none', async () => {
     const data = await prepareData(validateRunConfig({ dataset: 'iris', protocol: 'closed-set' }));
     expect(data.seenTest).toBeUndefined();
+  });
+});
+
+describe('classList', () => {
+  it('writes runs of three or more consecutive labels as ranges, in order', () => {
+    expect(classList([5, 6, 7, 8, 9])).toBe('5–9');
+    expect(classList(new Set([3, 0, 1, 2, 10, 11, 20]))).toBe('0–3, 10, 11, 20');
+    expect(classList([4])).toBe('4');
+    expect(classList([])).toBe('');
   });
 });

@@ -59,6 +59,23 @@ function classesOf(data: LabelledData): number[] {
   return [...new Set(data.labels)].sort((a, b) => a - b);
 }
 
+/**
+ * Class labels for a report line, runs of three or more consecutive labels as ranges ("0–837, 900"): a 1,876-class
+ * split listed label by label made one 9 kB line.
+ */
+export function classList(classes: Iterable<number>): string {
+  const sorted = [...classes].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    if (j - i >= 2) parts.push(`${sorted[i]}–${sorted[j]}`);
+    else for (let k = i; k <= j; k++) parts.push(String(sorted[k]));
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
 function indicesOfClasses(labels: Int32Array, classes: ReadonlySet<number>): Int32Array {
   const out: number[] = [];
   for (let i = 0; i < labels.length; i++) if (classes.has(labels[i]!)) out.push(i);
@@ -71,7 +88,8 @@ function indicesOfClasses(labels: Int32Array, classes: ReadonlySet<number>): Int
  *   and validation, the second half for testing. Validation holds out `valClasses` whole training classes (auto: 2
  *   when at least 5 training classes remain with 3 or more to train on, so early stopping measures generalisation
  *   to unseen classes); with fewer, `valFraction` of each training class's samples.
- *   {@link IN_DISTRIBUTION_TEST_FRACTION} of each training class is held out as `seenTest` (unseen-class detection).
+ *   {@link IN_DISTRIBUTION_TEST_FRACTION} of each training class is held out as `seenTest` (unseen-class detection),
+ *   unless that holds out fewer than 2 samples of every class (the emoji set: 2 per class), when there is none.
  * - `closed-set`: every class everywhere; `testFraction` then `valFraction` of each class held out.
  * Tabular features are standardised with statistics of the training part only.
  */
@@ -115,7 +133,7 @@ export async function prepareData(config: RunConfig): Promise<PreparedData> {
       const trainSet = new Set(trainValClasses.slice(0, trainValClasses.length - valClassCount));
       train = subsetData(loaded, indicesOfClasses(loaded.labels, trainSet));
       val = subsetData(loaded, indicesOfClasses(loaded.labels, valSet));
-      description = `class-disjoint: train classes ${[...trainSet].join(', ')}, validation classes ${[...valSet].join(', ')}, test classes ${Array.from(split.testClasses).join(', ')}`;
+      description = `class-disjoint: train classes ${classList(trainSet)}, validation classes ${classList(valSet)}, test classes ${classList(split.testClasses)}`;
     } else {
       const trainVal = subsetData(loaded, split.trainVal);
       const inner = stratifiedSplit(trainVal.labels, {
@@ -125,7 +143,7 @@ export async function prepareData(config: RunConfig): Promise<PreparedData> {
       });
       train = subsetData(trainVal, inner.train);
       val = subsetData(trainVal, inner.val);
-      description = `class-disjoint: train classes ${trainValClasses.join(', ')} (${(config.valFraction * 100).toFixed(0)}% of their samples for validation), test classes ${Array.from(split.testClasses).join(', ')}`;
+      description = `class-disjoint: train classes ${classList(trainValClasses)} (${(config.valFraction * 100).toFixed(0)}% of their samples for validation), test classes ${classList(split.testClasses)}`;
     }
     test = subsetData(loaded, split.test);
     // The seen-class test part comes out of the training part only (whole validation classes stay whole).
@@ -134,9 +152,19 @@ export async function prepareData(config: RunConfig): Promise<PreparedData> {
       valFraction: 0,
       seed: `${config.seed}/seen-test`,
     });
-    seenTest = subsetData(train, held.test);
-    train = subsetData(train, held.train);
-    description += `; ${(IN_DISTRIBUTION_TEST_FRACTION * 100).toFixed(0)}% of each training class held out as the seen-class test part`;
+    // Unseen-class detection fits its temperature on alternate held-out items of each class and scores the others, so
+    // it needs a class with two or more held out. Data with a few samples per class have none: the emoji set has one
+    // drawing per class and vendor, and 15% of 2 rounds to 0. Then nothing is held out and the run has no detection.
+    const heldPerClass = new Map<number, number>();
+    for (const i of held.test) heldPerClass.set(train.labels[i]!, (heldPerClass.get(train.labels[i]!) ?? 0) + 1);
+    const percent = (IN_DISTRIBUTION_TEST_FRACTION * 100).toFixed(0);
+    if ([...heldPerClass.values()].some((n) => n >= 2)) {
+      seenTest = subsetData(train, held.test);
+      train = subsetData(train, held.train);
+      description += `; ${percent}% of each training class held out as the seen-class test part`;
+    } else {
+      description += `; no seen-class test part (${percent}% of each training class is fewer than 2 samples), so no unseen-class detection`;
+    }
   } else {
     const split = stratifiedSplit(loaded.labels, {
       testFraction: config.testFraction,

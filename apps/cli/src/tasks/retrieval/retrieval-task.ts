@@ -174,7 +174,7 @@ function retrievalSession(
     async validate() {
       const embeddings = embedAll(trunk, data.val);
       try {
-        return await scoreEmbeddings(divergence, embeddings, data.val.labels, { seed: 0 });
+        return await scoreEmbeddings(divergence, embeddings, data.val.labels, { seed: 0, domains: data.val.domains });
       } finally {
         embeddings.dispose();
       }
@@ -186,6 +186,7 @@ function retrievalSession(
         for (const q of queryOrders(divergence)) {
           untrained[q ?? 'symmetric'] = await scoreEmbeddings(divergence, test, data.test.labels, {
             querySlot: q,
+            domains: data.test.domains,
             clustering: true,
             seed: config.seed,
           });
@@ -261,7 +262,8 @@ function retrievalSession(
           data.description,
           `best validation MAP@R ${run.bestScore.toFixed(4)} at epoch ${run.bestEpoch}${run.bestEpoch === 0 ? ' (training never beat the untrained network on validation: the untrained weights are kept)' : ''}`,
           samplerNote,
-          ...recallNotApplicable(data.test.labels),
+          ...crossDomainNote(data),
+          ...recallNotApplicable(data.test.labels, data.test.domains),
         ],
       };
     },
@@ -311,6 +313,11 @@ export interface Uncertainty {
  * class probabilities are scored (centroid posterior and k-NN kernel). Class-disjoint: the test classes are unseen,
  * and the held-out items of the training classes (`data.seenTest`) are the seen side of unseen-class detection; a run
  * folder made before that part existed has its training classes all trained on, so pass `seenTest: false` there.
+ *
+ * Domains (the emoji's vendors) play no part here, unlike in retrieval: calibration and unseen-class detection score
+ * each item against the training classes (their centroids and nearest training items), not against other test items
+ * of another domain, so there is no same-domain match to exclude. `data.seenTest` still carries its `domains`
+ * (`subsetData` keeps them) for anything that does compare within it.
  */
 export async function scoreUncertainty(
   config: RunConfig,
@@ -347,6 +354,23 @@ export function withUncertainty(rows: readonly ResultRow[], uncertainty: Uncerta
 }
 
 /**
+ * The report note of a cross-domain split (samples with `domains`, e.g. the emoji drawn by two vendors), or nothing.
+ */
+export function crossDomainNote(data: PreparedData): string[] {
+  const { domains, domainNames, labels } = data.test;
+  if (!domains || !domainNames || new Set(domains).size < 2) return [];
+  const perClassAndDomain = new Map<string, number>();
+  domains.forEach((g, i) => {
+    const key = `${labels[i]}/${g}`;
+    perClassAndDomain.set(key, (perClassAndDomain.get(key) ?? 0) + 1);
+  });
+  const single = [...perClassAndDomain.values()].every((n) => n === 1);
+  return [
+    `cross-domain retrieval (${domainNames.join(' / ')}): each ${domainNames.join(' or ')} test item queries the other ${domainNames.length > 2 ? "domains' items" : "domain's items"} only (validation likewise)${single && domainNames.length === 2 ? '; one relevant item per query, so MAP@R = R-precision = P@1' : ''}`,
+  ];
+}
+
+/**
  * The test-set rows of a run: raw input (Euclidean, cosine), the untrained network (when known), the trained one
  * (from `testEmbeddings`, the trained network's embeddings of `data.test`; the caller owns them).
  */
@@ -368,7 +392,11 @@ export async function finalResults(
         protocol: config.protocol,
         model: 'raw input',
         divergence: name,
-        metrics: await scoreEmbeddings(d, raw, data.test.labels, { clustering: true, seed: config.seed }),
+        metrics: await scoreEmbeddings(d, raw, data.test.labels, {
+          clustering: true,
+          seed: config.seed,
+          domains: data.test.domains,
+        }),
       });
       d.dispose();
     }
@@ -390,6 +418,7 @@ export async function finalResults(
   for (const q of queryOrders(divergence)) {
     const metrics = await scoreEmbeddings(divergence, testEmbeddings, data.test.labels, {
       querySlot: q,
+      domains: data.test.domains,
       clustering: true,
       bregmanClustering: bregman,
       seed: config.seed,
