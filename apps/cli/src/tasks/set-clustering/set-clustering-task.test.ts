@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { validateRunConfig } from '../../config/validate-run-config';
 import { renderResultsMarkdown } from '../../report/index';
 import { createProgress } from '../../run/progress';
-import { trainRun } from '../../run/train-run';
+import { SimulatedCrash } from '../../run/run-epochs';
+import { type TrainRunOptions, trainRun } from '../../run/train-run';
 import { runCli } from '../../testing/run-cli';
 
 const root = mkdtempSync(join(tmpdir(), 'eb-sets-'));
@@ -119,5 +120,29 @@ describe('set clustering (Deep Divergence Learning Gaussian sets)', () => {
     // The task's settings belong to its configs only.
     expect(() => validateRunConfig({ dataset: 'iris', pointsPerSet: 5 })).toThrow(/unknown key "pointsPerSet"/);
     expect(validateRunConfig({ task: 'set-clustering' })).toEqual(validateRunConfig({ dataset: 'gaussian-sets' }));
+  }, 60_000);
+
+  it('resumes after a crash mid-epoch to the same results as an uninterrupted run', async () => {
+    const config = validateRunConfig({
+      dataset: 'gaussian-sets',
+      divergence: 'icnn',
+      icnnHidden: [8],
+      hidden: [8],
+      pointsPerSet: 10,
+      maxTrainSamples: 40,
+      maxEvalSamples: 30,
+      batchSize: 16,
+      epochs: 2,
+      seed: 5,
+    });
+    const backend = await initBackend({ quiet: true });
+    const run = (dir: string, extra: Partial<TrainRunOptions> = {}) =>
+      trainRun(config, { dir, backend, progress: createProgress({ quiet: true }), ...extra });
+    const whole = await run(join(root, 'whole'));
+    const dir = join(root, 'crashed');
+    await expect(run(dir, { stopAfterSteps: 4 })).rejects.toBeInstanceOf(SimulatedCrash);
+    const resumed = await run(dir, { resume: true });
+    expect(resumed.report.results).toEqual(whole.report.results);
+    expect(resumed.report.curves).toEqual(whole.report.curves);
   }, 60_000);
 });
