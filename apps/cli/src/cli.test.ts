@@ -137,12 +137,13 @@ describe('bregman CLI: bad input is one clear line, exit code 2 (usage) or 3 (a 
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it("offers the datasets package's whole catalogue as --dataset choices, and the divergence-regression task", async () => {
+  it("offers the datasets package's whole catalogue as --dataset choices, and the data the tasks make", async () => {
     const { stdout } = await cli('train', '--help');
     const choices = /--dataset <value>[\s\S]*?choices:\s+([^)]*)\)/.exec(stdout)?.[1]?.replace(/\s+/g, ' ');
     expect(choices?.split(', ').map((c) => c.replace(/"/g, ''))).toEqual([
       ...listDatasets().map((d) => d.name),
       'divergence-regression',
+      'gaussian-sets',
     ]);
     expect(choices).toContain('cifar100');
   });

@@ -184,7 +184,8 @@ export const DATASET_CATALOGUE: readonly DatasetInfo[] = [
   },
   {
     name: 'concentric-circles',
-    description: 'Deep Divergence Learning clustering task: Gaussians with means on circles of radii 0.2/0.6/1.0',
+    description:
+      "single 2-D points around means on circles of radii 0.2/0.6/1.0, σ = 0.05 (an easier point-level variant of Deep Divergence Learning's task, whose samples are sets: see makeGaussianSets)",
     source: 'synthetic',
     numClasses: 3,
     classDisjoint: false,

@@ -67,6 +67,8 @@ export type { GaussianMixtureOptions, GaussianMixtureData } from './make-gaussia
 export { makeGaussianMixture } from './make-gaussian-mixture';
 export type { ConcentricCirclesOptions, ConcentricCirclesData } from './make-concentric-circles';
 export { makeConcentricCircles } from './make-concentric-circles';
+export type { GaussianSetsOptions, GaussianSetsData } from './make-gaussian-sets';
+export { makeGaussianSets } from './make-gaussian-sets';
 export type { DivergencePairs, DivergencePairsOptions, TargetDivergence } from './make-divergence-pairs';
 export { makeDivergencePairs } from './make-divergence-pairs';
 

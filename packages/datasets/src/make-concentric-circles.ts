@@ -23,8 +23,10 @@ export interface ConcentricCirclesData extends LabelledData {
 }
 
 /**
- * The clustering task of Deep Divergence Learning (Cilingir, Manzelli & Kulis, ICML 2020): 3 classes of 2-D
- * Gaussians whose means lie on concentric circles of radii 0.2, 0.6 and 1.0. Each sample of class c is one Gaussian
+ * A point-level variant of Deep Divergence Learning's clustering task (Cilingir, Manzelli & Kulis, ICML 2020): 3
+ * classes of 2-D Gaussians whose means lie on concentric circles of radii 0.2, 0.6 and 1.0, each sample by default a
+ * single point with σ = 0.05 — easier than the published task, whose samples are sets of 50 points with variance
+ * 0.1 and noisy means (that one is `makeGaussianSets`). Each sample of class c is one Gaussian
  * N(μ, σ²·I) with μ = r_c·(cos θ, sin θ), θ ~ U[0, 2π), represented by `pointsPerGaussian` points drawn from it
  * (sample shape [pointsPerGaussian, 2]; with the default 1 the sample is a single point). The classes are not
  * linearly separable and not separable by distance to a class centroid, but are by the norm ‖μ‖: a good learned

@@ -69,4 +69,24 @@ describe('planBench', () => {
       /expected at least one run in the grid/,
     );
   });
+
+  it("plans Deep Divergence Learning's Gaussian sets: the euclidean and icnn heads, the paper's 200 test sets, moment matching by --config", () => {
+    const plan = planBench({ suite: 'standard', datasets: ['gaussian-sets'], seeds: 10 });
+    expect(plan.items).toHaveLength(20);
+    expect(plan.items.slice(0, 2).map((i) => i.name)).toEqual([
+      'gaussian-sets-closed-set-euclidean-s1',
+      'gaussian-sets-closed-set-euclidean-s2',
+    ]);
+    expect(new Set(plan.items.map((i) => i.config.divergence))).toEqual(new Set(['euclidean', 'icnn']));
+    expect(plan.items.every((i) => i.config.maxEvalSamples === 0 && i.config.embeddingDim === 2)).toBe(true);
+    const moments = planBench({
+      suite: 'standard',
+      datasets: ['gaussian-sets'],
+      divergences: ['euclidean'],
+      overrides: { setDivergence: 'moment-matching' },
+    });
+    expect(moments.items.map((i) => (i.config as unknown as Record<string, unknown>).setDivergence)).toEqual(
+      Array(5).fill('moment-matching'),
+    );
+  });
 });

@@ -11,7 +11,7 @@ const result = (rows: GridItemResult['rows']): GridItemResult => ({
 });
 
 describe('gridResultLine', () => {
-  it('summarises retrieval runs by MAP@R per query slot and regression runs by relative MSE and ρ', () => {
+  it('summarises retrieval runs by MAP@R per query slot and regression runs by relative MSE and ρ, set clustering by Rand index and ARI', () => {
     const retrieval = result([
       { protocol: 'closed-set', model: 'raw input', divergence: 'euclidean', metrics: { mapAtR: 0.3 } },
       { protocol: 'closed-set', model: 'trained', divergence: 'icnn', querySlot: 'left', metrics: { mapAtR: 0.8174 } },
@@ -29,5 +29,9 @@ describe('gridResultLine', () => {
       },
     ]);
     expect(gridResultLine(1, 4, 'dr-icnn-s1', regression)).toBe('[1/4] dr-icnn-s1: rel. MSE 0.002, ρ 0.999 in 12 s');
+    const sets = result([
+      { protocol: 'closed-set', model: 'trained', divergence: 'icnn', metrics: { randIndex: 0.9871, ari: 0.9712 } },
+    ]);
+    expect(gridResultLine(3, 20, 'gs-icnn-s1', sets)).toBe('[3/20] gs-icnn-s1: Rand index 0.987, ARI 0.971 in 12 s');
   });
 });

@@ -9,13 +9,16 @@ import type { GridItemResult } from './run-grid-item';
 
 /** The progress line of a finished grid cell: its trained rows' MAP@R and its time. */
 export function gridResultLine(done: number, total: number, name: string, result: GridItemResult): string {
-  // Retrieval runs report MAP@R; divergence-regression runs have no retrieval metrics: relative MSE and ρ instead.
+  // Retrieval runs report MAP@R; divergence-regression runs have no retrieval metrics: relative MSE and ρ instead;
+  // set-clustering runs: the Rand index and ARI of their k-means.
   const headline = (metrics: Record<string, number>) =>
     metrics.mapAtR !== undefined
       ? `MAP@R ${metrics.mapAtR.toFixed(3)}`
       : metrics.relMse !== undefined
         ? `rel. MSE ${metrics.relMse.toFixed(3)}, ρ ${(metrics.spearmanRho ?? Number.NaN).toFixed(3)}`
-        : 'no metrics';
+        : metrics.randIndex !== undefined
+          ? `Rand index ${metrics.randIndex.toFixed(3)}, ARI ${(metrics.ari ?? Number.NaN).toFixed(3)}`
+          : 'no metrics';
   const summary = result.rows
     .filter((row) => row.model === 'trained')
     .map((row) => `${headline(row.metrics)}${row.querySlot ? ` (${row.querySlot})` : ''}`)

@@ -27,13 +27,13 @@ export const RUN_CONFIG_SCHEMA = {
   task: {
     kind: 'string',
     pattern: /^[a-z][a-z0-9-]*$/,
-    doc: 'what kind of run: retrieval (default: an embedding and a divergence head trained on labelled data) or divergence-regression (a head fitted to a known divergence on synthetic pairs)',
+    doc: 'what kind of run: retrieval (default: an embedding and a divergence head trained on labelled data) or divergence-regression (a head fitted to a known divergence on synthetic pairs) or set-clustering (sets of points clustered as distributions)',
   },
   dataset: {
     kind: 'enum',
     values: DATASET_CHOICES,
     default: DEFAULT_DATASET,
-    doc: 'dataset from the datasets package (bregman data list), or divergence-regression (the synthetic pairs of that task)',
+    doc: 'dataset from the datasets package (bregman data list), or data a task makes: divergence-regression (its synthetic pairs), gaussian-sets (set-clustering)',
   },
   data: {
     kind: 'string',

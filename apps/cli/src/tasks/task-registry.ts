@@ -2,6 +2,7 @@ import { CliError } from '../cli-error';
 import type { Task } from '../run/task';
 import { divergenceRegressionTask } from './divergence-regression/divergence-regression-task';
 import { retrievalTask } from './retrieval/retrieval-task';
+import { setClusteringTask } from './set-clustering/set-clustering-task';
 
 const registered: Task[] = [];
 
@@ -40,3 +41,4 @@ export function taskForDataset(dataset: unknown): Task {
 // The tasks of the app, one line each; the first is the default.
 registerTask(retrievalTask);
 registerTask(divergenceRegressionTask);
+registerTask(setClusteringTask);
