@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SeededRandom } from '@empirical-bregman/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeGreyPng } from '../report/encode-grey-png';
+import { encodePng } from '../report/encode-png';
 import { runCli } from '../testing/run-cli';
 
 // The emoji dataset through the CLI, on a cache folder the test writes ($BREGMAN_DATA_DIR): two fake vendor packages
@@ -38,7 +38,7 @@ beforeAll(() => {
       const pixels = Array.from({ length: 64 }, (_, p) => (Math.floor(p / 8) === c % 8 ? 0.9 : rng.int(80) / 255));
       // Classes 8 and 9 reuse rows 0 and 1: a brighter second row keeps their drawings distinct.
       if (c >= 8) for (let p = 8 * ((c + 3) % 8); p < 8 * ((c + 3) % 8) + 8; p++) pixels[p] = 0.6;
-      writeFileSync(join(dir, 'img', vendor, '64', `1f60${c}.png`), encodeGreyPng(pixels, 8, 8));
+      writeFileSync(join(dir, 'img', vendor, '64', `1f60${c}.png`), encodePng(pixels, 8, 8));
     }
   }
 });
