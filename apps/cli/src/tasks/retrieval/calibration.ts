@@ -1,3 +1,4 @@
+import { SeededRandom } from '@empirical-bregman/common';
 import type { Divergence } from '@empirical-bregman/bregman-core';
 import type { LabelledData } from '@empirical-bregman/datasets';
 import {
@@ -26,7 +27,8 @@ export const UNCERTAINTY_NEIGHBOURS = 10;
  * and the two ways to score new embeddings against them. `dispose()` frees the tensors.
  */
 async function trainingReference(trunk: tfl.LayersModel, divergence: Divergence, train: LabelledData) {
-  const C = Math.max(...train.labels) + 1;
+  let C = 0;
+  for (const l of train.labels) C = Math.max(C, l + 1);
   const counts = new Float64Array(C);
   for (const l of train.labels) counts[l]! += 1;
   const classes = Array.from(counts.keys()).filter((c) => counts[c]! > 0);
@@ -108,7 +110,8 @@ export async function closedSetCalibration(
   try {
     const { classes, column, logPriors } = reference;
     const C = classes.length;
-    const dense = (labels: Int32Array) => Int32Array.from(labels, (l) => (l < column.length ? column[l]! : -1));
+    const dense = (labels: Int32Array) =>
+      Int32Array.from(labels, (l) => (l >= 0 && l < column.length ? column[l]! : -1));
     const valLabels = dense(parts.val.labels);
     const testLabels = dense(parts.test.labels);
     const [valD, valNeighbours] = await withEmbeddings(
@@ -155,8 +158,9 @@ type DetectionScore = (typeof DETECTION_SCORES)[number];
  * Unseen-class detection of a class-disjoint run: the seen side is `seenTest` (held-out items of the training
  * classes), the unseen side the test classes. Scores, each from the learned divergence to the training classes:
  * the minimum divergence to a class centroid, the maximum centroid posterior (negated), the energy
- * −τ log Σ_c exp(−D(z, μ_c)/τ), and the divergence to the 10th nearest training item. τ is fitted by NLL on half of
- * `seenTest` (seeded); the other half is scored, so no item both fits τ and is detected.
+ * −τ log Σ_c exp(−D(z, μ_c)/τ), and the divergence to the 10th nearest training item. τ is fitted by NLL on a
+ * seeded half of `seenTest` (prepareData holds out at least MIN_SEEN_TEST_ITEMS); the other half is scored, so no item
+ * both fits τ and is detected.
  * Metrics: AUROC and FPR at 95% TPR (the known classes as positives) per score.
  */
 export async function unseenClassDetection(
@@ -164,21 +168,19 @@ export async function unseenClassDetection(
   divergence: Divergence,
   parts: { readonly train: LabelledData; readonly seenTest: LabelledData; readonly test: LabelledData },
   testEmbeddings: tf.Tensor2D,
+  seed: number,
 ): Promise<{ metrics: MetricValues; report: UnseenClassReport }> {
   const reference = await trainingReference(trunk, divergence, parts.train);
   try {
     const { classes, column, logPriors } = reference;
     const C = classes.length;
     const seen = parts.seenTest;
-    // Alternate items of each class fit τ; the rest are scored.
-    const fit: number[] = [];
-    const scored: number[] = [];
-    const perClass = new Map<number, number>();
-    seen.labels.forEach((label, i) => {
-      const nth = perClass.get(label) ?? 0;
-      perClass.set(label, nth + 1);
-      (nth % 2 === 0 ? fit : scored).push(i);
-    });
+    // A seeded half of the seen items fits τ, the other half is scored (over all classes, not per class: a class
+    // with one held-out item would otherwise always fall on the fitting side).
+    const order = new SeededRandom(`${seed}/seen-halves`).permutation(seen.labels.length);
+    const half = Math.floor(order.length / 2);
+    const fit = Array.from(order.subarray(0, half)).sort((a, b) => a - b);
+    const scored = Array.from(order.subarray(half)).sort((a, b) => a - b);
     const [seenD, seenNeighbours] = await withEmbeddings(
       trunk,
       seen,

@@ -1,7 +1,10 @@
 import { loadDataset } from '@empirical-bregman/datasets';
 import { describe, expect, it } from 'vitest';
 import { validateRunConfig } from '../../config/validate-run-config';
-import { classList, IN_DISTRIBUTION_TEST_FRACTION, prepareData } from './prepare-data';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { classList, IN_DISTRIBUTION_TEST_FRACTION, MIN_SEEN_TEST_ITEMS, prepareData } from './prepare-data';
 
 const rowKey = (features: Float32Array, width: number, i: number) =>
   Array.from(features.subarray(i * width, (i + 1) * width)).join(',');
@@ -28,6 +31,25 @@ describe('prepareData: the seen-class test part of a class-disjoint run', () => 
     for (let i = 0; i < seen.labels.length; i++) expect(trained.has(rowKey(seen.features, width, i))).toBe(false);
     expect(new Set(data.test.labels).has(seen.labels[0]!)).toBe(false);
     expect(data.description).toMatch(/15% of each training class held out as the seen-class test part/);
+  });
+
+  it('holds nothing out when 15% of the training classes is fewer than MIN_SEEN_TEST_ITEMS samples, and says so', async () => {
+    // 4 classes × 12 rows: training classes 0 and 1 (validation by samples), 15% of each ≈ 2 → 4 held-out items.
+    const dir = mkdtempSync(join(tmpdir(), 'eb-seen-'));
+    const csv = join(dir, 'small.csv');
+    const lines = Array.from({ length: 48 }, (_, i) => `${i % 7},${(i * 3) % 5},c${i % 4}`);
+    writeFileSync(csv, `a,b,label\n${lines.join('\n')}\n`);
+    try {
+      const data = await prepareData(validateRunConfig({ data: csv, protocol: 'class-disjoint', seed: 1 }));
+      expect(data.seenTest).toBeUndefined();
+      expect(data.description).toMatch(
+        new RegExp(
+          `no seen-class test part \\(15% of each training class gives \\d+ samples, fewer than ${MIN_SEEN_TEST_ITEMS}\\)`,
+        ),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('closed-set runs have none', async () => {

@@ -55,6 +55,9 @@ export interface ModelInput {
  */
 export const IN_DISTRIBUTION_TEST_FRACTION = 0.15;
 
+/** Held-out items a seen-class test part needs at least: half fit τ, half are scored. */
+export const MIN_SEEN_TEST_ITEMS = 20;
+
 function classesOf(data: LabelledData): number[] {
   return [...new Set(data.labels)].sort((a, b) => a - b);
 }
@@ -152,18 +155,16 @@ export async function prepareData(config: RunConfig): Promise<PreparedData> {
       valFraction: 0,
       seed: `${config.seed}/seen-test`,
     });
-    // Unseen-class detection fits its temperature on alternate held-out items of each class and scores the others, so
-    // it needs a class with two or more held out. Data with a few samples per class have none: the emoji set has one
-    // drawing per class and vendor, and 15% of 2 rounds to 0. Then nothing is held out and the run has no detection.
-    const heldPerClass = new Map<number, number>();
-    for (const i of held.test) heldPerClass.set(train.labels[i]!, (heldPerClass.get(train.labels[i]!) ?? 0) + 1);
+    // Unseen-class detection fits its temperature on half of the held-out items and scores the other half, so it
+    // needs enough of them. Data with a few samples per class may have none: the emoji set has one drawing per class
+    // and vendor, and 15% of 2 rounds to 0. Then nothing is held out and the run has no detection.
     const percent = (IN_DISTRIBUTION_TEST_FRACTION * 100).toFixed(0);
-    if ([...heldPerClass.values()].some((n) => n >= 2)) {
+    if (held.test.length >= MIN_SEEN_TEST_ITEMS) {
       seenTest = subsetData(train, held.test);
       train = subsetData(train, held.train);
       description += `; ${percent}% of each training class held out as the seen-class test part`;
     } else {
-      description += `; no seen-class test part (${percent}% of each training class is fewer than 2 samples), so no unseen-class detection`;
+      description += `; no seen-class test part (${percent}% of each training class gives ${held.test.length} samples, fewer than ${MIN_SEEN_TEST_ITEMS}), so no unseen-class detection`;
     }
   } else {
     const split = stratifiedSplit(loaded.labels, {

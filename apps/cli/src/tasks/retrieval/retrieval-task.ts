@@ -331,7 +331,7 @@ export async function scoreUncertainty(
     config.protocol === 'closed-set' ? await closedSetCalibration(trunk, divergence, data, testEmbeddings) : undefined;
   const unseen =
     data.seenTest && options.seenTest !== false
-      ? await unseenClassDetection(trunk, divergence, { ...data, seenTest: data.seenTest }, testEmbeddings)
+      ? await unseenClassDetection(trunk, divergence, { ...data, seenTest: data.seenTest }, testEmbeddings, config.seed)
       : undefined;
   return {
     metrics: { ...calibration?.metrics, ...unseen?.metrics },
