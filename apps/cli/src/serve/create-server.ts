@@ -132,7 +132,13 @@ export function createServer(options: ServerOptions): FastifyInstance {
       .send({ error: 'Not Found', message: `serve: no route ${request.method} ${request.url.split('?')[0]}` });
   });
 
-  app.get('/health', async () => ({ ok: true }));
+  app.get('/health', async (_request, reply) => {
+    if (engine.alive) return { ok: true };
+    // A server that cannot compute must not look healthy to whatever supervises it.
+    return reply
+      .code(503)
+      .send({ ok: false, error: 'Service Unavailable', message: 'serve: the compute thread stopped' });
+  });
   app.get('/model', async () => ({
     manifest,
     index,

@@ -25,6 +25,12 @@ export interface ServeEngine {
   readonly manifest: ModelManifest;
   /** The served index, or null (then /search and /predict answer 409). */
   readonly index: ServedIndexInfo | null;
+  /** False once the engine cannot compute any more (its thread stopped, or it was closed): `/health` answers 503. */
+  readonly alive: boolean;
+  /**
+   * The methods take `rows` over: an engine may move its memory to another thread (the caller's array is then
+   * detached), so pass an array made for the call, as the server does.
+   */
   embed(rows: Float32Array): Promise<Float32Array>;
   search(rows: Float32Array, options: { readonly k: number; readonly slot?: QuerySlot }): Promise<IndexSearchResult>;
   predict(rows: Float32Array, options: { readonly k?: number }): Promise<Prediction>;
@@ -47,6 +53,7 @@ export function inProcessEngine(model: BregmanModel, index: BregmanModelIndex | 
   return {
     manifest: model.manifest,
     index: info,
+    alive: true,
     embed: (rows) => model.embedArray(rows),
     search: (rows, options) => requireLoaded(index).search(rows, options),
     predict: (rows, options) => requireLoaded(index).predict(rows, options),

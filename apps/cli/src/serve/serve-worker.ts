@@ -25,7 +25,7 @@ async function start(): Promise<{ model: BregmanModel; index: BregmanModelIndex 
   }
 }
 
-/** An error as data: a project error keeps its component and code; anything else (a bug) keeps its stack. */
+// The model and the index live as long as the thread: `terminate()` (the engine's close) frees them with it.
 type TypedArray = Float32Array | Float64Array | Int32Array;
 
 /**
@@ -37,6 +37,7 @@ function ownArray<T extends TypedArray>(view: T): T {
   return whole && view.buffer instanceof ArrayBuffer ? view : (view.slice() as T);
 }
 
+/** An error as data: a project error keeps its component and code; anything else (a bug) keeps its stack. */
 function failure(error: unknown): { code?: string; component?: string; message: string } {
   if (isEmpiricalBregmanError(error)) return { code: error.code, component: error.component, message: error.message };
   return { message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
@@ -90,10 +91,6 @@ start().then(
       } catch (error) {
         port.postMessage({ kind: 'error', id: request.id, ...failure(error) } satisfies EngineReply);
       }
-    });
-    port.once('close', () => {
-      index?.dispose();
-      model.dispose();
     });
   },
   (error: unknown) => port.postMessage({ kind: 'failed', ...failure(error) } satisfies EngineReply),

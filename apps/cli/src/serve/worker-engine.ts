@@ -9,7 +9,7 @@ import type { EngineReply, EngineRequest, WorkerEngineData } from './worker-mess
 /** A project error raised on the serve worker, rebuilt here with its component and code (the CLI's exit codes and the server's statuses go by code). */
 export class ServeWorkerError extends EmpiricalBregmanError {}
 
-/** A {@link ServeEngine} on a worker thread; `close()` stops the thread (after the caller's requests are answered). */
+/** A {@link ServeEngine} on a worker thread; `close()` stops the thread (call it after the server has closed). */
 export interface WorkerEngine extends ServeEngine {
   close(): Promise<void>;
 }
@@ -66,18 +66,26 @@ export async function startWorkerEngine(data: WorkerEngineData): Promise<WorkerE
   const { manifest, index } = await ready;
 
   type Request = EngineRequest extends infer R ? (R extends EngineRequest ? Omit<R, 'id'> : never) : never;
-  const ask = (request: Request, transfer: Float32Array): Promise<EngineReply> => {
+  const ask = (request: Request, rows: Float32Array): Promise<EngineReply> => {
     if (gone) return Promise.reject(gone);
     const id = nextId++;
+    // The rows are the caller's for this call only (see ServeEngine): their memory is handed over, not copied —
+    // unless they are a view into a larger or shared buffer, which must neither be detached nor posted whole.
+    const own =
+      rows.byteOffset === 0 && rows.byteLength === rows.buffer.byteLength && rows.buffer instanceof ArrayBuffer
+        ? rows
+        : rows.slice();
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      // The rows were made for this request only: hand their memory over instead of copying it.
-      worker.postMessage({ ...request, id } as EngineRequest, [transfer.buffer as ArrayBuffer]);
+      worker.postMessage({ ...request, rows: own, id } as EngineRequest, [own.buffer as ArrayBuffer]);
     });
   };
   return {
     manifest,
     index,
+    get alive() {
+      return gone === null;
+    },
     async embed(rows) {
       return ((await ask({ op: 'embed', rows }, rows)) as Extract<EngineReply, { kind: 'embed' }>).embeddings;
     },
@@ -89,7 +97,11 @@ export async function startWorkerEngine(data: WorkerEngineData): Promise<WorkerE
       const reply = await ask({ op: 'predict', rows, k: options.k }, rows);
       return (reply as Extract<EngineReply, { kind: 'predict' }>).prediction;
     },
+    /** Stops the thread at once: a request still running or waiting is rejected (the server closes first, so none is). */
     async close() {
+      if (gone === null) gone = new Error('serve: the compute thread was closed');
+      for (const p of pending.values()) p.reject(gone);
+      pending.clear();
       worker.removeAllListeners('exit');
       await worker.terminate();
     },
