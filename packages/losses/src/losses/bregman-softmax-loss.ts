@@ -108,7 +108,7 @@ export class BregmanSoftmaxLoss extends MetricLoss {
       let z = tf.div(tf.neg(ctx.d), this.temperature);
       if (this.logPriors !== null) z = tf.add(z, tf.reshape(tf.logSoftmax(this.logPriors), [1, ctx.m]));
       const losses = tf.sub(maskedLogSumExp(z, tf.ones(z.shape), 1), maskedLogSumExp(z, ctx.pos, 1));
-      return [{ losses, mask: tf.reshape(rowHas(ctx.pos), [ctx.n]) }];
+      return [{ losses, mask: tf.reshape(rowHas(ctx.pos), [ctx.n]), anchors: 'rows' }];
     }
     return this.batchTerms(ctx);
   }
@@ -135,6 +135,8 @@ export class BregmanSoftmaxLoss extends MetricLoss {
     const dOther = tf.div(queryPairwise(ctx.divergence, ctx.querySlot, embeddings, centroids), ctx.s);
     const zOther = tf.sub(tf.div(tf.neg(dOther), this.temperature), tf.log(tf.reshape(refCount, [1, m])));
     const lOther = maskedLogSumExp(zOther, ctx.allNeg, 1);
-    return [{ losses: tf.softplus(tf.sub(lOther, zOwn)), mask: tf.reshape(tf.cast(hasOwn, 'float32'), [n]) }];
+    return [
+      { losses: tf.softplus(tf.sub(lOther, zOwn)), mask: tf.reshape(tf.cast(hasOwn, 'float32'), [n]), anchors: 'rows' },
+    ];
   }
 }

@@ -80,7 +80,8 @@ export abstract class ClassWeightsLoss extends MetricLoss {
     ) as tf.Tensor2D;
     const z = this.logits(ctx, target);
     const losses = tf.sub(tf.logSumExp(z, 1), tf.sum(tf.mul(target, z), 1));
-    return [{ losses, mask: tf.reshape(rowHas(target), [ctx.n]) }];
+    // Per-sample terms: sample i is the anchor (so ClassWeightedReducer and PerAnchorReducer apply).
+    return [{ losses, mask: tf.reshape(rowHas(target), [ctx.n]), anchors: 'rows' }];
   }
 
   /** [n, C·K] → [n, C, K] (row c·K + k of the weights is center k of class c). */

@@ -42,6 +42,6 @@ export class InstanceLoss extends MetricLoss {
     const target = tf.add(ctx.allPos, self);
     const all = tf.add(target, ctx.allNeg);
     const losses = tf.sub(maskedLogSumExp(z, all, 1), maskedLogSumExp(z, target, 1));
-    return [{ losses, mask: tf.cast(tf.greater(tf.sum(target, 1), 0), 'float32') }];
+    return [{ losses, mask: tf.cast(tf.greater(tf.sum(target, 1), 0), 'float32'), anchors: 'rows' }];
   }
 }

@@ -86,12 +86,21 @@ export interface LossStats {
   readonly scale: number;
 }
 
-/** Per-element losses and the mask of elements that exist (same shape); see `Reducer`. */
+/**
+ * Per-element losses and the mask of elements that exist (same shape), and which anchor each element belongs to;
+ * see `Reducer`.
+ */
 export interface LossTerm {
   readonly losses: tf.Tensor;
   readonly mask: tf.Tensor;
-  /** The anchor row of each element when the first axis is not the anchor (see `ReductionInfo.anchors`). */
-  readonly anchors?: tf.Tensor;
+  /**
+   * The anchor (a row of the embeddings) of each element, declared by the loss, never guessed from the shape:
+   * `'rows'` when the first axis is the anchor (every [n], [n, m], [n, m, m] term: element [i, …] belongs to anchor
+   * i, e.g. a classification loss's per-sample terms); an int32 tensor broadcastable to the losses when the elements
+   * carry their anchor (gathered triplets); `null` when the elements have no anchor (a proxy loss's per-proxy
+   * terms, a whole-batch histogram), which `PerAnchorReducer` and `ClassWeightedReducer` refuse.
+   */
+  readonly anchors: 'rows' | tf.Tensor | null;
   /** The loss's own divisor for this term (see `DivisorReducer`). */
   readonly divisor?: tf.Scalar;
 }
@@ -338,7 +347,7 @@ export abstract class MetricLoss {
         let elements: tf.Scalar = tf.scalar(0);
         let active: tf.Scalar = tf.scalar(0);
         for (const [k, term] of terms.entries()) {
-          const info = reductionInfo(term, k, lab.tensor, n, proxy === null);
+          const info = reductionInfo(component, term, k, lab.tensor, n);
           loss = tf.add(loss, this.reducer.reduce(term.losses, term.mask, info));
           elements = tf.add(elements, count(term.mask));
           active = tf.add(

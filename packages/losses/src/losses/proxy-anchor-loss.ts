@@ -62,8 +62,8 @@ export class ProxyAnchorLoss extends MetricLoss {
     const negL = maskedLogSumExp(tf.mul(this.alpha, tf.add(s, this.delta)), ctx.neg, 0);
     const hasPos = tf.cast(tf.greater(tf.sum(ctx.pos, 0), 0), 'float32');
     return [
-      { losses: tf.softplus(posL), mask: hasPos },
-      { losses: tf.softplus(negL), mask: tf.ones(hasPos.shape) },
+      { losses: tf.softplus(posL), mask: hasPos, anchors: null },
+      { losses: tf.softplus(negL), mask: tf.ones(hasPos.shape), anchors: null },
     ];
   }
 }

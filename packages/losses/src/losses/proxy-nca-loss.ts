@@ -56,6 +56,6 @@ export class ProxyNCALoss extends MetricLoss {
   protected terms(ctx: LossContext): LossTerm[] {
     const z = tf.mul(ctx.d, -this.softmaxScale);
     const losses = tf.sub(maskedLogSumExp(z, tf.ones(z.shape), 1), maskedLogSumExp(z, ctx.pos, 1));
-    return [{ losses, mask: tf.reshape(rowHas(ctx.pos), [ctx.n]) }];
+    return [{ losses, mask: tf.reshape(rowHas(ctx.pos), [ctx.n]), anchors: 'rows' }];
   }
 }

@@ -62,6 +62,6 @@ export class TupletMarginLoss extends MetricLoss {
     const negL = maskedLogSumExp(tf.mul(c, this.softmaxScale), ctx.neg, 1, true); // [n, 1]
     const losses = tf.softplus(tf.sub(negL, tf.mul(shifted, this.softmaxScale)));
     const anyNeg = tf.cast(tf.greater(count(ctx.neg), 0), 'float32');
-    return [{ losses, mask: tf.mul(ctx.pos, anyNeg) }];
+    return [{ losses, mask: tf.mul(ctx.pos, anyNeg), anchors: 'rows' }];
   }
 }
