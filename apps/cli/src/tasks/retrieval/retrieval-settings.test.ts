@@ -109,6 +109,11 @@ describe('the config validator refuses loss settings that cannot train together,
       '"reducer" per-anchor needs a loss whose elements have anchors',
     ],
     [
+      'a per-anchor reducer for per-proxy terms',
+      { loss: 'proxy-anchor', reducer: 'per-anchor' },
+      '"reducer" per-anchor needs a loss whose elements have anchors',
+    ],
+    [
       'a regularizer weight without a regularizer',
       { regularizerWeight: 2 },
       'config: expected "regularizerWeight" only with "regularizer", got it without',

@@ -106,7 +106,7 @@ export function checkLossConfig(config: RunConfig, where: string): void {
   const settings = lossSettingsOf(config);
   if (settings.reducer !== undefined) {
     const reducer: ReducerEntry = REDUCERS[settings.reducer];
-    const hasAnchors = (e: LossEntry) => e.classWeights === undefined && e.noAnchors !== true;
+    const hasAnchors = (e: LossEntry) => e.noAnchors !== true;
     if (reducer.needsAnchors && !hasAnchors(loss))
       fail(
         `"reducer" ${settings.reducer} needs a loss whose elements have anchors (${lossesWhere(hasAnchors)}), got "loss" ${config.loss}`,
