@@ -101,7 +101,10 @@ export interface LossTerm {
    * terms, a whole-batch histogram), which `PerAnchorReducer` and `ClassWeightedReducer` refuse.
    */
   readonly anchors: 'rows' | tf.Tensor | null;
-  /** The loss's own divisor for this term (see `DivisorReducer`). */
+  /**
+   * The loss's own divisor for this term, PML's `divisor` (see `DivisorReducer`): `ProxyAnchorLoss` gives the number
+   * of proxies with a positive sample (positive term) and C (negative term); the other losses give none.
+   */
   readonly divisor?: tf.Scalar;
 }
 

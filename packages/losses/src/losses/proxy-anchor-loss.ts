@@ -20,7 +20,8 @@ export interface ProxyAnchorLossOptions extends MetricLossOptions, ProxyOptions 
  *   ℓ = (1/|P⁺|) Σ_{p∈P⁺} log(1 + Σ_{x∈X⁺_p} e^{−α(s(x,p) − δ)}) + (1/|P|) Σ_{p∈P} log(1 + Σ_{x∈X⁻_p} e^{α(s(x,p) + δ)}),
  *
  * P⁺ the proxies with positives in the batch, P all proxies. Each proxy is one element of two terms (default
- * `MeanReducer`, giving exactly the two averages above). The proxies are `trainableVariables` of the loss.
+ * `MeanReducer`, giving exactly the two averages above; the terms also carry PML's divisors |P⁺| and |P| for
+ * `DivisorReducer`). The proxies are `trainableVariables` of the loss.
  */
 export class ProxyAnchorLoss extends MetricLoss {
   readonly type = 'ProxyAnchorLoss';
@@ -61,9 +62,16 @@ export class ProxyAnchorLoss extends MetricLoss {
     const posL = maskedLogSumExp(tf.mul(-this.alpha, tf.sub(s, this.delta)), ctx.pos, 0);
     const negL = maskedLogSumExp(tf.mul(this.alpha, tf.add(s, this.delta)), ctx.neg, 0);
     const hasPos = tf.cast(tf.greater(tf.sum(ctx.pos, 0), 0), 'float32');
+    // PML's divisors (for DivisorReducer): the proxies with a positive sample, and all C proxies. The default
+    // MeanReducer over the masks gives the same two averages.
     return [
-      { losses: tf.softplus(posL), mask: hasPos, anchors: null },
-      { losses: tf.softplus(negL), mask: tf.ones(hasPos.shape), anchors: null },
+      { losses: tf.softplus(posL), mask: hasPos, anchors: null, divisor: tf.sum(hasPos) as tf.Scalar },
+      {
+        losses: tf.softplus(negL),
+        mask: tf.ones(hasPos.shape),
+        anchors: null,
+        divisor: tf.scalar(hasPos.shape[0] as number),
+      },
     ];
   }
 }
