@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BregmanDivergence, CosineDivergence, SquaredEuclideanDivergence } from '@empirical-bregman/bregman-core';
 import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
+import { expectLossesError } from '../testing/expect-losses-error';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CircleLoss,
@@ -9,7 +10,6 @@ import {
   HistogramLoss,
   InstanceLoss,
   IntraPairVarianceLoss,
-  LossesError,
   type MetricLoss,
   NPairsLoss,
   pairIndices,
@@ -312,11 +312,19 @@ describe('TupletMarginLoss', () => {
     expect(value(small, X, LABELS)).toBeCloseTo(tupletRef(cosS(X), LABELS, 20, 3), 4);
   });
 
+  it('defaults to CosineDivergence (as ArcFace), with the same value as an explicit one', () => {
+    const loss = new TupletMarginLoss();
+    expect(loss.divergence.type).toBe('CosineDivergence');
+    expect(loss.scale).toBe('none');
+    expect(value(loss, X, LABELS)).toBeCloseTo(tupletRef(cosS(X), LABELS, 5.73, 64), 2);
+  });
+
   it('refuses a divergence without angles, and a scale', () => {
-    expect(() => new TupletMarginLoss()).toThrow(
-      /TupletMarginLoss: expected a CosineDivergence \(the margin is an angle\), got the default SquaredEuclideanDivergence/,
+    expectLossesError(
+      () => new TupletMarginLoss({ divergence: sq }),
+      'INVALID_ARGUMENT',
+      /^TupletMarginLoss: expected a CosineDivergence \(the additive angular margin needs angles\), got "SquaredEuclideanDivergence"$/,
     );
-    expect(() => new TupletMarginLoss({ divergence: sq })).toThrow(LossesError);
     expect(() => new TupletMarginLoss({ divergence: cos, scale: 'batch-mean' })).toThrow(/expected scale 'none'/);
   });
 
