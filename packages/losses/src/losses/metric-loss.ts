@@ -60,8 +60,9 @@ export interface ComputeOptions {
   readonly refLabels?: LabelsLike;
   /**
    * True when the first n rows of `refEmbeddings` are the embeddings themselves (e.g. a memory bank that already
-   * holds the batch at its head, as `CrossBatchMemory` builds it): the n self pairs (i, i) are then excluded, as
-   * without a reference set. Default false.
+   * holds the batch at its head, as `CrossBatchMemory` builds it): the n self pairs (i, i) are then treated as
+   * without a reference set: in neither the positives nor the negatives, and given to the loss as `LossContext.self`
+   * (InstanceLoss's own-instance target). Default false.
    */
   readonly refStartsWithEmbeddings?: boolean;
 }
@@ -124,6 +125,13 @@ export interface LossContext {
   readonly refLabels: tf.Tensor1D;
   /** True when the references are the embeddings themselves (the diagonal is excluded). */
   readonly selfReference: boolean;
+  /**
+   * The self pairs: float 0/1 [n, m], 1 at (i, i) when reference i is anchor i itself (the embeddings as their own
+   * references, or a reference set with `refStartsWithEmbeddings`, e.g. `CrossBatchMemory`'s bank), else all 0.
+   * They are in neither `allPos` nor `allNeg`; a loss that classifies an instance as itself (`InstanceLoss`) uses
+   * them.
+   */
+  readonly self: tf.Tensor2D;
   /** D(anchor_i, reference_j) in the anchor slot chosen: [n, m]. */
   readonly rawD: tf.Tensor2D;
   /** D̃ = D / s: [n, m]. */
@@ -310,7 +318,8 @@ export abstract class MetricLoss {
           'float32',
         ) as tf.Tensor2D;
         const selfPairs = selfReference || (hasRef && options.refStartsWithEmbeddings === true);
-        const allPos = selfPairs ? (tf.mul(same, tf.sub(1, tf.eye(n, m))) as tf.Tensor2D) : same;
+        const self = (selfPairs ? tf.eye(n, m) : tf.zeros([n, m])) as tf.Tensor2D;
+        const allPos = selfPairs ? (tf.mul(same, tf.sub(1, self)) as tf.Tensor2D) : same;
         const allNeg = tf.sub(1, same) as tf.Tensor2D;
         const s = scaleDivisor(this.scale, rawD, tf.add(allPos, allNeg) as tf.Tensor2D);
         const d = tf.div(rawD, s) as tf.Tensor2D;
@@ -334,6 +343,7 @@ export abstract class MetricLoss {
           reference: ref,
           refLabels,
           selfReference,
+          self,
           rawD,
           d,
           s,

@@ -8,6 +8,7 @@ import {
   disposeIndices,
   FastAPLoss,
   HistogramLoss,
+  CrossBatchMemory,
   InstanceLoss,
   IntraPairVarianceLoss,
   type MetricLoss,
@@ -386,6 +387,24 @@ describe('InstanceLoss', () => {
     const expected = meanNonZero(c.map((row, i) => lse(row.map((v) => 2 * v)) - 2 * (row[i] as number)));
     const loss = new InstanceLoss({ divergence: cos, scale: 'none', gamma: 2 });
     expect(value(loss, X, [0, 1, 2, 3, 4, 5])).toBeCloseTo(expected, 5);
+  });
+
+  it('with a memory that holds only the batch (refStartsWithEmbeddings, CrossBatchMemory) it is the in-batch loss', () => {
+    // The memory's head is the batch itself: the self column is each instance's own target, as without a memory.
+    const loss = new InstanceLoss({ divergence: sq, scale: 'none', gamma: 1 });
+    const expected = instanceRef(sqD(X), LABELS, 1);
+    const x = tf.tensor2d(X);
+    const withMemory = tf.tidy(
+      () =>
+        loss
+          .compute(x, LABELS, { refEmbeddings: x, refLabels: LABELS, refStartsWithEmbeddings: true })
+          .dataSync()[0] as number,
+    );
+    expect(withMemory).toBeCloseTo(expected, 5);
+    const memory = new CrossBatchMemory({ loss, memorySize: 16, embeddingSize: 2 });
+    expect(tf.tidy(() => memory.compute(x, LABELS).dataSync()[0] as number)).toBeCloseTo(expected, 5);
+    memory.dispose();
+    x.dispose();
   });
 
   it('refuses a tuple; gradient = finite differences', () => {
