@@ -124,6 +124,16 @@ describe('the config validator refuses loss settings that cannot train together,
       'config: "memorySize" needs a loss that compares a batch with other embeddings, got "loss" proxy-anchor (its class weights are its reference set)',
     ],
     [
+      'the angular miner on a memory too large for its n·m² candidates',
+      { miner: 'angular', memorySize: 65536, batchSize: 64 },
+      'config: expected "batchSize" × "memorySize"² ≤ 1073741824 for "miner" angular (it weighs every anchor, positive and negative), got 64 × 65536² = 274877906944',
+    ],
+    [
+      'the angular miner on one batch too large for it',
+      { miner: 'angular', batchSize: 1025 },
+      'config: expected "batchSize" × "memorySize"² ≤ 1073741824 for "miner" angular (it weighs every anchor, positive and negative), got 1025 × 1025² = 1076890625',
+    ],
+    [
       'a memory smaller than a batch',
       { memorySize: 100, batchSize: 120 },
       'config: expected "memorySize" ≥ "batchSize" 120 (a batch must fit), got 100',
@@ -141,6 +151,11 @@ describe('the config validator refuses loss settings that cannot train together,
     expect(text).not.toContain('\n');
     if (message.startsWith('config:')) expect(text).toBe(message);
     else expect(text).toContain(message);
+  });
+
+  it('accepts the angular miner up to its bound: a batch of 64 against a memory of 4,096 is 2³⁰ candidates', () => {
+    expect(validate({ miner: 'angular', batchSize: 64, memorySize: 4096 }).miner).toBe('angular');
+    expect(validate({ miner: 'angular', batchSize: 1024 }).miner).toBe('angular');
   });
 
   it('accepts the angular losses on the cosine head, with a weight regularizer', () => {

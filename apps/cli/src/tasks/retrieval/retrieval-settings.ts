@@ -1,3 +1,4 @@
+import { AngularMiner } from '@empirical-bregman/losses';
 import { CliError } from '../../cli-error';
 import { type RunConfig, settingOf } from '../../config/run-config';
 import type { Schema } from '../../config/schema';
@@ -88,7 +89,7 @@ function lossesWhere(test: (entry: LossEntry) => boolean): string {
  * on another divergence head, a miner for a loss that forms its own pairs or has class weights, a per-anchor
  * reducer for a loss without anchors, a weight regularizer
  * on a loss without weights, cross-batch memory for a loss whose reference set is its weights or smaller than a
- * batch. (Unknown names are the schema's: "must be one of …".)
+ * batch, the angular miner beyond its n·m² bound. (Unknown names are the schema's: "must be one of …".)
  */
 export function checkLossConfig(config: RunConfig, where: string): void {
   const fail = (message: string): never => {
@@ -132,5 +133,14 @@ export function checkLossConfig(config: RunConfig, where: string): void {
       );
     if (settings.memorySize < config.batchSize)
       fail(`expected "memorySize" ≥ "batchSize" ${config.batchSize} (a batch must fit), got ${settings.memorySize}`);
+  }
+  if (config.miner === 'angular') {
+    // The angular miner weighs every (anchor, positive, negative): n·m² candidates, the losses package's bound.
+    const m = settings.memorySize ?? config.batchSize;
+    const candidates = config.batchSize * m * m;
+    if (candidates > AngularMiner.MAX_CANDIDATES)
+      fail(
+        `expected "batchSize" × "memorySize"² ≤ ${AngularMiner.MAX_CANDIDATES} for "miner" angular (it weighs every anchor, positive and negative), got ${config.batchSize} × ${m}² = ${candidates}`,
+      );
   }
 }
