@@ -76,8 +76,8 @@ export class BregmanSoftmaxLoss extends MetricLoss {
     }
   }
 
-  protected override get usesProxies(): boolean {
-    return this.proxies !== null;
+  protected override proxySet(): { proxies: tf.Variable; centersPerClass: number } | null {
+    return this.proxies === null ? null : { proxies: this.proxies, centersPerClass: 1 };
   }
 
   protected override get acceptsIndicesTuple(): boolean {
@@ -85,22 +85,7 @@ export class BregmanSoftmaxLoss extends MetricLoss {
   }
 
   override get trainableVariables(): tf.Variable[] {
-    const vars: tf.Variable[] = [];
-    if (this.proxies !== null) vars.push(this.proxies);
-    if (this.logPriors !== null) vars.push(this.logPriors);
-    return vars;
-  }
-
-  protected override regularizedWeights(): tf.Tensor2D | null {
-    return this.proxies as tf.Tensor2D | null;
-  }
-
-  protected override proxyReference(): { reference: tf.Tensor2D; labels: tf.Tensor1D } | null {
-    if (this.proxies === null) return null;
-    return {
-      reference: this.proxies as tf.Tensor2D,
-      labels: tf.range(0, this.proxies.shape[0], 1, 'int32') as tf.Tensor1D,
-    };
+    return this.logPriors === null ? super.trainableVariables : [...super.trainableVariables, this.logPriors];
   }
 
   protected terms(ctx: LossContext): LossTerm[] {

@@ -44,29 +44,8 @@ export abstract class ClassWeightsLoss extends MetricLoss {
   /** Class logits z [n, C] from the context (D to the C·K weights in `ctx.rawD` / `ctx.d`) and the targets. */
   protected abstract logits(ctx: LossContext, target: tf.Tensor2D): tf.Tensor2D;
 
-  /** The reference rows given to D: the weights themselves (NormalizedSoftmax normalises them). */
-  protected referenceWeights(): tf.Tensor2D {
-    return this.proxies as tf.Tensor2D;
-  }
-
-  protected override get usesProxies(): boolean {
-    return true;
-  }
-
-  override get trainableVariables(): tf.Variable[] {
-    return [this.proxies];
-  }
-
-  protected override regularizedWeights(): tf.Tensor2D {
-    return this.proxies as tf.Tensor2D;
-  }
-
-  protected override proxyReference(): { reference: tf.Tensor2D; labels: tf.Tensor1D } {
-    const rows = this.numClasses * this.centersPerClass;
-    return {
-      reference: this.referenceWeights(),
-      labels: tf.floorDiv(tf.range(0, rows, 1, 'int32'), tf.scalar(this.centersPerClass, 'int32')) as tf.Tensor1D,
-    };
+  protected override proxySet(): { proxies: tf.Variable; centersPerClass: number } {
+    return { proxies: this.proxies, centersPerClass: this.centersPerClass };
   }
 
   protected terms(ctx: LossContext): LossTerm[] {

@@ -210,16 +210,37 @@ export abstract class MetricLoss {
   protected abstract terms(ctx: LossContext): LossTerm[];
 
   /**
-   * For proxy losses: the reference set (proxies) and its labels 0..C−1, built inside the tidy. `null` (default):
-   * the references are the embeddings or `refEmbeddings`.
+   * The loss's learnable proxies / class weights ([C·K, d], row c·K + k the k-th center of class c) and K, or `null`
+   * (default) for losses without them. The one proxy hook: `proxyReference`, `usesProxies`, `regularizedWeights` and
+   * `trainableVariables` all derive from it (read outside the tidy too: it must return the loss's own variable, no
+   * new tensor).
+   */
+  protected proxySet(): { readonly proxies: tf.Variable; readonly centersPerClass: number } | null {
+    return null;
+  }
+
+  /** The rows of the proxies given to D (inside the tidy): the proxies themselves (NormalizedSoftmax normalises them). */
+  protected proxyReferenceRows(proxies: tf.Variable): tf.Tensor2D {
+    return proxies as tf.Tensor2D;
+  }
+
+  /**
+   * For proxy losses: the reference set (proxies) and its labels (row r has label ⌊r / K⌋), built inside the tidy.
+   * `null` (no `proxySet`): the references are the embeddings or `refEmbeddings`.
    */
   protected proxyReference(): { reference: tf.Tensor2D; labels: tf.Tensor1D } | null {
-    return null;
+    const set = this.proxySet();
+    if (set === null) return null;
+    const rows = set.proxies.shape[0] as number;
+    return {
+      reference: this.proxyReferenceRows(set.proxies),
+      labels: tf.floorDiv(tf.range(0, rows, 1, 'int32'), tf.scalar(set.centersPerClass, 'int32')) as tf.Tensor1D,
+    };
   }
 
   /** True for losses whose reference set is their proxies (then no tuple or reference set is accepted). */
   protected get usesProxies(): boolean {
-    return false;
+    return this.proxySet() !== null;
   }
 
   /** False for losses that build their own pairs from the labels (then no tuple is accepted). */
@@ -229,16 +250,20 @@ export abstract class MetricLoss {
 
   /**
    * The rows a `weightRegularizer` penalises (proxies, class weights, centers): the loss's own variable, no new
-   * tensor (it is read outside the tidy, to refuse a weight regularizer before any work); `null` (default) for
-   * losses without weights.
+   * tensor (it is read outside the tidy, to refuse a weight regularizer before any work); default: the proxies of
+   * `proxySet`, `null` for losses without weights.
    */
   protected regularizedWeights(): tf.Tensor2D | null {
-    return null;
+    return (this.proxySet()?.proxies as tf.Tensor2D | undefined) ?? null;
   }
 
-  /** Variables owned by the loss that an optimiser should update (proxies, β); the divergence's are separate. */
+  /**
+   * Variables owned by the loss that an optimiser should update (the proxies of `proxySet`, β, priors); the
+   * divergence's are separate.
+   */
   get trainableVariables(): tf.Variable[] {
-    return [];
+    const set = this.proxySet();
+    return set === null ? [] : [set.proxies];
   }
 
   /**

@@ -36,10 +36,10 @@ export class NormalizedSoftmaxLoss extends ClassWeightsLoss {
     this.temperature = checkNumber('NormalizedSoftmaxLoss', 'temperature', options.temperature, 0.05, 'positive');
   }
 
-  protected override referenceWeights(): tf.Tensor2D {
+  protected override proxyReferenceRows(proxies: tf.Variable): tf.Tensor2D {
     // bregman-core's one row normalisation: a zero row gives ŵ = 0 with a zero gradient (not NaN), as in
     // CosineDivergence.
-    return normalizeRows(this.proxies as tf.Tensor2D);
+    return normalizeRows(proxies as tf.Tensor2D);
   }
 
   protected logits(ctx: LossContext): tf.Tensor2D {

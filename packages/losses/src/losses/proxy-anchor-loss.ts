@@ -37,23 +37,8 @@ export class ProxyAnchorLoss extends MetricLoss {
     this.proxies = createProxies('ProxyAnchorLoss', options, this.divergence.dim);
   }
 
-  protected override get usesProxies(): boolean {
-    return true;
-  }
-
-  override get trainableVariables(): tf.Variable[] {
-    return [this.proxies];
-  }
-
-  protected override regularizedWeights(): tf.Tensor2D {
-    return this.proxies as tf.Tensor2D;
-  }
-
-  protected override proxyReference(): { reference: tf.Tensor2D; labels: tf.Tensor1D } {
-    return {
-      reference: this.proxies as tf.Tensor2D,
-      labels: tf.range(0, this.proxies.shape[0], 1, 'int32') as tf.Tensor1D,
-    };
+  protected override proxySet(): { proxies: tf.Variable; centersPerClass: number } {
+    return { proxies: this.proxies, centersPerClass: 1 };
   }
 
   protected terms(ctx: LossContext): LossTerm[] {
