@@ -98,11 +98,11 @@ export function checkLossConfig(config: RunConfig, where: string): void {
   const loss = lossEntry(config.loss);
   if (loss.needsDivergence !== undefined && config.divergence !== loss.needsDivergence)
     fail(
-      `"loss" ${config.loss} needs "divergence" ${loss.needsDivergence} (its margin is an angle), got ${config.divergence}`,
+      `expected "divergence" ${loss.needsDivergence} for "loss" ${config.loss} (its margin is an angle), got ${config.divergence}`,
     );
   if (config.miner !== 'none' && !loss.acceptsMiner)
     fail(
-      `"miner" ${config.miner} needs a loss that takes mined pairs or triplets (${lossesWhere((e) => e.acceptsMiner)}), got "loss" ${config.loss}`,
+      `expected a "loss" that takes mined pairs or triplets for "miner" ${config.miner} (${lossesWhere((e) => e.acceptsMiner)}), got "loss" ${config.loss}`,
     );
   const settings = lossSettingsOf(config);
   if (settings.reducer !== undefined) {
@@ -110,7 +110,7 @@ export function checkLossConfig(config: RunConfig, where: string): void {
     const hasAnchors = (e: LossEntry) => e.noAnchors !== true;
     if (reducer.needsAnchors && !hasAnchors(loss))
       fail(
-        `"reducer" ${settings.reducer} needs a loss whose elements have anchors (${lossesWhere(hasAnchors)}), got "loss" ${config.loss}`,
+        `expected a "loss" whose elements have anchors for "reducer" ${settings.reducer} (${lossesWhere(hasAnchors)}), got "loss" ${config.loss}`,
       );
   }
   if (settingOf(config, 'regularizerWeight') !== undefined && settings.regularizer === undefined)
@@ -119,17 +119,17 @@ export function checkLossConfig(config: RunConfig, where: string): void {
     const regularizer: RegularizerEntry = REGULARIZERS[settings.regularizer];
     if (regularizer.on === 'weights' && loss.classWeights === undefined)
       fail(
-        `"regularizer" ${settings.regularizer} needs a loss with class weights (${lossesWhere((e) => e.classWeights !== undefined)}), got "loss" ${config.loss}`,
+        `expected a "loss" with class weights for "regularizer" ${settings.regularizer} (${lossesWhere((e) => e.classWeights !== undefined)}), got "loss" ${config.loss}`,
       );
     if (regularizer.needsCenters && (loss.classWeights?.centersPerClass ?? 1) < 2)
       fail(
-        `"regularizer" ${settings.regularizer} needs a loss with several centers per class (${lossesWhere((e) => (e.classWeights?.centersPerClass ?? 1) > 1)}), got "loss" ${config.loss}`,
+        `expected a "loss" with several centers per class for "regularizer" ${settings.regularizer} (${lossesWhere((e) => (e.classWeights?.centersPerClass ?? 1) > 1)}), got "loss" ${config.loss}`,
       );
   }
   if (settings.memorySize !== undefined) {
     if (loss.classWeights !== undefined)
       fail(
-        `"memorySize" needs a loss that compares a batch with other embeddings, got "loss" ${config.loss} (its class weights are its reference set)`,
+        `expected a "loss" that compares a batch with other embeddings for "memorySize", got "loss" ${config.loss} (its class weights are its reference set)`,
       );
     if (settings.memorySize < config.batchSize)
       fail(`expected "memorySize" ≥ "batchSize" ${config.batchSize} (a batch must fit), got ${settings.memorySize}`);
