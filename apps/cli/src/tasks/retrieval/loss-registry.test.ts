@@ -11,6 +11,7 @@ import {
   MINER_NAMES,
   REDUCER_NAMES,
   REDUCERS,
+  type ReducerEntry,
   REGULARIZERS,
   REGULARIZER_NAMES,
   type RegularizerEntry,
@@ -178,7 +179,7 @@ describe('every registered reducer trains one step with every loss the validator
     for (const loss of ['arc-face', 'cos-face', 'proxy-nca', 'soft-triple', 'bregman-softmax-proxies'])
       expect(accepted).toContain(loss);
     // Only the terms without anchors are refused by per-anchor.
-    if (REDUCERS[reducer].needsAnchors)
+    if ((REDUCERS[reducer] as ReducerEntry).needsAnchors)
       expect(LOSS_NAMES.filter((n) => !accepted.includes(n)).sort()).toEqual(['histogram', 'proxy-anchor']);
     await trainOneStep({ loss: 'contrastive', reducer });
   });
