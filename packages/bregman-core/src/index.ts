@@ -7,6 +7,7 @@ export { JeffreysBregman } from './jeffreys-bregman';
 export { SquaredEuclideanDivergence } from './squared-euclidean-divergence';
 export { EuclideanDivergence } from './euclidean-divergence';
 export { CosineDivergence } from './cosine-divergence';
+export { normalizeRows } from './normalize-rows';
 export type { NegativityTolerance } from './negativity-check';
 export { divergenceFromJSON, registerDivergence, registeredDivergences } from './divergence-from-json';
 export type { DivergenceFactory } from './divergence-from-json';

@@ -107,7 +107,7 @@ export type { MultipleLossesOptions } from './wrappers/multiple-losses';
 // loss with weights as `weightRegularizer`.
 export type { Regularizer } from './regularizers/regularizer';
 export { BaseRegularizer } from './regularizers/base-regularizer';
-export type { RegularizerOptions } from './regularizers/base-regularizer';
+export type { RegularizerOptions, RegularizerTerm } from './regularizers/base-regularizer';
 export { LpRegularizer } from './regularizers/lp-regularizer';
 export type { LpRegularizerOptions } from './regularizers/lp-regularizer';
 export { ZeroMeanRegularizer } from './regularizers/zero-mean-regularizer';

@@ -72,7 +72,7 @@ describe('bregman train --loss / --miner / --reducer / --regularizer', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.trim()).toBe(
-      'bregman: config: "loss" arc-face needs "divergence" cosine (its margin is an angle), got euclidean',
+      'bregman: config: expected "divergence" cosine for "loss" arc-face (its margin is an angle), got euclidean',
     );
     expect(() => readdirSync(out)).toThrow();
   });

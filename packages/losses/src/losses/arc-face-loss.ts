@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MeanReducer } from '../reducers/mean-reducer';
 import { checkNumber } from '../utils/check-options';
-import { safePow } from '../utils/safe-pow';
-import { angularOptions, ClassWeightsLoss } from './class-weights-loss';
+import { shiftedCosine } from '../utils/shifted-cosine';
+import { angularOptions } from '../utils/angular-options';
+import { ClassWeightsLoss } from './class-weights-loss';
 import type { LossContext, MetricLossOptions } from './metric-loss';
 import type { ProxyOptions } from './proxies';
 
@@ -15,13 +16,11 @@ export interface ArcFaceLossOptions extends MetricLossOptions, ProxyOptions {
 
 /**
  * cos θ of the target class with the additive angular margin: cos(θ + m) while θ + m ≤ π, and past that point
- * cos θ − m·sin m, which keeps the logit decreasing in θ (PML's and InsightFace's choice). Written with
- * cos(θ + m) = cos θ cos m − sin θ sin m, sin θ = √(1 − cos²θ) ≥ 0 on [0, π]: no arccos, whose derivative is
- * infinite at cos θ = ±1 (internal, shared with SubCenterArcFace).
+ * cos θ − m·sin m, which keeps the logit decreasing in θ (PML's and InsightFace's choice). cos(θ + m) is
+ * `shiftedCosine` (no arccos; internal, shared with SubCenterArcFace).
  */
 export function additiveAngularMargin(cos: tf.Tensor, m: number): tf.Tensor {
-  const sin = safePow(tf.sub(1, tf.square(cos)), 0.5);
-  const withMargin = tf.sub(tf.mul(cos, Math.cos(m)), tf.mul(sin, Math.sin(m)));
+  const withMargin = shiftedCosine(cos, m);
   // θ ≤ π − m ⇔ cos θ ≥ cos(π − m).
   return tf.where(tf.greaterEqual(cos, Math.cos(Math.PI - m)), withMargin, tf.sub(cos, m * Math.sin(m)));
 }

@@ -76,8 +76,8 @@ export class BregmanSoftmaxLoss extends MetricLoss {
     }
   }
 
-  protected override get usesProxies(): boolean {
-    return this.proxies !== null;
+  protected override proxySet(): { proxies: tf.Variable; centersPerClass: number } | null {
+    return this.proxies === null ? null : { proxies: this.proxies, centersPerClass: 1 };
   }
 
   protected override get acceptsIndicesTuple(): boolean {
@@ -85,22 +85,7 @@ export class BregmanSoftmaxLoss extends MetricLoss {
   }
 
   override get trainableVariables(): tf.Variable[] {
-    const vars: tf.Variable[] = [];
-    if (this.proxies !== null) vars.push(this.proxies);
-    if (this.logPriors !== null) vars.push(this.logPriors);
-    return vars;
-  }
-
-  protected override regularizedWeights(): tf.Tensor2D | null {
-    return this.proxies as tf.Tensor2D | null;
-  }
-
-  protected override proxyReference(): { reference: tf.Tensor2D; labels: tf.Tensor1D } | null {
-    if (this.proxies === null) return null;
-    return {
-      reference: this.proxies as tf.Tensor2D,
-      labels: tf.range(0, this.proxies.shape[0], 1, 'int32') as tf.Tensor1D,
-    };
+    return this.logPriors === null ? super.trainableVariables : [...super.trainableVariables, this.logPriors];
   }
 
   protected terms(ctx: LossContext): LossTerm[] {
@@ -108,7 +93,7 @@ export class BregmanSoftmaxLoss extends MetricLoss {
       let z = tf.div(tf.neg(ctx.d), this.temperature);
       if (this.logPriors !== null) z = tf.add(z, tf.reshape(tf.logSoftmax(this.logPriors), [1, ctx.m]));
       const losses = tf.sub(maskedLogSumExp(z, tf.ones(z.shape), 1), maskedLogSumExp(z, ctx.pos, 1));
-      return [{ losses, mask: tf.reshape(rowHas(ctx.pos), [ctx.n]) }];
+      return [{ losses, mask: tf.reshape(rowHas(ctx.pos), [ctx.n]), anchors: 'rows' }];
     }
     return this.batchTerms(ctx);
   }
@@ -135,6 +120,8 @@ export class BregmanSoftmaxLoss extends MetricLoss {
     const dOther = tf.div(queryPairwise(ctx.divergence, ctx.querySlot, embeddings, centroids), ctx.s);
     const zOther = tf.sub(tf.div(tf.neg(dOther), this.temperature), tf.log(tf.reshape(refCount, [1, m])));
     const lOther = maskedLogSumExp(zOther, ctx.allNeg, 1);
-    return [{ losses: tf.softplus(tf.sub(lOther, zOwn)), mask: tf.reshape(tf.cast(hasOwn, 'float32'), [n]) }];
+    return [
+      { losses: tf.softplus(tf.sub(lOther, zOwn)), mask: tf.reshape(tf.cast(hasOwn, 'float32'), [n]), anchors: 'rows' },
+    ];
   }
 }

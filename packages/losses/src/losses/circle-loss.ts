@@ -46,6 +46,6 @@ export class CircleLoss extends MetricLoss {
     const logitN = tf.mul(tf.mul(this.gamma, alphaN), tf.sub(s, this.m));
     const losses = tf.softplus(tf.add(maskedLogSumExp(logitP, ctx.pos, 1), maskedLogSumExp(logitN, ctx.neg, 1)));
     const mask = tf.reshape(tf.mul(rowHas(ctx.pos), rowHas(ctx.neg)), [ctx.n]);
-    return [{ losses, mask }];
+    return [{ losses, mask, anchors: 'rows' }];
   }
 }

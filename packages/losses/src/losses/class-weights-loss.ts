@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CosineDivergence } from '@empirical-bregman/bregman-core';
-import { describeValue } from '@empirical-bregman/common';
-import { LossesError } from '../losses-error';
 import type { Reducer } from '../reducers/reducer';
 import { checkPositiveInteger } from '../utils/check-options';
 import { rowHas } from '../utils/similarity';
@@ -46,29 +44,8 @@ export abstract class ClassWeightsLoss extends MetricLoss {
   /** Class logits z [n, C] from the context (D to the C·K weights in `ctx.rawD` / `ctx.d`) and the targets. */
   protected abstract logits(ctx: LossContext, target: tf.Tensor2D): tf.Tensor2D;
 
-  /** The reference rows given to D: the weights themselves (NormalizedSoftmax normalises them). */
-  protected referenceWeights(): tf.Tensor2D {
-    return this.proxies as tf.Tensor2D;
-  }
-
-  protected override get usesProxies(): boolean {
-    return true;
-  }
-
-  override get trainableVariables(): tf.Variable[] {
-    return [this.proxies];
-  }
-
-  protected override regularizedWeights(): tf.Tensor2D {
-    return this.proxies as tf.Tensor2D;
-  }
-
-  protected override proxyReference(): { reference: tf.Tensor2D; labels: tf.Tensor1D } {
-    const rows = this.numClasses * this.centersPerClass;
-    return {
-      reference: this.referenceWeights(),
-      labels: tf.floorDiv(tf.range(0, rows, 1, 'int32'), tf.scalar(this.centersPerClass, 'int32')) as tf.Tensor1D,
-    };
+  protected override proxySet(): { proxies: tf.Variable; centersPerClass: number } {
+    return { proxies: this.proxies, centersPerClass: this.centersPerClass };
   }
 
   protected terms(ctx: LossContext): LossTerm[] {
@@ -80,7 +57,8 @@ export abstract class ClassWeightsLoss extends MetricLoss {
     ) as tf.Tensor2D;
     const z = this.logits(ctx, target);
     const losses = tf.sub(tf.logSumExp(z, 1), tf.sum(tf.mul(target, z), 1));
-    return [{ losses, mask: tf.reshape(rowHas(target), [ctx.n]) }];
+    // Per-sample terms: sample i is the anchor (so ClassWeightedReducer and PerAnchorReducer apply).
+    return [{ losses, mask: tf.reshape(rowHas(target), [ctx.n]), anchors: 'rows' }];
   }
 
   /** [n, C·K] → [n, C, K] (row c·K + k of the weights is center k of class c). */
@@ -92,33 +70,4 @@ export abstract class ClassWeightsLoss extends MetricLoss {
 /** Options of the losses that default to the cosine divergence: `divergence` defaults to `CosineDivergence`. */
 export function withCosineDefault<T extends MetricLossOptions>(options: T): T {
   return { ...options, divergence: options?.divergence ?? new CosineDivergence() };
-}
-
-/**
- * Options of the angular-margin losses (ArcFace, SubCenterArcFace): the divergence must be the cosine divergence
- * (the additive angular margin needs the angle θ = arccos(1 − D), which no other divergence defines), default
- * `CosineDivergence`, and the scale `'none'` (cosines are bounded, so there is nothing to normalise, and a rescaled
- * 1 − D would no longer be a cosine).
- */
-export function angularOptions<T extends MetricLossOptions>(component: string, options: T): T {
-  if (options === undefined || options === null || typeof options !== 'object') {
-    throw new LossesError(component, 'INVALID_ARGUMENT', `expected an options object, got ${describeValue(options)}`);
-  }
-  const divergence = options.divergence ?? new CosineDivergence();
-  // Ask the object its registry name (never instanceof across package copies).
-  if ((divergence as { type?: unknown }).type !== 'CosineDivergence') {
-    throw new LossesError(
-      component,
-      'INVALID_ARGUMENT',
-      `expected a CosineDivergence (the additive angular margin needs angles), got ${describeValue((divergence as { type?: unknown }).type ?? divergence)}`,
-    );
-  }
-  if (options.scale !== undefined && options.scale !== 'none') {
-    throw new LossesError(
-      component,
-      'INVALID_ARGUMENT',
-      `expected scale 'none' (cosines are bounded; 1 − D̃ would not be a cosine), got ${describeValue(options.scale)}`,
-    );
-  }
-  return { ...options, divergence, scale: 'none' };
 }

@@ -230,6 +230,33 @@ describe('NormalizedSoftmaxLoss', () => {
     defaults.dispose();
   });
 
+  it('a zero weight row: ŵ = 0 (the CosineDivergence convention), a finite loss and a zero gradient on that row', () => {
+    // Class 2's weight is 0: ŵ_2 = 0, so z_i2 = −‖x_i‖²/τ (SquaredEuclidean, scale 'none'); the gradient w.r.t. w_2
+    // is 0 (normalizeRows' zero-row convention), where max(‖w‖, ε) gave NaN (√ at 0).
+    const zeroRow = [W[0]!, W[1]!, [0, 0]];
+    const unitZ = [unit[0]!, unit[1]!, [0, 0]];
+    const expected = meanCrossEntropy(
+      X.map((e) => unitZ.map((w) => -sqDist(e, w) / 0.1)),
+      LABELS,
+    );
+    const loss = new NormalizedSoftmaxLoss({
+      numClasses: 3,
+      embeddingDim: 2,
+      initialProxies: zeroRow,
+      scale: 'none',
+      temperature: 0.1,
+    });
+    expect(value(loss, X, LABELS)).toBeCloseTo(expected, 3);
+    const g = tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => loss.compute(tf.tensor2d(X), LABELS), [loss.proxies]);
+      return grads[loss.proxies.name]!.arraySync() as number[][];
+    });
+    expect(g.flat().every(Number.isFinite)).toBe(true);
+    expect(g[2]).toEqual([0, 0]);
+    expect(Math.abs(g[0]![0]!)).toBeGreaterThan(0);
+    loss.dispose();
+  });
+
   it('with CosineDivergence: softmax of cos/τ (PML with CosineSimilarity); weights of any length', () => {
     const expected = meanCrossEntropy(
       X.map((e) => W.map((w) => cos(e, w) / 0.05)),

@@ -32,8 +32,8 @@ export class ContrastiveLoss extends MetricLoss {
 
   protected terms(ctx: LossContext): LossTerm[] {
     return [
-      { losses: tf.relu(tf.sub(ctx.d, this.posMargin)), mask: ctx.pos },
-      { losses: tf.relu(tf.sub(this.negMargin, ctx.d)), mask: ctx.neg },
+      { losses: tf.relu(tf.sub(ctx.d, this.posMargin)), mask: ctx.pos, anchors: 'rows' },
+      { losses: tf.relu(tf.sub(this.negMargin, ctx.d)), mask: ctx.neg, anchors: 'rows' },
     ];
   }
 }

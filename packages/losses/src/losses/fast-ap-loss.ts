@@ -67,6 +67,6 @@ export class FastAPLoss extends MetricLoss {
     // Without negatives the ranking is perfect (ℓ = 0, as in PML, still counted by the reducer): written as an
     // exact 0, since 1 − Σ h⁺ / |P| is 0 only up to rounding and its gradient would be rounding noise.
     const hasNeg = tf.cast(tf.greater(tf.sum(ctx.neg, 1), 0), 'float32');
-    return [{ losses: tf.mul(tf.sub(1, ap), hasNeg), mask: tf.cast(tf.greater(nPos, 0), 'float32') }];
+    return [{ losses: tf.mul(tf.sub(1, ap), hasNeg), mask: tf.cast(tf.greater(nPos, 0), 'float32'), anchors: 'rows' }];
   }
 }

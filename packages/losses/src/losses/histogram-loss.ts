@@ -58,6 +58,7 @@ export class HistogramLoss extends MetricLoss {
       tf.cast(tf.greater(tf.sum(posW), 0), 'float32'),
       tf.cast(tf.greater(tf.sum(negW), 0), 'float32'),
     );
-    return [{ losses: tf.reshape(loss, [1]), mask: tf.reshape(valid, [1]) }];
+    // One whole-batch value: no anchor (even when n = 1).
+    return [{ losses: tf.reshape(loss, [1]), mask: tf.reshape(valid, [1]), anchors: null }];
   }
 }

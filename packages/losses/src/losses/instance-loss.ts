@@ -17,8 +17,10 @@ export interface InstanceLossOptions extends MetricLossOptions {
  *   ℓ_i = −log Σ_{j∈T_i} softmax_j(z_i).
  *
  * With all labels distinct (or no labels, PML's case) T_i = {i}: each instance is its own class. With a reference
- * set there is no self column (T_i = the same-label references). No tuple is accepted (PML ignores it). Default
- * reducer: `AvgNonZeroReducer` over anchors (PML's). Differences from PML: PML's logits are γ·cos (PML asserts
+ * set there is no self column (T_i = the same-label references), unless it starts with the embeddings
+ * (`refStartsWithEmbeddings`, `CrossBatchMemory`): then the self column is the instance's target, as without one
+ * (`LossContext.self`). No tuple is accepted (PML ignores it). Default reducer: `AvgNonZeroReducer` over anchors
+ * (PML's). Differences from PML: PML's logits are γ·cos (PML asserts
  * `CosineSimilarity`; `CosineDivergence` with `scale: 'none'` gives the same softmax), and with labels PML targets
  * the column whose index is the label's rank among the batch's labels, which is the sample itself only when the
  * labels are 0..n−1 in order; here the target is the instance with its class.
@@ -38,10 +40,10 @@ export class InstanceLoss extends MetricLoss {
 
   protected terms(ctx: LossContext): LossTerm[] {
     const z = tf.mul(ctx.d, -this.gamma);
-    const self = ctx.selfReference ? tf.eye(ctx.n) : tf.zeros([ctx.n, ctx.m]);
-    const target = tf.add(ctx.allPos, self);
+    // The self column (also at the head of a memory bank that starts with the batch) is the instance's own target.
+    const target = tf.add(ctx.allPos, ctx.self);
     const all = tf.add(target, ctx.allNeg);
     const losses = tf.sub(maskedLogSumExp(z, all, 1), maskedLogSumExp(z, target, 1));
-    return [{ losses, mask: tf.cast(tf.greater(tf.sum(target, 1), 0), 'float32') }];
+    return [{ losses, mask: tf.cast(tf.greater(tf.sum(target, 1), 0), 'float32'), anchors: 'rows' }];
   }
 }

@@ -39,8 +39,8 @@ export class IntraPairVarianceLoss extends MetricLoss {
     const posLoss = tf.square(tf.relu(tf.sub(d, tf.mul(maskedMean(d, pos), 1 + this.posEps))));
     const negLoss = tf.square(tf.relu(tf.sub(tf.mul(maskedMean(d, neg), 1 - this.negEps), d)));
     return [
-      { losses: posLoss, mask: pos },
-      { losses: negLoss, mask: neg },
+      { losses: posLoss, mask: pos, anchors: 'rows' },
+      { losses: negLoss, mask: neg, anchors: 'rows' },
     ];
   }
 }

@@ -32,6 +32,6 @@ export class LiftedStructureLoss extends MetricLoss {
     const posL = maskedLogSumExp(ctx.d, ctx.pos, 1);
     const negL = maskedLogSumExp(tf.sub(this.margin, ctx.d), ctx.neg, 1);
     const valid = tf.reshape(tf.mul(rowHas(ctx.pos), rowHas(ctx.neg)), [ctx.n]);
-    return [{ losses: tf.relu(tf.add(posL, negL)), mask: valid }];
+    return [{ losses: tf.relu(tf.add(posL, negL)), mask: valid, anchors: 'rows' }];
   }
 }

@@ -55,13 +55,13 @@ export class MarginLoss extends MetricLoss {
       : tf.reshape(this.beta, [1, 1]);
     const centred = tf.sub(ctx.d, beta);
     const terms: LossTerm[] = [
-      { losses: tf.relu(tf.add(this.alpha, centred)), mask: ctx.pos },
-      { losses: tf.relu(tf.sub(this.alpha, centred)), mask: ctx.neg },
+      { losses: tf.relu(tf.add(this.alpha, centred)), mask: ctx.pos, anchors: 'rows' },
+      { losses: tf.relu(tf.sub(this.alpha, centred)), mask: ctx.neg, anchors: 'rows' },
     ];
     if (this.nu > 0 && this.learnBeta) {
       const used = tf.cast(tf.greater(tf.add(tf.sum(ctx.pos, 1, true), tf.sum(ctx.neg, 1, true)), 0), 'float32');
       const reg = tf.mul(this.nu, tf.broadcastTo(beta, [ctx.n, 1]));
-      terms.push({ losses: reg, mask: used });
+      terms.push({ losses: reg, mask: used, anchors: 'rows' });
     }
     return terms;
   }

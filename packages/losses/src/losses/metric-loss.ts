@@ -60,8 +60,9 @@ export interface ComputeOptions {
   readonly refLabels?: LabelsLike;
   /**
    * True when the first n rows of `refEmbeddings` are the embeddings themselves (e.g. a memory bank that already
-   * holds the batch at its head, as `CrossBatchMemory` builds it): the n self pairs (i, i) are then excluded, as
-   * without a reference set. Default false.
+   * holds the batch at its head, as `CrossBatchMemory` builds it): the n self pairs (i, i) are then treated as
+   * without a reference set: in neither the positives nor the negatives, and given to the loss as `LossContext.self`
+   * (InstanceLoss's own-instance target). Default false.
    */
   readonly refStartsWithEmbeddings?: boolean;
 }
@@ -86,13 +87,25 @@ export interface LossStats {
   readonly scale: number;
 }
 
-/** Per-element losses and the mask of elements that exist (same shape); see `Reducer`. */
+/**
+ * Per-element losses and the mask of elements that exist (same shape), and which anchor each element belongs to;
+ * see `Reducer`.
+ */
 export interface LossTerm {
   readonly losses: tf.Tensor;
   readonly mask: tf.Tensor;
-  /** The anchor row of each element when the first axis is not the anchor (see `ReductionInfo.anchors`). */
-  readonly anchors?: tf.Tensor;
-  /** The loss's own divisor for this term (see `DivisorReducer`). */
+  /**
+   * The anchor (a row of the embeddings) of each element, declared by the loss, never guessed from the shape:
+   * `'rows'` when the first axis is the anchor (every [n], [n, m], [n, m, m] term: element [i, …] belongs to anchor
+   * i, e.g. a classification loss's per-sample terms); an int32 tensor broadcastable to the losses when the elements
+   * carry their anchor (gathered triplets); `null` when the elements have no anchor (a proxy loss's per-proxy
+   * terms, a whole-batch histogram), which `PerAnchorReducer` and `ClassWeightedReducer` refuse.
+   */
+  readonly anchors: 'rows' | tf.Tensor | null;
+  /**
+   * The loss's own divisor for this term, PML's `divisor` (see `DivisorReducer`): `ProxyAnchorLoss` gives the number
+   * of proxies with a positive sample (positive term) and C (negative term); the other losses give none.
+   */
   readonly divisor?: tf.Scalar;
 }
 
@@ -112,6 +125,13 @@ export interface LossContext {
   readonly refLabels: tf.Tensor1D;
   /** True when the references are the embeddings themselves (the diagonal is excluded). */
   readonly selfReference: boolean;
+  /**
+   * The self pairs: float 0/1 [n, m], 1 at (i, i) when reference i is anchor i itself (the embeddings as their own
+   * references, or a reference set with `refStartsWithEmbeddings`, e.g. `CrossBatchMemory`'s bank), else all 0.
+   * They are in neither `allPos` nor `allNeg`; a loss that classifies an instance as itself (`InstanceLoss`) uses
+   * them.
+   */
+  readonly self: tf.Tensor2D;
   /** D(anchor_i, reference_j) in the anchor slot chosen: [n, m]. */
   readonly rawD: tf.Tensor2D;
   /** D̃ = D / s: [n, m]. */
@@ -190,16 +210,37 @@ export abstract class MetricLoss {
   protected abstract terms(ctx: LossContext): LossTerm[];
 
   /**
-   * For proxy losses: the reference set (proxies) and its labels 0..C−1, built inside the tidy. `null` (default):
-   * the references are the embeddings or `refEmbeddings`.
+   * The loss's learnable proxies / class weights ([C·K, d], row c·K + k the k-th center of class c) and K, or `null`
+   * (default) for losses without them. The one proxy hook: `proxyReference`, `usesProxies`, `regularizedWeights` and
+   * `trainableVariables` all derive from it (read outside the tidy too: it must return the loss's own variable, no
+   * new tensor).
+   */
+  protected proxySet(): { readonly proxies: tf.Variable; readonly centersPerClass: number } | null {
+    return null;
+  }
+
+  /** The rows of the proxies given to D (inside the tidy): the proxies themselves (NormalizedSoftmax normalises them). */
+  protected proxyReferenceRows(proxies: tf.Variable): tf.Tensor2D {
+    return proxies as tf.Tensor2D;
+  }
+
+  /**
+   * For proxy losses: the reference set (proxies) and its labels (row r has label ⌊r / K⌋), built inside the tidy.
+   * `null` (no `proxySet`): the references are the embeddings or `refEmbeddings`.
    */
   protected proxyReference(): { reference: tf.Tensor2D; labels: tf.Tensor1D } | null {
-    return null;
+    const set = this.proxySet();
+    if (set === null) return null;
+    const rows = set.proxies.shape[0] as number;
+    return {
+      reference: this.proxyReferenceRows(set.proxies),
+      labels: tf.floorDiv(tf.range(0, rows, 1, 'int32'), tf.scalar(set.centersPerClass, 'int32')) as tf.Tensor1D,
+    };
   }
 
   /** True for losses whose reference set is their proxies (then no tuple or reference set is accepted). */
   protected get usesProxies(): boolean {
-    return false;
+    return this.proxySet() !== null;
   }
 
   /** False for losses that build their own pairs from the labels (then no tuple is accepted). */
@@ -209,16 +250,20 @@ export abstract class MetricLoss {
 
   /**
    * The rows a `weightRegularizer` penalises (proxies, class weights, centers): the loss's own variable, no new
-   * tensor (it is read outside the tidy, to refuse a weight regularizer before any work); `null` (default) for
-   * losses without weights.
+   * tensor (it is read outside the tidy, to refuse a weight regularizer before any work); default: the proxies of
+   * `proxySet`, `null` for losses without weights.
    */
   protected regularizedWeights(): tf.Tensor2D | null {
-    return null;
+    return (this.proxySet()?.proxies as tf.Tensor2D | undefined) ?? null;
   }
 
-  /** Variables owned by the loss that an optimiser should update (proxies, β); the divergence's are separate. */
+  /**
+   * Variables owned by the loss that an optimiser should update (the proxies of `proxySet`, β, priors); the
+   * divergence's are separate.
+   */
   get trainableVariables(): tf.Variable[] {
-    return [];
+    const set = this.proxySet();
+    return set === null ? [] : [set.proxies];
   }
 
   /**
@@ -298,7 +343,8 @@ export abstract class MetricLoss {
           'float32',
         ) as tf.Tensor2D;
         const selfPairs = selfReference || (hasRef && options.refStartsWithEmbeddings === true);
-        const allPos = selfPairs ? (tf.mul(same, tf.sub(1, tf.eye(n, m))) as tf.Tensor2D) : same;
+        const self = (selfPairs ? tf.eye(n, m) : tf.zeros([n, m])) as tf.Tensor2D;
+        const allPos = selfPairs ? (tf.mul(same, tf.sub(1, self)) as tf.Tensor2D) : same;
         const allNeg = tf.sub(1, same) as tf.Tensor2D;
         const s = scaleDivisor(this.scale, rawD, tf.add(allPos, allNeg) as tf.Tensor2D);
         const d = tf.div(rawD, s) as tf.Tensor2D;
@@ -322,6 +368,7 @@ export abstract class MetricLoss {
           reference: ref,
           refLabels,
           selfReference,
+          self,
           rawD,
           d,
           s,
@@ -338,7 +385,7 @@ export abstract class MetricLoss {
         let elements: tf.Scalar = tf.scalar(0);
         let active: tf.Scalar = tf.scalar(0);
         for (const [k, term] of terms.entries()) {
-          const info = reductionInfo(term, k, lab.tensor, n, proxy === null);
+          const info = reductionInfo(component, term, k, lab.tensor, n);
           loss = tf.add(loss, this.reducer.reduce(term.losses, term.mask, info));
           elements = tf.add(elements, count(term.mask));
           active = tf.add(

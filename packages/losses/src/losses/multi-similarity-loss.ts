@@ -43,6 +43,6 @@ export class MultiSimilarityLoss extends MetricLoss {
     const negL = maskedLogSumExp(tf.mul(this.beta, tf.sub(s, this.lambda)), ctx.neg, 1);
     const losses = tf.add(tf.div(tf.softplus(posL), this.alpha), tf.div(tf.softplus(negL), this.beta));
     const valid = tf.reshape(tf.mul(rowHas(ctx.allPos), rowHas(ctx.allNeg)), [ctx.n]);
-    return [{ losses, mask: valid }];
+    return [{ losses, mask: valid, anchors: 'rows' }];
   }
 }

@@ -39,6 +39,6 @@ export class NPairsLoss extends MetricLoss {
     const cols = tf.broadcastTo(tf.reshape(chosen, [1, n]), [n, n]);
     const lse = maskedLogSumExp(tf.neg(z), cols, 1);
     const own = tf.sum(tf.mul(z, tf.eye(n)), 1);
-    return [{ losses: tf.add(lse, own), mask: chosen }];
+    return [{ losses: tf.add(lse, own), mask: chosen, anchors: 'rows' }];
   }
 }

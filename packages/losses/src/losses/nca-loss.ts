@@ -31,6 +31,6 @@ export class NCALoss extends MetricLoss {
     const z = tf.mul(ctx.d, -this.softmaxScale);
     const all = tf.minimum(tf.add(ctx.pos, ctx.neg), 1);
     const losses = tf.sub(maskedLogSumExp(z, all, 1), maskedLogSumExp(z, ctx.pos, 1));
-    return [{ losses, mask: tf.reshape(rowHas(ctx.pos), [ctx.n]) }];
+    return [{ losses, mask: tf.reshape(rowHas(ctx.pos), [ctx.n]), anchors: 'rows' }];
   }
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { normalizeRows } from '@empirical-bregman/bregman-core';
 import { MeanReducer } from '../reducers/mean-reducer';
 import { checkNumber } from '../utils/check-options';
 import { ClassWeightsLoss } from './class-weights-loss';
@@ -10,9 +11,6 @@ export interface NormalizedSoftmaxLossOptions extends MetricLossOptions, ProxyOp
   readonly temperature?: number;
 }
 
-/** Norms below this are treated as this (a zero weight row stays finite). */
-const MIN_NORM = 1e-12;
-
 /**
  * Normalized softmax (Zhai & Wu 2019, "Classification is a strong baseline for deep metric learning", BMVC; PML's
  * `NormalizedSoftmaxLoss`): a softmax over the divergences to C class weights normalised to unit length,
@@ -22,7 +20,8 @@ const MIN_NORM = 1e-12;
  * PML's default (dot-product similarity, z = ⟨x, ŵ_c⟩/τ) is this with the default `SquaredEuclideanDivergence`,
  * `scale: 'none'` and τ = 2·τ_PML: −‖x − ŵ_c‖²/(2τ) = (⟨x, ŵ_c⟩ − ½‖x‖² − ½)/τ, and the softmax drops the terms
  * that do not depend on c. PML with `CosineSimilarity` is this with `CosineDivergence`, `scale: 'none'` and the same
- * τ. The raw weights are `proxies` ([C, d]; a `weightRegularizer` sees them unnormalised, as in PML).
+ * τ. A zero weight row normalises to ŵ = 0 with a zero gradient (bregman-core's `normalizeRows`, the
+ * `CosineDivergence` convention). The raw weights are `proxies` ([C, d]; a `weightRegularizer` sees them unnormalised, as in PML).
  * Default reducer: `MeanReducer` over samples.
  *
  * @example
@@ -37,9 +36,10 @@ export class NormalizedSoftmaxLoss extends ClassWeightsLoss {
     this.temperature = checkNumber('NormalizedSoftmaxLoss', 'temperature', options.temperature, 0.05, 'positive');
   }
 
-  protected override referenceWeights(): tf.Tensor2D {
-    const norms = tf.sqrt(tf.sum(tf.square(this.proxies), 1, true));
-    return tf.div(this.proxies, tf.maximum(norms, MIN_NORM)) as tf.Tensor2D;
+  protected override proxyReferenceRows(proxies: tf.Variable): tf.Tensor2D {
+    // bregman-core's one row normalisation: a zero row gives ŵ = 0 with a zero gradient (not NaN), as in
+    // CosineDivergence.
+    return normalizeRows(proxies as tf.Tensor2D);
   }
 
   protected logits(ctx: LossContext): tf.Tensor2D {

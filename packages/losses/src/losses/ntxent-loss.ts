@@ -30,7 +30,7 @@ export class NTXentLoss extends MetricLoss {
   protected terms(ctx: LossContext): LossTerm[] {
     const z = tf.div(tf.neg(ctx.d), this.temperature);
     const negL = maskedLogSumExp(z, ctx.neg, 1, true);
-    return [{ losses: tf.softplus(tf.sub(negL, z)), mask: ctx.pos }];
+    return [{ losses: tf.softplus(tf.sub(negL, z)), mask: ctx.pos, anchors: 'rows' }];
   }
 }
 

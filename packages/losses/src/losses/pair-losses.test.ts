@@ -1,15 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BregmanDivergence, CosineDivergence, SquaredEuclideanDivergence } from '@empirical-bregman/bregman-core';
 import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
+import { expectLossesError } from '../testing/expect-losses-error';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CircleLoss,
   disposeIndices,
   FastAPLoss,
   HistogramLoss,
+  CrossBatchMemory,
   InstanceLoss,
   IntraPairVarianceLoss,
-  LossesError,
   type MetricLoss,
   NPairsLoss,
   pairIndices,
@@ -312,11 +313,19 @@ describe('TupletMarginLoss', () => {
     expect(value(small, X, LABELS)).toBeCloseTo(tupletRef(cosS(X), LABELS, 20, 3), 4);
   });
 
+  it('defaults to CosineDivergence (as ArcFace), with the same value as an explicit one', () => {
+    const loss = new TupletMarginLoss();
+    expect(loss.divergence.type).toBe('CosineDivergence');
+    expect(loss.scale).toBe('none');
+    expect(value(loss, X, LABELS)).toBeCloseTo(tupletRef(cosS(X), LABELS, 5.73, 64), 2);
+  });
+
   it('refuses a divergence without angles, and a scale', () => {
-    expect(() => new TupletMarginLoss()).toThrow(
-      /TupletMarginLoss: expected a CosineDivergence \(the margin is an angle\), got the default SquaredEuclideanDivergence/,
+    expectLossesError(
+      () => new TupletMarginLoss({ divergence: sq }),
+      'INVALID_ARGUMENT',
+      /^TupletMarginLoss: expected a CosineDivergence \(the additive angular margin needs angles\), got "SquaredEuclideanDivergence"$/,
     );
-    expect(() => new TupletMarginLoss({ divergence: sq })).toThrow(LossesError);
     expect(() => new TupletMarginLoss({ divergence: cos, scale: 'batch-mean' })).toThrow(/expected scale 'none'/);
   });
 
@@ -378,6 +387,24 @@ describe('InstanceLoss', () => {
     const expected = meanNonZero(c.map((row, i) => lse(row.map((v) => 2 * v)) - 2 * (row[i] as number)));
     const loss = new InstanceLoss({ divergence: cos, scale: 'none', gamma: 2 });
     expect(value(loss, X, [0, 1, 2, 3, 4, 5])).toBeCloseTo(expected, 5);
+  });
+
+  it('with a memory that holds only the batch (refStartsWithEmbeddings, CrossBatchMemory) it is the in-batch loss', () => {
+    // The memory's head is the batch itself: the self column is each instance's own target, as without a memory.
+    const loss = new InstanceLoss({ divergence: sq, scale: 'none', gamma: 1 });
+    const expected = instanceRef(sqD(X), LABELS, 1);
+    const x = tf.tensor2d(X);
+    const withMemory = tf.tidy(
+      () =>
+        loss
+          .compute(x, LABELS, { refEmbeddings: x, refLabels: LABELS, refStartsWithEmbeddings: true })
+          .dataSync()[0] as number,
+    );
+    expect(withMemory).toBeCloseTo(expected, 5);
+    const memory = new CrossBatchMemory({ loss, memorySize: 16, embeddingSize: 2 });
+    expect(tf.tidy(() => memory.compute(x, LABELS).dataSync()[0] as number)).toBeCloseTo(expected, 5);
+    memory.dispose();
+    x.dispose();
   });
 
   it('refuses a tuple; gradient = finite differences', () => {

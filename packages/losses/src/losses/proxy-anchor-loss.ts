@@ -20,7 +20,8 @@ export interface ProxyAnchorLossOptions extends MetricLossOptions, ProxyOptions 
  *   ℓ = (1/|P⁺|) Σ_{p∈P⁺} log(1 + Σ_{x∈X⁺_p} e^{−α(s(x,p) − δ)}) + (1/|P|) Σ_{p∈P} log(1 + Σ_{x∈X⁻_p} e^{α(s(x,p) + δ)}),
  *
  * P⁺ the proxies with positives in the batch, P all proxies. Each proxy is one element of two terms (default
- * `MeanReducer`, giving exactly the two averages above). The proxies are `trainableVariables` of the loss.
+ * `MeanReducer`, giving exactly the two averages above; the terms also carry PML's divisors |P⁺| and |P| for
+ * `DivisorReducer`). The proxies are `trainableVariables` of the loss.
  */
 export class ProxyAnchorLoss extends MetricLoss {
   readonly type = 'ProxyAnchorLoss';
@@ -36,23 +37,8 @@ export class ProxyAnchorLoss extends MetricLoss {
     this.proxies = createProxies('ProxyAnchorLoss', options, this.divergence.dim);
   }
 
-  protected override get usesProxies(): boolean {
-    return true;
-  }
-
-  override get trainableVariables(): tf.Variable[] {
-    return [this.proxies];
-  }
-
-  protected override regularizedWeights(): tf.Tensor2D {
-    return this.proxies as tf.Tensor2D;
-  }
-
-  protected override proxyReference(): { reference: tf.Tensor2D; labels: tf.Tensor1D } {
-    return {
-      reference: this.proxies as tf.Tensor2D,
-      labels: tf.range(0, this.proxies.shape[0], 1, 'int32') as tf.Tensor1D,
-    };
+  protected override proxySet(): { proxies: tf.Variable; centersPerClass: number } {
+    return { proxies: this.proxies, centersPerClass: 1 };
   }
 
   protected terms(ctx: LossContext): LossTerm[] {
@@ -61,9 +47,16 @@ export class ProxyAnchorLoss extends MetricLoss {
     const posL = maskedLogSumExp(tf.mul(-this.alpha, tf.sub(s, this.delta)), ctx.pos, 0);
     const negL = maskedLogSumExp(tf.mul(this.alpha, tf.add(s, this.delta)), ctx.neg, 0);
     const hasPos = tf.cast(tf.greater(tf.sum(ctx.pos, 0), 0), 'float32');
+    // PML's divisors (for DivisorReducer): the proxies with a positive sample, and all C proxies. The default
+    // MeanReducer over the masks gives the same two averages.
     return [
-      { losses: tf.softplus(posL), mask: hasPos },
-      { losses: tf.softplus(negL), mask: tf.ones(hasPos.shape) },
+      { losses: tf.softplus(posL), mask: hasPos, anchors: null, divisor: tf.sum(hasPos) as tf.Scalar },
+      {
+        losses: tf.softplus(negL),
+        mask: tf.ones(hasPos.shape),
+        anchors: null,
+        divisor: tf.scalar(hasPos.shape[0] as number),
+      },
     ];
   }
 }

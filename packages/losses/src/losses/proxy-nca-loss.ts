@@ -34,28 +34,13 @@ export class ProxyNCALoss extends MetricLoss {
     this.proxies = createProxies('ProxyNCALoss', options, this.divergence.dim);
   }
 
-  protected override get usesProxies(): boolean {
-    return true;
-  }
-
-  override get trainableVariables(): tf.Variable[] {
-    return [this.proxies];
-  }
-
-  protected override regularizedWeights(): tf.Tensor2D {
-    return this.proxies as tf.Tensor2D;
-  }
-
-  protected override proxyReference(): { reference: tf.Tensor2D; labels: tf.Tensor1D } {
-    return {
-      reference: this.proxies as tf.Tensor2D,
-      labels: tf.range(0, this.proxies.shape[0], 1, 'int32') as tf.Tensor1D,
-    };
+  protected override proxySet(): { proxies: tf.Variable; centersPerClass: number } {
+    return { proxies: this.proxies, centersPerClass: 1 };
   }
 
   protected terms(ctx: LossContext): LossTerm[] {
     const z = tf.mul(ctx.d, -this.softmaxScale);
     const losses = tf.sub(maskedLogSumExp(z, tf.ones(z.shape), 1), maskedLogSumExp(z, ctx.pos, 1));
-    return [{ losses, mask: tf.reshape(rowHas(ctx.pos), [ctx.n]) }];
+    return [{ losses, mask: tf.reshape(rowHas(ctx.pos), [ctx.n]), anchors: 'rows' }];
   }
 }

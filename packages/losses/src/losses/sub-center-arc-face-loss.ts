@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MeanReducer } from '../reducers/mean-reducer';
 import { checkNumber, checkPositiveInteger } from '../utils/check-options';
 import { additiveAngularMargin } from './arc-face-loss';
-import { angularOptions, ClassWeightsLoss } from './class-weights-loss';
+import { angularOptions } from '../utils/angular-options';
+import { ClassWeightsLoss } from './class-weights-loss';
 import type { LossContext, MetricLossOptions } from './metric-loss';
 import type { ProxyOptions } from './proxies';
 

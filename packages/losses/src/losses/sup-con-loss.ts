@@ -34,6 +34,6 @@ export class SupConLoss extends MetricLoss {
     const lse = maskedLogSumExp(z, all, 1);
     const nPos = tf.sum(ctx.pos, 1);
     const meanPos = tf.div(tf.sum(tf.where(tf.greater(ctx.pos, 0), z, tf.zerosLike(z)), 1), tf.maximum(nPos, 1));
-    return [{ losses: tf.sub(lse, meanPos), mask: tf.reshape(rowHas(ctx.pos), [ctx.n]) }];
+    return [{ losses: tf.sub(lse, meanPos), mask: tf.reshape(rowHas(ctx.pos), [ctx.n]), anchors: 'rows' }];
   }
 }

@@ -50,6 +50,6 @@ export class TripletMarginLoss extends MetricLoss {
     }
     const x = tf.sub(tf.reshape(d, [n, m, 1]), tf.reshape(d, [n, 1, m]));
     const mask = tf.mul(tf.reshape(ctx.pos, [n, m, 1]), tf.reshape(ctx.neg, [n, 1, m]));
-    return [{ losses: this.hinge(x), mask }];
+    return [{ losses: this.hinge(x), mask, anchors: 'rows' }];
   }
 }

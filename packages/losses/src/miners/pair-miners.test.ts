@@ -10,6 +10,7 @@ import {
   type IndicesTuple,
   UniformHistogramMiner,
 } from '../index';
+import { expectLossesError } from '../testing/expect-losses-error';
 import { type Matrix, sqDist } from '../testing/float64';
 
 // Expected selections: each miner's rule (PML's) evaluated in float64 loops over the fixture, never the code under
@@ -73,6 +74,49 @@ describe('AngularMiner', () => {
       expect(keys(a2!, p2!, n2!)).toEqual(expected);
     }
     expect(new AngularMiner().angle).toBe(20);
+  });
+
+  it('in chunks of anchors: the same triplets, a lower peak memory, and no tensor left behind', async () => {
+    const expected = angularRef(X, LABELS, 20, euclidean);
+    const whole = new AngularMiner({ divergence: sq });
+    // m = 7: 49 candidates per anchor, so 60 gives one anchor per chunk (7 chunks).
+    const chunked = new AngularMiner({ divergence: sq, chunkCandidates: 60 });
+    const [a, p, n] = mine(chunked);
+    expect(keys(a!, p!, n!)).toEqual(expected);
+    // Peak memory on 40 points (40³ = 64,000 candidates): one anchor per chunk (1,600) against all at once.
+    const big: Matrix = Array.from({ length: 40 }, (_, i) => [Math.sin(i * 1.7), Math.cos(i * 2.3)]);
+    const bigLabels = big.map((_, i) => i % 4);
+    const e = tf.tensor2d(big);
+    const small = new AngularMiner({ divergence: sq, chunkCandidates: 1600 });
+    const same = (miner: AngularMiner) => mine(miner, big, bigLabels);
+    expect(same(small)).toEqual(same(whole));
+    const before = tf.memory().numTensors;
+    const peak = async (miner: AngularMiner) =>
+      (
+        await tf.profile(() => {
+          disposeIndices(miner.mine(e, bigLabels));
+        })
+      ).peakBytes;
+    const wholePeak = await peak(whole);
+    const chunkPeak = await peak(small);
+    // The centre-to-reference block dominates: 40 × smaller per chunk.
+    expect(chunkPeak).toBeLessThan(wholePeak / 4);
+    expect(tf.memory().numTensors).toBe(before);
+    e.dispose();
+  });
+
+  it('refuses more than 2³⁰ candidates n·m² before the cubic work, in one line', () => {
+    // 1 anchor against 32,769 references: 32,769² > 2³⁰ (a 64-batch against a 65,536 memory would be 2.7·10¹¹).
+    const e = tf.tensor2d([[0.5]]);
+    const ref = tf.tidy(() => tf.reshape(tf.linspace(-1, 1, 32769), [32769, 1]) as tf.Tensor2D);
+    const labels = Array.from({ length: 32769 }, (_, i) => i % 3);
+    expect(AngularMiner.MAX_CANDIDATES).toBe(2 ** 30);
+    expectLossesError(
+      () => new AngularMiner({ divergence: sq }).mine(e, [0], ref, labels),
+      'INVALID_ARGUMENT',
+      /^AngularMiner\.mine: expected at most 1073741824 candidates n·m² \(anchors × references²\), got 1·32769² = 1073807361$/,
+    );
+    tf.dispose([e, ref]);
   });
 
   it('a Bregman divergence: lengths √D with the centre in the anchor slot, D(c, n)', () => {

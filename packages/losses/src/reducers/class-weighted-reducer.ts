@@ -15,9 +15,12 @@ export interface ClassWeightedReducerOptions {
  *   (1/K) Σ_k w_{y(a_k)} ℓ_k,
  *
  * over the K existing elements, each weighted by the class of its anchor a_k; 0 when there are none. Needs anchored
- * elements (every pair, triplet and per-anchor loss); a proxy loss's per-proxy terms are a `LossesError`.
+ * elements (every pair, triplet and per-anchor loss, and the per-sample classification and proxy losses: ArcFace,
+ * CosFace, NormalizedSoftmax, SoftTriple, ProxyNCA, …, PML's main use); terms that declare no anchors
+ * (ProxyAnchor's per-proxy terms, HistogramLoss) are a `LossesError`.
  *
  *   new ContrastiveLoss({ reducer: new ClassWeightedReducer({ weights: [1, 0.5, 2] }) })
+ *   new ArcFaceLoss({ numClasses: 3, embeddingDim: 64, reducer: new ClassWeightedReducer({ weights: [1, 0.5, 2] }) })
  */
 export class ClassWeightedReducer implements Reducer {
   readonly type = 'ClassWeightedReducer';
@@ -40,7 +43,7 @@ export class ClassWeightedReducer implements Reducer {
       throw new LossesError(
         'ClassWeightedReducer.reduce',
         'INVALID_ARGUMENT',
-        'expected elements with anchors (a pair, triplet or per-anchor loss), got a term without anchors',
+        'expected elements with anchors (a pair, triplet, per-anchor or per-sample loss), got a term without anchors',
       );
     }
     const anchors = info.anchors;

@@ -11,7 +11,7 @@ export interface DivisorReducerOptions {
 
 /**
  * Σ ℓ_k / divisor (pytorch-metric-learning's `DivisorReducer`), 0 when the divisor is 0. The divisor is the loss's
- * own for the term (`LossTerm.divisor`, e.g. a number of valid proxies) when it gives one, else the `divisor`
+ * own for the term (`LossTerm.divisor`: `ProxyAnchorLoss`'s proxies with positives, and C) when it gives one, else the `divisor`
  * option. Differs from PML: PML has no fixed fallback; a term with neither is a `LossesError`.
  *
  *   new TripletMarginLoss({ reducer: new DivisorReducer({ divisor: 32 }) }) // the sum over triplets / 32

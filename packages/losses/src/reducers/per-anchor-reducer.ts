@@ -35,7 +35,7 @@ export class PerAnchorReducer implements Reducer {
       throw new LossesError(
         'PerAnchorReducer.reduce',
         'INVALID_ARGUMENT',
-        'expected elements with anchors (a pair, triplet or per-anchor loss), got a term without anchors',
+        'expected elements with anchors (a pair, triplet, per-anchor or per-sample loss), got a term without anchors',
       );
     }
     const anchors = info.anchors;

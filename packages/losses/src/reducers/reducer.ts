@@ -13,8 +13,9 @@ export interface ReductionInfo {
   readonly termIndex: number;
   /**
    * The anchor row (an index into the embeddings) of each element: int32, broadcastable to the losses' shape
-   * (`[n, 1, …]` when the first axis is the anchor, as in every [n], [n, m] or [n, m, m] term). `null` when the
-   * elements are not anchored (a proxy loss's per-proxy terms).
+   * (`[n, 1, …]` when the term declares its first axis the anchor, `LossTerm.anchors` = `'rows'`: the per-anchor,
+   * pair and per-sample classification terms). `null` when the term declares no anchors (a proxy loss's per-proxy
+   * terms, a whole-batch histogram).
    */
   readonly anchors: tf.Tensor | null;
   /** True when `anchors` is the first axis (anchor i = row i of the losses), false for explicit anchors or none. */

@@ -13,6 +13,7 @@ import {
   type MetricLoss,
   MultipleReducers,
   PerAnchorReducer,
+  ProxyAnchorLoss,
   type Reducer,
   SumReducer,
   TripletMarginLoss,
@@ -201,6 +202,50 @@ describe('DivisorReducer', () => {
     expect(() => value(contrastiveLoss(new DivisorReducer()))).toThrow(
       /DivisorReducer\.reduce: expected a divisor from the loss or the divisor option, got neither/,
     );
+  });
+});
+
+describe("DivisorReducer with the loss's own divisors (ProxyAnchorLoss, PML's)", () => {
+  it('positive term / proxies with positives, negative term / C; the option is only a fallback', () => {
+    // C = 4 proxies, labels 0..2 only: proxy 3 has no positive sample, so the positive divisor is 3, not 4.
+    const x = [[0], [0.2], [0.6], [1.0], [1.2], [2.0]];
+    const proxies = [[0.1], [0.8], [1.1], [1.5]];
+    const alpha = 4;
+    const delta = 0.1;
+    let posSum = 0;
+    let withPos = 0;
+    let negSum = 0;
+    proxies.forEach((pc, c) => {
+      let p = 0;
+      let n = 0;
+      x.forEach((xi, i) => {
+        const s = 1 - ((xi[0] as number) - (pc[0] as number)) ** 2;
+        if (LABELS[i] === c) p += Math.exp(-alpha * (s - delta));
+        else n += Math.exp(alpha * (s + delta));
+      });
+      if (LABELS.includes(c)) {
+        posSum += Math.log1p(p);
+        withPos++;
+      }
+      negSum += Math.log1p(n);
+    });
+    expect(withPos).toBe(3);
+    const expected = posSum / 3 + negSum / 4;
+    const make = (reducer?: Reducer) =>
+      new ProxyAnchorLoss({
+        divergence: sq,
+        scale: 'none',
+        numClasses: 4,
+        initialProxies: proxies,
+        alpha,
+        delta,
+        ...(reducer === undefined ? {} : { reducer }),
+      });
+    const value4 = (loss: MetricLoss) => tf.tidy(() => loss.compute(tf.tensor2d(x), LABELS).dataSync()[0] as number);
+    for (const loss of [make(new DivisorReducer()), make(new DivisorReducer({ divisor: 100 })), make()]) {
+      expect(value4(loss)).toBeCloseTo(expected, 4);
+      loss.dispose();
+    }
   });
 });
 

@@ -7,6 +7,9 @@ import type { Reducer } from '../reducers/reducer';
 import { checkEmbeddings } from '../utils/labels';
 import type { Regularizer } from './regularizer';
 
+/** A regularizer's per-element penalties and their mask (same shape); rows of weights have no anchors. */
+export type RegularizerTerm = Pick<LossTerm, 'losses' | 'mask'>;
+
 /** Options every regularizer shares. */
 export interface RegularizerOptions {
   /** How the per-row (or per-pair) penalties become one number. Default `MeanReducer`, as in PML. */
@@ -34,7 +37,7 @@ export abstract class BaseRegularizer implements Regularizer {
   }
 
   /** Per-element penalties with their mask (called inside a tidy, with checked rows). */
-  protected abstract terms(rows: tf.Tensor2D): LossTerm;
+  protected abstract terms(rows: tf.Tensor2D): RegularizerTerm;
 
   /** Throws unless the rows suit this regularizer (beyond rank 2 float32); default: any rows. */
   protected checkRows(_component: string, _rows: tf.Tensor2D): void {}

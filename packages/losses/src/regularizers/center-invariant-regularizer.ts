@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LossTerm } from '../losses/metric-loss';
+import type { RegularizerTerm } from './base-regularizer';
 import { BaseRegularizer, type RegularizerOptions } from './base-regularizer';
 
 /**
@@ -19,7 +19,7 @@ export class CenterInvariantRegularizer extends BaseRegularizer {
     super('CenterInvariantRegularizer', options);
   }
 
-  protected terms(rows: tf.Tensor2D): LossTerm {
+  protected terms(rows: tf.Tensor2D): RegularizerTerm {
     const squaredNorms = tf.sum(tf.square(rows), 1);
     const deviations = tf.sub(squaredNorms, tf.mean(squaredNorms));
     const losses = tf.div(tf.square(deviations), 4);

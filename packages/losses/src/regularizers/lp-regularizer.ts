@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LossesError } from '../losses-error';
-import type { LossTerm } from '../losses/metric-loss';
+import type { RegularizerTerm } from './base-regularizer';
 import { checkNumber } from '../utils/check-options';
 import { safePow } from '../utils/safe-pow';
 import { BaseRegularizer, type RegularizerOptions } from './base-regularizer';
@@ -37,7 +37,7 @@ export class LpRegularizer extends BaseRegularizer {
     this.power = checkNumber('LpRegularizer', 'power', options.power, 1, 'positive');
   }
 
-  protected terms(rows: tf.Tensor2D): LossTerm {
+  protected terms(rows: tf.Tensor2D): RegularizerTerm {
     const sum = this.p === 2 ? tf.sum(tf.square(rows), 1) : tf.sum(tf.pow(tf.abs(rows), this.p), 1);
     const losses = this.power === this.p ? sum : safePow(sum, this.power / this.p);
     return { losses, mask: tf.onesLike(losses) };

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CosineDivergence } from '@empirical-bregman/bregman-core';
-import type { LossTerm } from '../losses/metric-loss';
+import type { RegularizerTerm } from './base-regularizer';
 import { maskedMax } from '../utils/masked-ops';
 import { BaseRegularizer, type RegularizerOptions } from './base-regularizer';
 
@@ -25,7 +25,7 @@ export class RegularFaceRegularizer extends BaseRegularizer {
     super('RegularFaceRegularizer', options);
   }
 
-  protected terms(rows: tf.Tensor2D): LossTerm {
+  protected terms(rows: tf.Tensor2D): RegularizerTerm {
     const c = rows.shape[0];
     const cos = tf.sub(1, this.cosine.pairwise(rows, rows));
     const others = tf.sub(1, tf.eye(c));

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CosineDivergence } from '@empirical-bregman/bregman-core';
 import { LossesError } from '../losses-error';
-import type { LossTerm } from '../losses/metric-loss';
+import type { RegularizerTerm } from './base-regularizer';
 import { checkPositiveInteger } from '../utils/check-options';
 import { safePow } from '../utils/safe-pow';
 import { BaseRegularizer, type RegularizerOptions } from './base-regularizer';
@@ -59,7 +59,7 @@ export class SparseCentersRegularizer extends BaseRegularizer {
     }
   }
 
-  protected terms(rows: tf.Tensor2D): LossTerm {
+  protected terms(rows: tf.Tensor2D): RegularizerTerm {
     const total = rows.shape[0];
     const k = this.centersPerClass;
     const d = this.cosine.pairwise(rows, rows); // 1 − cos, so 2 − 2cos = 2D

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LossTerm } from '../losses/metric-loss';
+import type { RegularizerTerm } from './base-regularizer';
 import { BaseRegularizer, type RegularizerOptions } from './base-regularizer';
 
 /**
@@ -18,7 +18,7 @@ export class ZeroMeanRegularizer extends BaseRegularizer {
     super('ZeroMeanRegularizer', options);
   }
 
-  protected terms(rows: tf.Tensor2D): LossTerm {
+  protected terms(rows: tf.Tensor2D): RegularizerTerm {
     const losses = tf.abs(tf.sum(rows, 1));
     return { losses, mask: tf.onesLike(losses) };
   }

@@ -1,34 +1,35 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { LossTerm } from '../losses/metric-loss';
+import { LossesError } from '../losses-error';
 import type { ReductionInfo } from '../reducers/reducer';
 
 // Internal (not exported from the index): how the MetricLoss base describes a term to its reducer.
 
-/** What a loss term may add for its reducer (see `LossTerm`). */
-export interface TermExtras {
-  readonly losses: tf.Tensor;
-  /** The anchor row of each element when it is not the first axis (e.g. gathered triplets). */
-  readonly anchors?: tf.Tensor;
-  /** The loss's own divisor for this term. */
-  readonly divisor?: tf.Scalar;
-}
-
 /**
- * The `ReductionInfo` of term `termIndex`: explicit anchors when the term gives them; otherwise, for anchored
- * losses, the first axis is the anchor when it has length n (every [n], [n, m], [n, m, m] term); else none.
+ * The `ReductionInfo` of term `termIndex`, from the anchors the term declares (never guessed from its shape: an
+ * unanchored term, e.g. a whole-batch histogram or per-proxy values, may happen to have length n). `'rows'` becomes
+ * the index tensor [n, 1, …] broadcastable to the losses; a term that declares `'rows'` must have n rows.
  */
 export function reductionInfo(
-  term: TermExtras,
+  component: string,
+  term: LossTerm,
   termIndex: number,
   labels: tf.Tensor1D,
   n: number,
-  anchored: boolean,
 ): ReductionInfo {
-  let anchors: tf.Tensor | null = term.anchors ?? null;
-  let anchorsAreRows = false;
-  if (anchors === null && anchored && term.losses.rank >= 1 && term.losses.shape[0] === n) {
-    const shape = [n, ...term.losses.shape.slice(1).map(() => 1)];
-    anchors = tf.reshape(tf.range(0, n, 1, 'int32'), shape);
-    anchorsAreRows = true;
+  let anchors: tf.Tensor | null;
+  const anchorsAreRows = term.anchors === 'rows';
+  if (term.anchors === 'rows') {
+    if (term.losses.rank < 1 || term.losses.shape[0] !== n) {
+      throw new LossesError(
+        component,
+        'INVALID_SHAPE',
+        `expected term ${termIndex} with anchors 'rows' to have ${n} rows, got shape [${term.losses.shape.join(', ')}]`,
+      );
+    }
+    anchors = tf.reshape(tf.range(0, n, 1, 'int32'), [n, ...term.losses.shape.slice(1).map(() => 1)]);
+  } else {
+    anchors = term.anchors;
   }
   return { termIndex, anchors, anchorsAreRows, labels, n, divisor: term.divisor ?? null };
 }

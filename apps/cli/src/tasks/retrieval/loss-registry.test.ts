@@ -10,6 +10,8 @@ import {
   type LossEntry,
   MINER_NAMES,
   REDUCER_NAMES,
+  REDUCERS,
+  type ReducerEntry,
   REGULARIZERS,
   REGULARIZER_NAMES,
   type RegularizerEntry,
@@ -173,6 +175,12 @@ describe('every registered reducer trains one step with every loss the validator
     const accepted = await everyAcceptedLoss({ reducer });
     expect(accepted).toContain('contrastive');
     expect(accepted).toContain('supcon');
+    // Per-sample classification and proxy losses have anchors (their samples): every reducer, per-anchor included.
+    for (const loss of ['arc-face', 'cos-face', 'proxy-nca', 'soft-triple', 'bregman-softmax-proxies'])
+      expect(accepted).toContain(loss);
+    // Only the terms without anchors are refused by per-anchor.
+    if ((REDUCERS[reducer] as ReducerEntry).needsAnchors)
+      expect(LOSS_NAMES.filter((n) => !accepted.includes(n)).sort()).toEqual(['histogram', 'proxy-anchor']);
     await trainOneStep({ loss: 'contrastive', reducer });
   });
 });

@@ -81,8 +81,9 @@ export interface LossEntry {
   /** False when the loss forms its own pairs from the labels (no `--miner`). */
   readonly acceptsMiner: boolean;
   /**
-   * True when a term of the loss has no anchor rows (a whole-batch histogram), so `per-anchor` cannot group it; the
-   * losses with class weights have none either (their elements are samples against weights).
+   * True when a term of the loss declares no anchors (`LossTerm.anchors` null in the losses package: a whole-batch
+   * histogram, ProxyAnchor's per-proxy terms), so `per-anchor` cannot group it. The per-sample classification and
+   * proxy losses (ArcFace, CosFace, ProxyNCA, …) are anchored by their samples and accept it.
    */
   readonly noAnchors?: boolean;
   /** The run settings the loss reads beside the shared options (the others keep the losses package's defaults). */
@@ -132,6 +133,8 @@ export const LOSSES = {
   'proxy-anchor': {
     className: 'ProxyAnchorLoss',
     ...weights(1),
+    // Its terms are per proxy (one value per class), not per sample.
+    noAnchors: true,
     build: (c) => new ProxyAnchorLoss({ ...c.common, divergence: c.divergence, ...classes(c) }),
   },
   'proxy-nca': {

@@ -71,42 +71,47 @@ describe('the config validator refuses loss settings that cannot train together,
     [
       'an angular loss on another head',
       { loss: 'arc-face', divergence: 'icnn' },
-      'config: "loss" arc-face needs "divergence" cosine (its margin is an angle), got icnn',
+      'config: expected "divergence" cosine for "loss" arc-face (its margin is an angle), got icnn',
     ],
     [
       'sub-center ArcFace on the Euclidean head',
       { loss: 'sub-center-arc-face', divergence: 'euclidean' },
-      'config: "loss" sub-center-arc-face needs "divergence" cosine (its margin is an angle), got euclidean',
+      'config: expected "divergence" cosine for "loss" sub-center-arc-face (its margin is an angle), got euclidean',
     ],
     [
       'the tuplet margin loss on a learned head',
       { loss: 'tuplet-margin', divergence: 'mahalanobis' },
-      'config: "loss" tuplet-margin needs "divergence" cosine (its margin is an angle), got mahalanobis',
+      'config: expected "divergence" cosine for "loss" tuplet-margin (its margin is an angle), got mahalanobis',
     ],
     [
       'a weight regularizer on a loss without weights',
       { loss: 'triplet', regularizer: 'regular-face' },
-      'config: "regularizer" regular-face needs a loss with class weights (proxy-anchor, proxy-nca, bregman-softmax-proxies, arc-face, sub-center-arc-face, cos-face, normalized-softmax, soft-triple), got "loss" triplet',
+      'config: expected a "loss" with class weights for "regularizer" regular-face (proxy-anchor, proxy-nca, bregman-softmax-proxies, arc-face, sub-center-arc-face, cos-face, normalized-softmax, soft-triple), got "loss" triplet',
     ],
     [
       'sparse centers on a loss with one center per class',
       { loss: 'arc-face', divergence: 'cosine', regularizer: 'sparse-centers' },
-      'config: "regularizer" sparse-centers needs a loss with several centers per class (sub-center-arc-face, soft-triple), got "loss" arc-face',
+      'config: expected a "loss" with several centers per class for "regularizer" sparse-centers (sub-center-arc-face, soft-triple), got "loss" arc-face',
     ],
     [
       'a miner for a loss with class weights',
       { loss: 'cos-face', miner: 'batch-hard' },
-      '"miner" batch-hard needs a loss that takes mined pairs or triplets',
+      'config: expected a "loss" that takes mined pairs or triplets for "miner" batch-hard (triplet, contrastive, multi-similarity, ntxent, supcon, nca, lifted-structure, margin, circle, fast-ap, n-pairs, tuplet-margin, histogram, intra-pair-variance), got "loss" cos-face',
     ],
     [
       'a miner for a loss that forms its own pairs',
       { loss: 'instance', miner: 'semihard' },
-      '"miner" semihard needs a loss that takes mined pairs or triplets',
+      'expected a "loss" that takes mined pairs or triplets for "miner" semihard',
     ],
     [
       'a per-anchor reducer for a loss without anchors',
       { loss: 'histogram', reducer: 'per-anchor' },
-      '"reducer" per-anchor needs a loss whose elements have anchors',
+      'config: expected a "loss" whose elements have anchors for "reducer" per-anchor (triplet, contrastive, multi-similarity, ntxent, supcon, proxy-nca, nca, lifted-structure, margin, circle, fast-ap, n-pairs, tuplet-margin, instance, intra-pair-variance, bregman-softmax, bregman-softmax-proxies, arc-face, sub-center-arc-face, cos-face, normalized-softmax, soft-triple), got "loss" histogram',
+    ],
+    [
+      'a per-anchor reducer for per-proxy terms',
+      { loss: 'proxy-anchor', reducer: 'per-anchor' },
+      'expected a "loss" whose elements have anchors for "reducer" per-anchor (',
     ],
     [
       'a regularizer weight without a regularizer',
@@ -116,7 +121,17 @@ describe('the config validator refuses loss settings that cannot train together,
     [
       'cross-batch memory for a loss whose weights are its references',
       { loss: 'proxy-anchor', memorySize: 512 },
-      'config: "memorySize" needs a loss that compares a batch with other embeddings, got "loss" proxy-anchor (its class weights are its reference set)',
+      'config: expected a "loss" that compares a batch with other embeddings for "memorySize", got "loss" proxy-anchor (its class weights are its reference set)',
+    ],
+    [
+      'the angular miner on a memory too large for its n·m² candidates',
+      { miner: 'angular', memorySize: 65536, batchSize: 64 },
+      'config: expected "batchSize" × "memorySize"² ≤ 1073741824 for "miner" angular (it weighs every anchor, positive and negative), got 64 × 65536² = 274877906944',
+    ],
+    [
+      'the angular miner on one batch too large for it',
+      { miner: 'angular', batchSize: 1025 },
+      'config: expected "batchSize" × "memorySize"² ≤ 1073741824 for "miner" angular (it weighs every anchor, positive and negative), got 1025 × 1025² = 1076890625',
     ],
     [
       'a memory smaller than a batch',
@@ -136,6 +151,11 @@ describe('the config validator refuses loss settings that cannot train together,
     expect(text).not.toContain('\n');
     if (message.startsWith('config:')) expect(text).toBe(message);
     else expect(text).toContain(message);
+  });
+
+  it('accepts the angular miner up to its bound: a batch of 64 against a memory of 4,096 is 2³⁰ candidates', () => {
+    expect(validate({ miner: 'angular', batchSize: 64, memorySize: 4096 }).miner).toBe('angular');
+    expect(validate({ miner: 'angular', batchSize: 1024 }).miner).toBe('angular');
   });
 
   it('accepts the angular losses on the cosine head, with a weight regularizer', () => {

@@ -1,3 +1,4 @@
+import { AngularMiner } from '@empirical-bregman/losses';
 import { CliError } from '../../cli-error';
 import { type RunConfig, settingOf } from '../../config/run-config';
 import type { Schema } from '../../config/schema';
@@ -88,7 +89,7 @@ function lossesWhere(test: (entry: LossEntry) => boolean): string {
  * on another divergence head, a miner for a loss that forms its own pairs or has class weights, a per-anchor
  * reducer for a loss without anchors, a weight regularizer
  * on a loss without weights, cross-batch memory for a loss whose reference set is its weights or smaller than a
- * batch. (Unknown names are the schema's: "must be one of …".)
+ * batch, the angular miner beyond its n·m² bound. (Unknown names are the schema's: "must be one of …".)
  */
 export function checkLossConfig(config: RunConfig, where: string): void {
   const fail = (message: string): never => {
@@ -97,19 +98,19 @@ export function checkLossConfig(config: RunConfig, where: string): void {
   const loss = lossEntry(config.loss);
   if (loss.needsDivergence !== undefined && config.divergence !== loss.needsDivergence)
     fail(
-      `"loss" ${config.loss} needs "divergence" ${loss.needsDivergence} (its margin is an angle), got ${config.divergence}`,
+      `expected "divergence" ${loss.needsDivergence} for "loss" ${config.loss} (its margin is an angle), got ${config.divergence}`,
     );
   if (config.miner !== 'none' && !loss.acceptsMiner)
     fail(
-      `"miner" ${config.miner} needs a loss that takes mined pairs or triplets (${lossesWhere((e) => e.acceptsMiner)}), got "loss" ${config.loss}`,
+      `expected a "loss" that takes mined pairs or triplets for "miner" ${config.miner} (${lossesWhere((e) => e.acceptsMiner)}), got "loss" ${config.loss}`,
     );
   const settings = lossSettingsOf(config);
   if (settings.reducer !== undefined) {
     const reducer: ReducerEntry = REDUCERS[settings.reducer];
-    const hasAnchors = (e: LossEntry) => e.classWeights === undefined && e.noAnchors !== true;
+    const hasAnchors = (e: LossEntry) => e.noAnchors !== true;
     if (reducer.needsAnchors && !hasAnchors(loss))
       fail(
-        `"reducer" ${settings.reducer} needs a loss whose elements have anchors (${lossesWhere(hasAnchors)}), got "loss" ${config.loss}`,
+        `expected a "loss" whose elements have anchors for "reducer" ${settings.reducer} (${lossesWhere(hasAnchors)}), got "loss" ${config.loss}`,
       );
   }
   if (settingOf(config, 'regularizerWeight') !== undefined && settings.regularizer === undefined)
@@ -118,19 +119,28 @@ export function checkLossConfig(config: RunConfig, where: string): void {
     const regularizer: RegularizerEntry = REGULARIZERS[settings.regularizer];
     if (regularizer.on === 'weights' && loss.classWeights === undefined)
       fail(
-        `"regularizer" ${settings.regularizer} needs a loss with class weights (${lossesWhere((e) => e.classWeights !== undefined)}), got "loss" ${config.loss}`,
+        `expected a "loss" with class weights for "regularizer" ${settings.regularizer} (${lossesWhere((e) => e.classWeights !== undefined)}), got "loss" ${config.loss}`,
       );
     if (regularizer.needsCenters && (loss.classWeights?.centersPerClass ?? 1) < 2)
       fail(
-        `"regularizer" ${settings.regularizer} needs a loss with several centers per class (${lossesWhere((e) => (e.classWeights?.centersPerClass ?? 1) > 1)}), got "loss" ${config.loss}`,
+        `expected a "loss" with several centers per class for "regularizer" ${settings.regularizer} (${lossesWhere((e) => (e.classWeights?.centersPerClass ?? 1) > 1)}), got "loss" ${config.loss}`,
       );
   }
   if (settings.memorySize !== undefined) {
     if (loss.classWeights !== undefined)
       fail(
-        `"memorySize" needs a loss that compares a batch with other embeddings, got "loss" ${config.loss} (its class weights are its reference set)`,
+        `expected a "loss" that compares a batch with other embeddings for "memorySize", got "loss" ${config.loss} (its class weights are its reference set)`,
       );
     if (settings.memorySize < config.batchSize)
       fail(`expected "memorySize" ≥ "batchSize" ${config.batchSize} (a batch must fit), got ${settings.memorySize}`);
+  }
+  if (config.miner === 'angular') {
+    // The angular miner weighs every (anchor, positive, negative): n·m² candidates, the losses package's bound.
+    const m = settings.memorySize ?? config.batchSize;
+    const candidates = config.batchSize * m * m;
+    if (candidates > AngularMiner.MAX_CANDIDATES)
+      fail(
+        `expected "batchSize" × "memorySize"² ≤ ${AngularMiner.MAX_CANDIDATES} for "miner" angular (it weighs every anchor, positive and negative), got ${config.batchSize} × ${m}² = ${candidates}`,
+      );
   }
 }
