@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LossTerm } from '../losses/metric-loss';
+import type { LossTerm } from '../losses/loss-term';
 import { LossesError } from '../losses-error';
 import type { ReductionInfo } from '../reducers/reducer';
 
