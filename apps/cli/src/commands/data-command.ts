@@ -1,4 +1,4 @@
-import { type DatasetListing, type FetchableName, fetchDataset, listDatasets } from '@empirical-bregman/datasets';
+import { type DatasetListing, type FetchableName, fetchDataset, listDatasets } from '@empirical-bregman/datasets/node';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import { type CliOutput, printJson } from '../cli/cli-output';

@@ -1,4 +1,4 @@
-import { DEFAULT_DATASET, listDatasets } from '@empirical-bregman/datasets';
+import { DEFAULT_DATASET, listDatasets } from '@empirical-bregman/datasets/node';
 import { TASKS, taskDataNames } from '../tasks/task-registry';
 import { DIVERGENCE_HEADS, LOSS_NAMES, MINER_NAMES, PROTOCOLS, TRUNKS } from './run-config';
 import type { Schema } from './schema';
