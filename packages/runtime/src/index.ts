@@ -1,7 +1,16 @@
 export { initBackend, describeBackend } from './init-backend';
 export type { BackendInfo, InitBackendOptions } from './init-backend';
-export { BACKEND_NAMES, isBackendName, planBackends, selectBackend } from './backend-order';
-export type { BackendAttempt, BackendName, BackendPlan } from './backend-order';
+export {
+  BACKEND_NAMES,
+  DEFAULT_BACKEND_ORDER,
+  detectPlatform,
+  isBackendName,
+  planBackends,
+  selectBackend,
+} from './backend-order';
+export type { BackendAttempt, BackendName, BackendPlan, Platform } from './backend-order';
+export { trainingSmokeTest } from './training-smoke-test';
+export type { SmokeTestResult } from './training-smoke-test';
 export {
   REQUIRED_GRADIENTS,
   assertGradientsRegistered,
