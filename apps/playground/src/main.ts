@@ -2,12 +2,13 @@ import { type BackendName, describeBackend, initBackend, isBackendName } from '@
 import * as tf from '@tensorflow/tfjs-core';
 import type { PlaygroundMode } from './playground-mode';
 import { probe } from './probe';
+import { DigitsMode } from './digits/digits-mode';
 import { TwoDMode } from './two-d/two-d-mode';
 
 // `?backend=wasm` (or webgl, webgpu, cpu) demands one backend; by default runtime picks WebGPU → WebGL → wasm → cpu.
 const params = new URLSearchParams(location.search);
 const demanded = params.get('backend');
-const modes: Record<string, () => PlaygroundMode> = { '2-D': () => new TwoDMode() };
+const modes: Record<string, () => PlaygroundMode> = { '2-D': () => new TwoDMode(), Digits: () => new DigitsMode() };
 
 const backendLine = document.getElementById('backend')!;
 const tabs = document.getElementById('tabs')!;

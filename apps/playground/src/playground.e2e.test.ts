@@ -61,6 +61,41 @@ async function train2d(page: Page, steps: number): Promise<number[]> {
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+/** Switches to the 2-D mode and waits until the tensor count (refreshed every 0.5 s) holds still for 1.5 s. */
+async function showSettled2d(page: Page): Promise<number> {
+  await page.click('nav button[data-mode="2-D"]');
+  let last = -1;
+  for (let same = 0; same < 3; ) {
+    await page.waitForTimeout(500);
+    const count = (await probe(page)).numTensors ?? -1;
+    same = count === last ? same + 1 : 0;
+    last = count;
+  }
+  return last;
+}
+
+/** Opens the digits mode, trains `steps` steps, stops; returns the probe (losses, step times, MAP@R). */
+async function trainDigits(page: Page, steps: number): Promise<PlaygroundProbe> {
+  await page.click('nav button[data-mode="Digits"]');
+  await page.waitForFunction(
+    () => (globalThis as { playground?: { digitsReady?: boolean } }).playground?.digitsReady,
+    null,
+    {
+      timeout: 60_000,
+    },
+  );
+  await page.click('button[data-role="train"]');
+  await page.waitForFunction(
+    (n) => ((globalThis as { playground?: { steps?: number } }).playground?.steps ?? 0) >= n,
+    steps,
+    {
+      timeout: 120_000,
+    },
+  );
+  await page.click('button[data-role="train"]');
+  return probe(page);
+}
+
 describe('playground (production build) in headless Chromium', () => {
   it('2-D mode on the default backend (WebGL here: no WebGPU adapter) trains 50 steps and the loss falls', async () => {
     const { browser, page, problems } = await load([]);
@@ -76,6 +111,16 @@ describe('playground (production build) in headless Chromium', () => {
       await page.click('canvas[data-role="plot"]', { position: { x: 300, y: 200 } });
       await page.waitForTimeout(300);
       await page.screenshot({ path: resolve(ARTIFACTS, 'playground-2d-webgl.png'), fullPage: true });
+      // Leaving a mode stops its training and frees its tensors: a fresh 2-D mode holds as many tensors before the
+      // digits mode trained as after it (and after the trained 2-D mode was left).
+      await page.click('nav button[data-mode="Digits"]');
+      const fresh2d = await showSettled2d(page);
+      const digits = await trainDigits(page, 30);
+      expect(digits.losses!.every(Number.isFinite)).toBe(true);
+      expect(digits.mapAtR!.every((m) => m > 0 && m <= 1)).toBe(true);
+      expect(await page.locator('[data-role="tiles"] canvas').count()).toBe(9);
+      await page.screenshot({ path: resolve(ARTIFACTS, 'playground-digits-webgl.png'), fullPage: true });
+      expect(await showSettled2d(page)).toBe(fresh2d);
       expect(problems).toEqual([]);
     } finally {
       await browser.close();
@@ -105,6 +150,8 @@ describe('playground (production build) in headless Chromium', () => {
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
       const losses = await train2d(page, 10);
       expect(losses.every(Number.isFinite)).toBe(true);
+      const digits = await trainDigits(page, 10);
+      expect(digits.losses!.slice(0, 10).every(Number.isFinite)).toBe(true);
       expect(problems).toEqual([]);
     } finally {
       await browser.close();

@@ -9,6 +9,11 @@ export interface PlaygroundProbe {
   losses?: number[];
   /** Wall time of each training step (the step's own await included, drawing excluded), in milliseconds. */
   stepMs?: number[];
+  /** Validation MAP@R of the digits mode, one per validation. */
+  mapAtR?: number[];
+  digitsReady?: boolean;
+  /** `tf.memory().numTensors`, refreshed every 0.5 s and on every mode switch. */
+  numTensors?: number;
   [key: string]: unknown;
 }
 

@@ -32,6 +32,9 @@ export class TwoDMode implements PlaygroundMode {
   private trainer = new TwoDTrainer();
   private loop = this.makeLoop();
   private lastDraw = 0;
+  // Drawings run one after another; unmount and restart wait for the one in flight before freeing the model.
+  private drawing: Promise<void> = Promise.resolve();
+  private unmounted = false;
   private elements!: {
     canvas: HTMLCanvasElement;
     chart: HTMLCanvasElement;
@@ -106,7 +109,9 @@ export class TwoDMode implements PlaygroundMode {
   }
 
   async unmount(): Promise<void> {
+    this.unmounted = true;
     await this.loop.stop();
+    await this.drawing;
     this.trainer.dispose();
   }
 
@@ -141,16 +146,19 @@ export class TwoDMode implements PlaygroundMode {
 
   /** A fresh φ and loss curve (after a preset or "New φ"); training resumes if it was running. */
   private async restart(): Promise<void> {
-    const wasRunning = this.loop.isRunning;
-    await this.loop.stop();
-    this.trainer.dispose();
+    // The new model is in place at once, so a click on Train meanwhile starts it, not the model being retired;
+    // the old one is freed after its step and drawing in flight.
+    const old = { loop: this.loop, trainer: this.trainer, wasRunning: this.loop.isRunning };
     this.trainer = new TwoDTrainer({ seed: Math.floor(Math.random() * 1e6) });
     this.loop = this.makeLoop();
     this.losses = [];
     this.stepMs = [];
     Object.assign(probe(), { steps: 0, losses: this.losses, stepMs: this.stepMs });
     this.elements.status.textContent = `step 0 · ${this.points.length} points`;
-    if (wasRunning) this.loop.start();
+    await old.loop.stop();
+    await this.drawing;
+    old.trainer.dispose();
+    if (old.wasRunning) this.loop.start();
     await this.draw();
   }
 
@@ -163,7 +171,12 @@ export class TwoDMode implements PlaygroundMode {
     void this.draw();
   }
 
-  private async draw(): Promise<void> {
+  private draw(): Promise<void> {
+    this.drawing = this.drawing.then(() => (this.unmounted ? undefined : this.drawNow()));
+    return this.drawing;
+  }
+
+  private async drawNow(): Promise<void> {
     this.lastDraw = performance.now();
     const field = await this.trainer.field(GRID, VIEW, this.centre);
     const radii =
