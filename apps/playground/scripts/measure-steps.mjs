@@ -13,12 +13,19 @@ const root = resolve(import.meta.dirname, '..');
 const steps = Number(process.argv[2] ?? 40);
 const outDir = mkdtempSync(join(tmpdir(), 'playground-measure-'));
 await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.wasm': 'application/wasm' };
+const types = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
+};
 const server = createServer((request, response) => {
   const path = new URL(request.url, 'http://x').pathname.replace(/\/$/, '/index.html');
   const file = join(outDir, path);
   const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
-  if (!file.startsWith(outDir) || !existsSync(file) || !statSync(file).isFile()) return response.writeHead(404, headers).end();
+  if (!file.startsWith(outDir) || !existsSync(file) || !statSync(file).isFile())
+    return response.writeHead(404, headers).end();
   response.writeHead(200, { ...headers, 'Content-Type': types[extname(file)] ?? 'application/octet-stream' });
   response.end(readFileSync(file));
 });
@@ -26,7 +33,12 @@ await new Promise((done) => server.listen(0, '127.0.0.1', done));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
 const runs = [
-  { name: 'WebGPU (SwiftShader)', args: ['--enable-unsafe-webgpu'], query: '?mode=Digits&backend=webgpu', steps: Math.min(steps, 15) },
+  {
+    name: 'WebGPU (SwiftShader)',
+    args: ['--enable-unsafe-webgpu'],
+    query: '?mode=Digits&backend=webgpu',
+    steps: Math.min(steps, 15),
+  },
   { name: 'WebGL (SwiftShader)', args: [], query: '?mode=Digits&backend=webgl', steps },
   { name: 'wasm (SIMD, patched kernels)', args: [], query: '?mode=Digits&backend=wasm', steps },
 ];
@@ -48,7 +60,9 @@ for (const run of runs) {
     const ms = await page.evaluate(() => globalThis.playground.stepMs);
     const later = ms.slice(5).sort((a, b) => a - b);
     const median = later[Math.floor(later.length / 2)];
-    console.log(`| ${run.name} [${backend}] | ${ms[0].toFixed(0)} ms | ${median.toFixed(1)} ms | ${(1000 / median).toFixed(1)} |`);
+    console.log(
+      `| ${run.name} [${backend}] | ${ms[0].toFixed(0)} ms | ${median.toFixed(1)} ms | ${(1000 / median).toFixed(1)} |`,
+    );
   } finally {
     await browser.close();
   }
