@@ -3,12 +3,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { PlaygroundMode } from './playground-mode';
 import { probe } from './probe';
 import { DigitsMode } from './digits/digits-mode';
+import { ModelMode } from './model/model-mode';
 import { TwoDMode } from './two-d/two-d-mode';
 
 // `?backend=wasm` (or webgl, webgpu, cpu) demands one backend; by default runtime picks WebGPU → WebGL → wasm → cpu.
 const params = new URLSearchParams(location.search);
 const demanded = params.get('backend');
-const modes: Record<string, () => PlaygroundMode> = { '2-D': () => new TwoDMode(), Digits: () => new DigitsMode() };
+const modes: Record<string, () => PlaygroundMode> = {
+  '2-D': () => new TwoDMode(),
+  Digits: () => new DigitsMode(),
+  Model: () => new ModelMode(),
+};
 
 const backendLine = document.getElementById('backend')!;
 const tabs = document.getElementById('tabs')!;

@@ -14,6 +14,9 @@ export interface PlaygroundProbe {
   digitsReady?: boolean;
   /** `tf.memory().numTensors`, refreshed every 0.5 s and on every mode switch. */
   numTensors?: number;
+  modelReady?: boolean;
+  /** The model mode's last search: the query digit, the k nearest items and their divergences. */
+  modelSearch?: { query: number; indices: number[]; divergences: number[] };
   [key: string]: unknown;
 }
 
