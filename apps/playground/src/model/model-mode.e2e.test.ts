@@ -92,6 +92,10 @@ describe('model mode (production build) in headless Chromium', () => {
       expect(search.query).toBe(QUERY);
       expect(search.indices).toEqual(expected.indices);
       for (let i = 0; i < 5; i++) expect(search.divergences[i]).toBeCloseTo(expected.divergences[i]!, 4);
+      await page.waitForTimeout(1200); // the debug panel (tf.memory()) refreshes every 0.5 s: show the model's tensors
+      expect(
+        (await page.evaluate(() => (globalThis as { playground?: PlaygroundProbe }).playground))?.numTensors,
+      ).toBeGreaterThan(0);
       await page.screenshot({ path: resolve(ARTIFACTS, 'playground-model-wasm.png'), fullPage: true });
       expect(problems).toEqual([]);
     } finally {
