@@ -1,4 +1,13 @@
 import { packageBuild } from '../../tools/config/tsup.base';
 
-// The worker program and the data-parallel task are their own entries: `WorkerPool` loads them in worker threads.
-export default packageBuild({ entry: ['src/index.ts', 'src/worker-entry.ts', 'src/data-parallel-task.ts'] });
+// One entry per subpath export (the main entry must stay free of Node built-ins: it runs in browsers, and
+// `tools/checks/check-browser-bundles.mjs` bundles it for one), plus the worker program and the data-parallel task,
+// which `WorkerPool` loads by path in worker threads.
+export default packageBuild({
+  entry: {
+    index: 'src/index.ts',
+    node: 'src/node/index.ts',
+    'worker-entry': 'src/worker-entry.ts',
+    'data-parallel-task': 'src/data-parallel-task.ts',
+  },
+});

@@ -10,7 +10,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
  * by its dependents' tests without a rebuild. The packaging check (`pnpm pack:check`) separately proves the built
  * tarballs work.
  */
-function workspaceAliases(): { find: RegExp; replacement: string }[] {
+export function workspaceAliases(): { find: RegExp; replacement: string }[] {
   const aliases: { find: RegExp; replacement: string }[] = [];
   for (const dir of readdirSync(resolve(root, 'packages'))) {
     // Subpath entries (`@empirical-bregman/search/node`, `…/ann`) are `src/<subpath>/index.ts`; the main entry is

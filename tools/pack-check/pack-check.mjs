@@ -23,7 +23,8 @@ const smoke = {
     "const { execFileSync } = await import('node:child_process'); const v = execFileSync('npx', ['--no-install', 'bregman', '--version'], { encoding: 'utf8' }).trim(); if (!/^\\d+\\.\\d+\\.\\d+$/.test(v)) throw new Error('bregman --version printed ' + v);",
   '@empirical-bregman/runtime':
     "const info = await m.initBackend({ force: 'wasm', quiet: true }); if (info.backend !== 'wasm') throw new Error(info.backend);" +
-    "const pool = await m.WorkerPool.create({ size: 1, backend: { force: 'cpu' } }); await pool.close();",
+    "const { WorkerPool } = await import('@empirical-bregman/runtime/node');" +
+    "const pool = await WorkerPool.create({ size: 1, backend: { force: 'cpu' } }); await pool.close();",
 };
 
 const work = mkdtempSync(join(tmpdir(), 'eb-pack-'));

@@ -7,7 +7,8 @@ import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
 import { exactKnn } from '@empirical-bregman/search';
 import { BregmanAnnIndex, neighbourRecall } from '@empirical-bregman/search/ann';
 // datasets and losses are not (yet) dependencies of @empirical-bregman/perf: their builds, by path.
-import { MPerClassSampler, loadDataset } from '@empirical-bregman/datasets';
+import { MPerClassSampler } from '@empirical-bregman/datasets';
+import { loadDataset } from '@empirical-bregman/datasets/node';
 import { ContrastiveLoss } from '@empirical-bregman/losses';
 
 const SIDE = 28;

@@ -7,7 +7,7 @@ import { SeededRandom } from '@empirical-bregman/common';
 import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
 import { exactKnn } from '@empirical-bregman/search';
 import { knnPool } from '@empirical-bregman/search/node';
-import { DataParallelTrainer, WorkerPool } from '@empirical-bregman/runtime';
+import { DataParallelTrainer, WorkerPool } from '@empirical-bregman/runtime/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { timeInterleaved } from './harness.mjs';
 

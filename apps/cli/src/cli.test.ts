@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listDatasets } from '@empirical-bregman/datasets';
+import { listDatasets } from '@empirical-bregman/datasets/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENT_VARIABLES } from './cli/environment';
 import { TINY_TRAIN_FLAGS } from './testing/tiny-cli-runs';

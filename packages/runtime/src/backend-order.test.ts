@@ -6,7 +6,13 @@ function fakeLoaders(available: BackendName[], calls: BackendName[] = []) {
     calls.push(name);
     if (!available.includes(name)) throw new Error(`${name} is not installed`);
   };
-  return { tensorflow: make('tensorflow'), wasm: make('wasm'), cpu: make('cpu') };
+  return {
+    tensorflow: make('tensorflow'),
+    webgpu: make('webgpu'),
+    webgl: make('webgl'),
+    wasm: make('wasm'),
+    cpu: make('cpu'),
+  };
 }
 
 describe('planBackends', () => {
@@ -28,9 +34,16 @@ describe('planBackends', () => {
     expect(planBackends({ envValue: ' ', force: 'wasm' })).toEqual({ order: ['wasm'], forced: true, source: 'force' });
   });
 
+  it('in a browser defaults to webgpu, then webgl, then wasm, then cpu; prefer keeps that order for the rest', () => {
+    expect(planBackends({ platform: 'browser' }).order).toEqual(['webgpu', 'webgl', 'wasm', 'cpu']);
+    expect(planBackends({ platform: 'browser', prefer: 'wasm' }).order).toEqual(['wasm', 'webgpu', 'webgl', 'cpu']);
+    // A browser's demand is obeyed even for a backend it lacks: the loader then says why it failed.
+    expect(planBackends({ platform: 'browser', force: 'tensorflow' }).order).toEqual(['tensorflow']);
+  });
+
   it('rejects unknown backend names with the allowed values', () => {
-    expect(() => planBackends({ envValue: 'webgl' })).toThrow(
-      'initBackend: expected BREGMAN_BACKEND to be one of tensorflow, wasm, cpu, got "webgl"',
+    expect(() => planBackends({ envValue: 'gpu' })).toThrow(
+      'initBackend: expected BREGMAN_BACKEND to be one of tensorflow, webgpu, webgl, wasm, cpu, got "gpu"',
     );
     expect(() => planBackends({ prefer: ['gpu' as BackendName] })).toThrow(/expected prefer to name backends/);
   });
@@ -69,6 +82,23 @@ describe('selectBackend', () => {
       ),
     });
     expect(calls).toEqual(['tensorflow']);
+  });
+
+  it('in a browser falls from webgpu to webgl to wasm, recording each reason', async () => {
+    const calls: BackendName[] = [];
+    const result = await selectBackend(planBackends({ platform: 'browser' }), fakeLoaders(['wasm', 'cpu'], calls));
+    expect(calls).toEqual(['webgpu', 'webgl', 'wasm']);
+    expect(result.attempts).toEqual([
+      { backend: 'webgpu', error: 'webgpu is not installed' },
+      { backend: 'webgl', error: 'webgl is not installed' },
+      { backend: 'wasm' },
+    ]);
+  });
+
+  it('a backend without a loader fails like one that does not load', async () => {
+    const result = await selectBackend(planBackends({ prefer: 'webgl' }), { cpu: async () => {} });
+    expect(result.attempts[0]).toEqual({ backend: 'webgl', error: 'no loader for the webgl backend' });
+    expect(result.backend).toBe('cpu');
   });
 
   it('fails clearly when nothing loads', async () => {

@@ -1,8 +1,27 @@
 import { RuntimeError } from './runtime-error';
 
-/** The tfjs backends the project knows, fastest first. `tensorflow` is tfjs-node's native backend. */
-export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
+/**
+ * The tfjs backends the project knows. `tensorflow` is tfjs-node's native backend (Node only); `webgpu` and `webgl`
+ * run on the GPU of a browser; `wasm` and `cpu` run everywhere.
+ */
+export const BACKEND_NAMES = ['tensorflow', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** Where the program runs: it decides which backends are worth trying by default. */
+export type Platform = 'node' | 'browser';
+
+/** The default order on each platform, fastest first: a browser has no tfjs-node, Node has no WebGPU or WebGL. */
+export const DEFAULT_BACKEND_ORDER: Readonly<Record<Platform, readonly BackendName[]>> = {
+  node: ['tensorflow', 'wasm', 'cpu'],
+  browser: ['webgpu', 'webgl', 'wasm', 'cpu'],
+};
+
+/** `'browser'` in a page or a web worker, else `'node'`. */
+export function detectPlatform(): Platform {
+  const g = globalThis as { document?: unknown; importScripts?: unknown; process?: { versions?: { node?: string } } };
+  if (g.process?.versions?.node) return 'node';
+  return g.document !== undefined || typeof g.importScripts === 'function' ? 'browser' : 'node';
+}
 
 export function isBackendName(value: unknown): value is BackendName {
   return typeof value === 'string' && (BACKEND_NAMES as readonly string[]).includes(value);
@@ -19,13 +38,21 @@ export interface BackendPlan {
 
 /**
  * Decides which backends to try. `BREGMAN_BACKEND` (the user's override) beats `force` (the program's demand),
- * which beats `prefer` (tried first, the others after it), which beats the default order tensorflow → wasm → cpu.
+ * which beats `prefer` (tried first, the others after it), which beats the platform's default order: in Node
+ * tensorflow → wasm → cpu, in a browser webgpu → webgl → wasm → cpu.
+ *
+ * ```ts
+ * planBackends({ platform: 'browser', prefer: 'wasm' }).order; // ['wasm', 'webgpu', 'webgl', 'cpu']
+ * ```
  */
 export function planBackends(options: {
   envValue?: string | undefined;
   force?: BackendName | undefined;
   prefer?: BackendName | readonly BackendName[] | undefined;
+  /** Default `'node'`. */
+  platform?: Platform | undefined;
 }): BackendPlan {
+  const defaults = DEFAULT_BACKEND_ORDER[options.platform ?? 'node'];
   const env = options.envValue?.trim();
   if (env) {
     if (!isBackendName(env)) {
@@ -58,10 +85,10 @@ export function planBackends(options: {
         );
       }
     }
-    const rest = BACKEND_NAMES.filter((name) => !preferred.includes(name));
+    const rest = defaults.filter((name) => !preferred.includes(name));
     return { order: [...new Set(preferred), ...rest], forced: false, source: 'prefer' };
   }
-  return { order: [...BACKEND_NAMES], forced: false, source: 'default' };
+  return { order: [...defaults], forced: false, source: 'default' };
 }
 
 export interface BackendAttempt {
@@ -76,12 +103,14 @@ export interface BackendAttempt {
  */
 export async function selectBackend(
   plan: BackendPlan,
-  loaders: Readonly<Record<BackendName, () => Promise<void>>>,
+  loaders: Readonly<Partial<Record<BackendName, () => Promise<void>>>>,
 ): Promise<{ backend: BackendName; attempts: BackendAttempt[] }> {
   const attempts: BackendAttempt[] = [];
   for (const backend of plan.order) {
     try {
-      await loaders[backend]();
+      const load = loaders[backend];
+      if (!load) throw new Error(`no loader for the ${backend} backend`);
+      await load();
       attempts.push({ backend });
       return { backend, attempts };
     } catch (error) {

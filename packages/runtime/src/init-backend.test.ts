@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingGradients } from './gradients';
 import { describeBackend, initBackend } from './init-backend';
+import { trainingSmokeTest } from './training-smoke-test';
 
 // The test setup starts the default backend (in its beforeAll, which runs before this file's); restore it after
 // the tests that switch backends.
@@ -65,5 +66,42 @@ describe('initBackend', () => {
 
   it('rejects a misspelt BREGMAN_BACKEND before touching any backend', async () => {
     expect(() => initBackend({ env: { BREGMAN_BACKEND: 'wsam' } })).toThrow(/expected BREGMAN_BACKEND to be one of/);
+  });
+
+  it('falls back, with the reason, when a backend fails the training smoke test', async () => {
+    const lines: string[] = [];
+    const tested: string[] = [];
+    const info = await initBackend({
+      env: {},
+      prefer: ['wasm', 'cpu'],
+      log: (l) => lines.push(l),
+      smokeTest: async () => {
+        tested.push(tf.getBackend());
+        if (tf.getBackend() === 'wasm') throw new Error('a kernel returned NaN\nsecond line dropped');
+        return trainingSmokeTest();
+      },
+    });
+    expect(tested).toEqual(['wasm', 'cpu']);
+    expect(info.backend).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect(info.attempts).toEqual([
+      { backend: 'wasm', error: 'training smoke test failed: a kernel returned NaN' },
+      { backend: 'cpu' },
+    ]);
+    expect(info.smokeTest?.loss).toBeGreaterThan(0);
+    expect(lines[0]).toMatch(
+      /^empirical-bregman: tfjs backend cpu \(.*one training step passed in \d+ ms; wasm unavailable: training smoke test failed: a kernel returned NaN\)$/,
+    );
+  });
+
+  it('in Node, says why the browser backends cannot start', async () => {
+    const info = await initBackend({ env: {}, prefer: ['webgpu', 'webgl', 'cpu'], quiet: true, smokeTest: true });
+    expect(info.platform).toBe('node');
+    expect(info.attempts).toEqual([
+      { backend: 'webgpu', error: 'webgpu runs only in a browser' },
+      { backend: 'webgl', error: 'webgl runs only in a browser' },
+      { backend: 'cpu' },
+    ]);
+    expect(info.smokeTest).not.toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { listDatasets } from '@empirical-bregman/datasets';
+import { listDatasets } from '@empirical-bregman/datasets/node';
 import { CliError } from '../cli-error';
 import { DIVERGENCE_HEADS, type DivergenceHead, PROTOCOLS, type Protocol, type RunConfig } from '../config/run-config';
 import { taskDataNames } from '../tasks/task-registry';

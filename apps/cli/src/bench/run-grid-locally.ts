@@ -1,6 +1,7 @@
 import { ensureDirectory } from '@empirical-bregman/node-io';
 import { join } from 'node:path';
-import { type BackendInfo, WorkerPool } from '@empirical-bregman/runtime';
+import type { BackendInfo } from '@empirical-bregman/runtime';
+import { WorkerPool } from '@empirical-bregman/runtime/node';
 import { builtEntryPath } from '../built-entry';
 import type { GridItem } from './bench-suite';
 import { checkpointEpoch, readFinishedRun } from './finished-run';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listDatasets, loadMnistDigits } from '@empirical-bregman/datasets';
+import { listDatasets, loadMnistDigits } from '@empirical-bregman/datasets/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY_BENCH_SETTINGS, TINY_TRAIN_FLAGS } from '../testing/tiny-cli-runs';
 

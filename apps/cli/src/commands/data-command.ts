@@ -4,7 +4,7 @@ import {
   type DownloadableName,
   fetchDataset,
   listDatasets,
-} from '@empirical-bregman/datasets';
+} from '@empirical-bregman/datasets/node';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import { type CliOutput, printJson } from '../cli/cli-output';

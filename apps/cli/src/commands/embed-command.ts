@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { loadModel } from '@empirical-bregman/model/node';
-import { initBackend, writeFileAtomic } from '@empirical-bregman/runtime';
+import { initBackend } from '@empirical-bregman/runtime';
+import { writeFileAtomic } from '@empirical-bregman/runtime/node';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import type { CliOutput } from '../cli/cli-output';

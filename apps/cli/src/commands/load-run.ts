@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Divergence, type DivergenceJSON, divergenceFromJSON } from '@empirical-bregman/bregman-core';
-import { fileSystemIOHandler } from '@empirical-bregman/runtime';
+import { fileSystemIOHandler } from '@empirical-bregman/runtime/node';
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { CliError } from '../cli-error';

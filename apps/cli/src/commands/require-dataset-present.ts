@@ -1,4 +1,4 @@
-import { dataDirectory, listDatasets } from '@empirical-bregman/datasets';
+import { dataDirectory, listDatasets } from '@empirical-bregman/datasets/node';
 import { CliError } from '../cli-error';
 
 /**

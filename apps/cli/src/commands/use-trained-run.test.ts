@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadMnistDigits } from '@empirical-bregman/datasets';
+import { loadMnistDigits } from '@empirical-bregman/datasets/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeNpy, encodeNpy } from '../io/npy';
 import { embedCommand } from './embed-command';

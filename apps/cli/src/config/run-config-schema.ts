@@ -1,4 +1,4 @@
-import { DEFAULT_DATASET, listDatasets } from '@empirical-bregman/datasets';
+import { DEFAULT_DATASET, listDatasets } from '@empirical-bregman/datasets/node';
 import { TASKS, taskDataNames } from '../tasks/task-registry';
 import { LOSS_NAMES, MINER_NAMES, headBoundLosses, lossesReading } from '../tasks/retrieval/loss-registry';
 import { DIVERGENCE_HEADS, PROTOCOLS, TRUNKS } from './run-config';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { NamedArray } from '@empirical-bregman/common';
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '@empirical-bregman/runtime';
+import { writeFileAtomic } from '@empirical-bregman/runtime/node';
 import { CliError } from '../cli-error';
 
 /** A checkpoint stores every array as float32 (common's one type for named arrays). */

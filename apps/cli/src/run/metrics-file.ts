@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '@empirical-bregman/runtime';
+import { writeFileAtomic } from '@empirical-bregman/runtime/node';
 import type { CurvePoint } from '../report/report-data';
 
 /** One metrics.jsonl line: the epoch's curve points as `<split><Metric>` (e.g. `trainLoss`, `valMapAtR`). */

@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureDirectory } from '@empirical-bregman/node-io';
-import { writeFileAtomic } from '@empirical-bregman/runtime';
+import { writeFileAtomic } from '@empirical-bregman/runtime/node';
 import { CliError } from '../cli-error';
 
 /** `runs/<timestamp>-<name>/`: created only when a run really starts (a failed validation writes nothing). */

@@ -4,7 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { BregmanDivergence, type Divergence, SquaredEuclideanDivergence } from '@empirical-bregman/bregman-core';
 import { SeededRandom } from '@empirical-bregman/common';
 import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
-import { fileSystemIOHandler } from '@empirical-bregman/runtime';
+import { fileSystemIOHandler } from '@empirical-bregman/runtime/node';
 import type { ModelInputSpec, ModelManifest } from '../model-manifest';
 
 /** What {@link writeTestModel} writes. */

@@ -12,7 +12,7 @@ import {
   SquaredNorm,
   registerConvexFunction,
 } from '@empirical-bregman/convex-net';
-import { WorkerPool } from '@empirical-bregman/runtime';
+import { WorkerPool } from '@empirical-bregman/runtime/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exactKnn } from '../exact-knn';
 import { SearchError } from '../search-error';

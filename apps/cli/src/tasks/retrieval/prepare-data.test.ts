@@ -1,4 +1,4 @@
-import { loadDataset } from '@empirical-bregman/datasets';
+import { loadDataset } from '@empirical-bregman/datasets/node';
 import { describe, expect, it } from 'vitest';
 import { validateRunConfig } from '../../config/validate-run-config';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

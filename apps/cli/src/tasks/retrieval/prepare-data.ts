@@ -2,13 +2,12 @@ import {
   type InputSpec,
   classDisjointSplit,
   type LabelledData,
-  loadDataFiles,
-  loadDataset,
   sampleSize,
   Standardizer,
   stratifiedSplit,
   subsetData,
 } from '@empirical-bregman/datasets';
+import { loadDataFiles, loadDataset } from '@empirical-bregman/datasets/node';
 import { SeededRandom } from '@empirical-bregman/common';
 import { CliError } from '../../cli-error';
 import type { RunConfig } from '../../config/run-config';

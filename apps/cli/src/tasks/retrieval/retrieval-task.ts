@@ -7,7 +7,7 @@ import {
   bregmanGeneratorOf,
 } from '@empirical-bregman/bregman-core';
 import { MPerClassSampler, type MPerClassSamplerState } from '@empirical-bregman/datasets';
-import { fileSystemIOHandler } from '@empirical-bregman/runtime';
+import { fileSystemIOHandler } from '@empirical-bregman/runtime/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { CliError } from '../../cli-error';
 import { type RunConfig, dataParallelWorkers, runName } from '../../config/run-config';

@@ -1,7 +1,7 @@
 // One data-parallel replica of a `bregman train` run (built to dist/train-replica.js; runtime's DataParallelTrainer
 // loads it in each worker): the run's trunk, divergence head, loss and miner, built from the run config exactly as
 // the calling thread builds them, with the trunk's and the head's Adam optimizers.
-import type { Replica } from '@empirical-bregman/runtime';
+import type { Replica } from '@empirical-bregman/runtime/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunConfig } from '../../config/run-config';
 import { batchLoss, buildModelParts } from './model-parts';

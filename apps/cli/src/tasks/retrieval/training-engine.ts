@@ -1,5 +1,6 @@
 import { type LabelledData, type MPerClassSampler, gatherBatch } from '@empirical-bregman/datasets';
-import { type BackendInfo, DataParallelTrainer, WorkerPool } from '@empirical-bregman/runtime';
+import type { BackendInfo } from '@empirical-bregman/runtime';
+import { DataParallelTrainer, WorkerPool } from '@empirical-bregman/runtime/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { CliError } from '../../cli-error';
 import { builtEntryPath } from '../../built-entry';
