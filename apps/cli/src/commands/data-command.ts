@@ -1,10 +1,5 @@
-import {
-  DOWNLOADABLE_DATASETS,
-  type DatasetListing,
-  type DownloadableName,
-  fetchDataset,
-  listDatasets,
-} from '@empirical-bregman/datasets/node';
+import { DOWNLOADABLE_DATASETS, type DownloadableName } from '@empirical-bregman/datasets';
+import { type DatasetListing, fetchDataset, listDatasets } from '@empirical-bregman/datasets/node';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error';
 import { type CliOutput, printJson } from '../cli/cli-output';
