@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,9 +23,11 @@ interface ImportProbe {
 
 /**
  * Imports `specifier` (ESM `import` or CJS `require`) in a new Node process started in `cwd`, and reports what it
- * loaded. `process.dlopen` is wrapped before the import, so no addon load goes unseen.
+ * loaded. `process.dlopen` is wrapped before the import, so no addon load goes unseen. Asynchronous: loading tfjs
+ * in a fresh process takes seconds on a loaded machine (measured: 2–4 s per probe on 2 shared cores), and a
+ * synchronous wait would block vitest's worker thread.
  */
-function probeImport(specifier: string, cwd: string, format: 'esm' | 'cjs'): ImportProbe {
+async function probeImport(specifier: string, cwd: string, format: 'esm' | 'cjs'): Promise<ImportProbe> {
   const prologue = `
     const addons = [];
     const dlopen = process.dlopen;
@@ -39,7 +42,8 @@ function probeImport(specifier: string, cwd: string, format: 'esm' | 'cjs'): Imp
          const m = await import(${JSON.stringify(specifier)}); const cache = createRequire(import.meta.url).cache; ${report}`
       : `${prologue} const m = require(${JSON.stringify(specifier)}); const cache = require.cache; ${report}`;
   const args = format === 'esm' ? ['--input-type=module', '-e', script] : ['-e', script];
-  return JSON.parse(execFileSync(process.execPath, args, { cwd, encoding: 'utf8' })) as ImportProbe;
+  const { stdout } = await promisify(execFile)(process.execPath, args, { cwd, encoding: 'utf8' });
+  return JSON.parse(stdout) as ImportProbe;
 }
 
 /**
@@ -74,19 +78,19 @@ describe('importing @empirical-bregman/eval loads no native addon', () => {
   });
 
   for (const format of ['esm', 'cjs'] as const) {
-    it(`${format}: no .node file, nothing of usearch, no worker_threads`, () => {
+    it(`${format}: no .node file, nothing of usearch, no worker_threads`, async () => {
       const file = format === 'esm' ? pathToFileURL(entry.esm).href : entry.cjs;
-      const probe = probeImport(file, resolve(here, '..'), format);
+      const probe = await probeImport(file, resolve(here, '..'), format);
       expect(probe.exports).toBeGreaterThan(10);
       expect(probe).toMatchObject({ addons: [], usearch: [], workerThreads: [] });
     });
   }
 
-  it('the probe sees an addon when one loads: search/ann (usearch) from the search package', () => {
+  it('the probe sees an addon when one loads: search/ann (usearch) from the search package', async () => {
     // The control that makes the tests above meaningful: the same probe on an entry that does load usearch.
     const searchDir = resolve(here, '../../search');
     for (const format of ['esm', 'cjs'] as const) {
-      const probe = probeImport('@empirical-bregman/search/ann', searchDir, format);
+      const probe = await probeImport('@empirical-bregman/search/ann', searchDir, format);
       expect(probe.addons.some((file) => file.endsWith('.node') && file.includes('usearch'))).toBe(true);
     }
   });

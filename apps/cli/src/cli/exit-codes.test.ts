@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmpiricalBregmanError, type ErrorCode } from '@empirical-bregman/common';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { runBregman } from '../testing/run-bregman';
 import { TINY_TRAIN_FLAGS } from '../testing/tiny-cli-runs';
 import { EXIT_CODES, EXIT_CODES_HELP, exitStatusOf } from './exit-codes';
 import { runCli as cli } from '../testing/run-cli';
@@ -169,14 +169,12 @@ describe('every exit code, from the CLI itself (6 is in bench/bench-failures.tes
     expect(secret.stderr).not.toContain('S3CRET');
   }, 30_000);
 
-  it('the built binary exits with the code main returns', () => {
-    const bin = fileURLToPath(new URL('../../bin/bregman.js', import.meta.url));
+  it('the built binary exits with the code main returns', async () => {
     expect(existsSync(fileURLToPath(new URL('../../dist/cli.js', import.meta.url))), 'run `pnpm build` first').toBe(
       true,
     );
-    const result = spawnSync(process.execPath, [bin, 'train', '--dataset', 'kmnist', '--out', join(root, 'bin')], {
-      encoding: 'utf8',
-      env: { ...process.env, BREGMAN_DATA_DIR: mkdtempSync(join(tmpdir(), 'eb-empty-cache-')) },
+    const result = await runBregman(['train', '--dataset', 'kmnist', '--out', join(root, 'bin')], {
+      env: { BREGMAN_DATA_DIR: mkdtempSync(join(tmpdir(), 'eb-empty-cache-')) },
     });
     expect(result.status).toBe(5);
     expect(result.stdout).toBe('');

@@ -1,8 +1,6 @@
-import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SeededRandom } from '@empirical-bregman/common';
 import { loadModel, loadModelWithIndex } from '@empirical-bregman/model/node';
 import { initBackend } from '@empirical-bregman/runtime';
@@ -11,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateRunConfig } from '../config/validate-run-config';
 import { encodePng } from '../report/encode-png';
 import { prepareData } from '../tasks/retrieval/prepare-data';
+import { runBregman } from '../testing/run-bregman';
 
 // Users' data in, a usable model out: the built `bregman` binary trains on a CSV and on a PNG folder the test writes;
 // the model is then used from code (@empirical-bregman/model) and through `bregman index` / `bregman query`, and all
 // three give the same neighbours and divergences.
-const bin = fileURLToPath(new URL('../../bin/bregman.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'eb-model-code-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 beforeAll(async () => {
@@ -25,11 +23,8 @@ beforeAll(async () => {
 const TINY = ['--protocol', 'closed-set', '--hidden', '16', '--embedding-dim', '4', '--icnn-hidden', '8'];
 const FAST = ['--epochs', '2', '--steps-per-epoch', '3', '--patience', '0', '--batch-size', '12', '--quiet'];
 
-function bregman(args: string[]): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-}
-function train(data: string, out: string): string {
-  const done = bregman(['train', '--data', data, ...TINY, ...FAST, '--out', out]);
+async function train(data: string, out: string): Promise<string> {
+  const done = await runBregman(['train', '--data', data, ...TINY, ...FAST, '--out', out]);
   expect(done.status, done.stderr).toBe(0);
   return join(out, readdirSync(out)[0]!);
 }
@@ -61,7 +56,17 @@ async function checkSameAnswers(runDir: string, refs: number[][], queries: numbe
   expect(tf.memory().numTensors).toBe(before);
 
   const indexDir = join(root, `${tag}-index`);
-  const built = bregman(['index', runDir, '--items', refsFile, '--labels', labelsFile, '--out', indexDir, '--quiet']);
+  const built = await runBregman([
+    'index',
+    runDir,
+    '--items',
+    refsFile,
+    '--labels',
+    labelsFile,
+    '--out',
+    indexDir,
+    '--quiet',
+  ]);
   expect(built.status, built.stderr).toBe(0);
   const saved = await loadModelWithIndex(indexDir);
   const reloaded = await saved.index.search(Float32Array.from(queries.flat()), { k });
@@ -77,7 +82,7 @@ async function checkSameAnswers(runDir: string, refs: number[][], queries: numbe
   const validationLabels = queries.map((_, i) => i % 3);
   writeFileSync(validationLabelsFile, JSON.stringify(validationLabels));
   const calibratedDir = join(root, `${tag}-calibrated-index`);
-  const calibrated = bregman([
+  const calibrated = await runBregman([
     'index',
     runDir,
     '--items',
@@ -106,7 +111,7 @@ async function checkSameAnswers(runDir: string, refs: number[][], queries: numbe
   expect(loadedCalibrated.index.temperature).toBe(fitted.temperature);
   expect(loadedCalibrated.index.knnKernel).toEqual(fitIndex.knnKernel);
   for (const x of [fitIndex, fitModel, loadedCalibrated.index, loadedCalibrated.model]) x.dispose();
-  const half = bregman([
+  const half = await runBregman([
     'index',
     runDir,
     '--items',
@@ -125,7 +130,7 @@ async function checkSameAnswers(runDir: string, refs: number[][], queries: numbe
     ['--references', refsFile, '--reference-labels', labelsFile],
     ['--index', indexDir],
   ]) {
-    const cli = bregman(['query', runDir, '--input', queriesFile, '--k', String(k), ...how, '--quiet']);
+    const cli = await runBregman(['query', runDir, '--input', queriesFile, '--k', String(k), ...how, '--quiet']);
     expect(cli.status, cli.stderr).toBe(0);
     const answer = JSON.parse(cli.stdout) as {
       results: { neighbours: { index: number; label: number; divergence: number }[] }[];
@@ -146,7 +151,7 @@ describe('a model trained through the CLI, used from code and through index / qu
         .map((r, i) => `${r.map((v) => v.toFixed(3)).join(',')},${['x', 'y', 'z'][i % 3]}`)
         .join('\n')}\n`,
     );
-    const runDir = train(csv, join(root, 'csv-run'));
+    const runDir = await train(csv, join(root, 'csv-run'));
     await checkSameAnswers(runDir, rows(40, 4, 2), rows(6, 4, 3), 'csv');
   });
 
@@ -160,7 +165,7 @@ describe('a model trained through the CLI, used from code and through index / qu
         writeFileSync(join(images, `c${c}`, `${i}.png`), encodePng(pixels, 8, 8));
       }
     }
-    const runDir = train(images, join(root, 'png-run'));
+    const runDir = await train(images, join(root, 'png-run'));
     const pixelRows = (n: number, seed: number) =>
       rows(n, 64, seed, 10).map((r) => r.map((v) => Math.min(255, Math.max(0, Math.round(Math.abs(v))))));
     await checkSameAnswers(runDir, pixelRows(30, 5), pixelRows(4, 6), 'png');
@@ -168,7 +173,7 @@ describe('a model trained through the CLI, used from code and through index / qu
 
   it("model.predict's k-NN accuracy on MNIST digits (closed-set) equals the run's reported kNN accuracy", async () => {
     const out = join(root, 'mnist-run');
-    const done = bregman([
+    const done = await runBregman([
       ...['train', '--dataset', 'mnist-digits', '--protocol', 'closed-set', '--hidden', '32', '--embedding-dim', '8'],
       ...['--icnn-hidden', '16', '--epochs', '2', '--steps-per-epoch', '5', '--max-train-samples', '600'],
       ...['--max-eval-samples', '300', '--seed', '2', '--quiet', '--out', out],

@@ -1,26 +1,21 @@
-import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { SeededRandom } from '@empirical-bregman/common';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodePng } from '../report/encode-png';
+import { runBregman } from '../testing/run-bregman';
 
 // Users' data in: the built `bregman` binary trains on a CSV and on a PNG folder the test writes, and the run's
 // model folder says how to turn raw input into embeddings (model/manifest.json); bad files are one line and an exit
 // code; a resume on changed files is refused.
-const bin = fileURLToPath(new URL('../../bin/bregman.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'eb-files-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const TINY = ['--protocol', 'closed-set', '--hidden', '16', '--embedding-dim', '4', '--icnn-hidden', '8'];
 const FAST = ['--epochs', '2', '--steps-per-epoch', '3', '--patience', '0', '--quiet'];
 
-function bregman(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
-}
 const onlyRun = (out: string) => {
   const dirs = readdirSync(out);
   expect(dirs).toHaveLength(1);
@@ -51,11 +46,11 @@ function writePngFolder(dir: string): void {
 }
 
 describe('bregman train --data', () => {
-  it('trains on a CSV with a header and string labels; the model folder holds the standardiser and class names', () => {
+  it('trains on a CSV with a header and string labels; the model folder holds the standardiser and class names', async () => {
     const csv = join(root, 'flowers.csv');
     writeCsv(csv);
     const out = join(root, 'csv-run');
-    const done = bregman(['train', '--data', csv, ...TINY, ...FAST, '--batch-size', '12', '--out', out]);
+    const done = await runBregman(['train', '--data', csv, ...TINY, ...FAST, '--batch-size', '12', '--out', out]);
     expect(done.status, done.stderr).toBe(0);
     const dir = onlyRun(out);
     expect(dir).toMatch(/-flowers-closed-set-icnn$/);
@@ -75,11 +70,11 @@ describe('bregman train --data', () => {
     expect(existsSync(join(dir, 'model', 'model.json'))).toBe(true);
   });
 
-  it('trains a CNN on a PNG folder (one sub-folder per class); the manifest says images are divided by 255', () => {
+  it('trains a CNN on a PNG folder (one sub-folder per class); the manifest says images are divided by 255', async () => {
     const images = join(root, 'shapes');
     writePngFolder(images);
     const out = join(root, 'png-run');
-    const done = bregman(['train', '--data', images, ...TINY, ...FAST, '--batch-size', '12', '--out', out]);
+    const done = await runBregman(['train', '--data', images, ...TINY, ...FAST, '--batch-size', '12', '--out', out]);
     expect(done.status, done.stderr).toBe(0);
     const dir = onlyRun(out);
     const manifest = json(join(dir, 'model', 'manifest.json'));
@@ -89,21 +84,21 @@ describe('bregman train --data', () => {
     expect(topology).toContain('Conv2D');
   });
 
-  it('refuses to resume on files that changed since the run started (exit code 3), and resumes on the same', () => {
+  it('refuses to resume on files that changed since the run started (exit code 3), and resumes on the same', async () => {
     const csv = join(root, 'changing.csv');
     writeCsv(csv);
     const out = join(root, 'changing');
     const args = ['train', '--data', csv, ...TINY, ...FAST, '--batch-size', '12', '--out', out];
-    expect(bregman(args, { BREGMAN_FAULT: 'after-checkpoint:2' }).signal).toBe('SIGKILL');
+    expect((await runBregman(args, { env: { BREGMAN_FAULT: 'after-checkpoint:2' } })).signal).toBe('SIGKILL');
     const dir = onlyRun(out);
     writeCsv(csv, 2);
-    const refused = bregman(['train', '--resume', dir, '--quiet']);
+    const refused = await runBregman(['train', '--resume', dir, '--quiet']);
     expect(refused.status).toBe(3);
     expect(refused.stderr).toMatch(
       /^bregman: resume: expected the data this run started on .* the data changed since the run started; start a new run\n$/,
     );
     writeCsv(csv, 1);
-    const resumed = bregman(['train', '--resume', dir, '--quiet']);
+    const resumed = await runBregman(['train', '--resume', dir, '--quiet']);
     expect(resumed.status, resumed.stderr).toBe(0);
   });
 
@@ -119,21 +114,21 @@ describe('bregman train --data', () => {
     ['a float32 overflow', 'big.csv', 'a,b,label\n1,2,x\n1,1e39,y\n1,2,y\n', /float32's range/, 3],
     ['an unknown format', 'weird.xyz', 'x', /expected a \.csv, \.tsv, \.npy or \.npz file/, 2],
   ];
-  it('refuses an unreadable image and mixed image sizes without --image-size, naming the file', () => {
+  it('refuses an unreadable image and mixed image sizes without --image-size, naming the file', async () => {
     const broken = join(root, 'broken-images');
     writePngFolder(broken);
     writeFileSync(join(broken, 'class-1', '5.png'), 'not a png');
-    const first = bregman(['train', '--data', broken, ...TINY, ...FAST, '--out', join(root, 'broken-out')]);
+    const first = await runBregman(['train', '--data', broken, ...TINY, ...FAST, '--out', join(root, 'broken-out')]);
     expect(first.status).toBe(3);
     expect(first.stderr).toMatch(/^bregman: .*class-1\/5\.png.*\n$/);
     const mixed = join(root, 'mixed-images');
     writePngFolder(mixed);
     writeFileSync(join(mixed, 'class-2', '0.png'), encodePng(new Array(100).fill(0.5), 10, 10));
-    const second = bregman(['train', '--data', mixed, ...TINY, ...FAST, '--out', join(root, 'mixed-out')]);
+    const second = await runBregman(['train', '--data', mixed, ...TINY, ...FAST, '--out', join(root, 'mixed-out')]);
     expect(second.status).toBe(3);
     expect(second.stderr.trim().split('\n')).toHaveLength(1);
     expect(second.stderr).toMatch(/image-?[sS]ize/);
-    const resized = bregman([
+    const resized = await runBregman([
       'train',
       '--data',
       mixed,
@@ -149,13 +144,13 @@ describe('bregman train --data', () => {
     expect(resized.status, resized.stderr).toBe(0);
   });
 
-  it('refuses a truncated gzip IDX file and a corrupt IDX header, naming the file (exit code 3)', () => {
+  it('refuses a truncated gzip IDX file and a corrupt IDX header, naming the file (exit code 3)', async () => {
     const images = Buffer.concat([Buffer.from([0, 0, 8, 3, 0, 0, 0, 4, 0, 0, 0, 2, 0, 0, 0, 2]), Buffer.alloc(16, 7)]);
     const labels = Buffer.from([0, 0, 8, 1, 0, 0, 0, 4, 0, 1, 0, 1]);
     const gz = gzipSync(images);
     writeFileSync(join(root, 'cut-images-idx3-ubyte.gz'), gz.subarray(0, gz.length - 6));
     writeFileSync(join(root, 'cut-labels-idx1-ubyte.gz'), gzipSync(labels));
-    const cut = bregman([
+    const cut = await runBregman([
       'train',
       '--data',
       join(root, 'cut-images-idx3-ubyte.gz'),
@@ -169,24 +164,31 @@ describe('bregman train --data', () => {
     );
     writeFileSync(join(root, 'odd-images-idx3-ubyte'), Buffer.from([0, 0, 8, 9, 0, 0, 0, 4]));
     writeFileSync(join(root, 'odd-labels-idx1-ubyte'), labels);
-    const odd = bregman(['train', '--data', join(root, 'odd-images-idx3-ubyte'), ...FAST, '--out', join(root, 'odd')]);
+    const odd = await runBregman([
+      'train',
+      '--data',
+      join(root, 'odd-images-idx3-ubyte'),
+      ...FAST,
+      '--out',
+      join(root, 'odd'),
+    ]);
     expect(odd.status).toBe(3);
     expect(odd.stderr).toMatch(/^bregman: .*odd-images-idx3-ubyte/);
     expect(existsSync(join(root, 'cut')) || existsSync(join(root, 'odd'))).toBe(false);
   });
 
-  it('refuses an empty class folder, naming it', () => {
+  it('refuses an empty class folder, naming it', async () => {
     const folder = join(root, 'empty-class');
     writePngFolder(folder);
     mkdirSync(join(folder, 'class-9'));
-    const done = bregman(['train', '--data', folder, ...FAST, '--out', join(root, 'empty-class-out')]);
+    const done = await runBregman(['train', '--data', folder, ...FAST, '--out', join(root, 'empty-class-out')]);
     expect(done.status).toBe(3);
     expect(done.stderr).toMatch(
       /^bregman: loadDataFiles: .*class-9: expected images of class "class-9", got an empty folder\n$/,
     );
   });
 
-  it('bench --data runs a grid on the same file (cells named after it), in-process', () => {
+  it('bench --data runs a grid on the same file (cells named after it), in-process', async () => {
     const csv = join(root, 'bench-flowers.csv');
     writeCsv(csv);
     const config = join(root, 'bench-tiny.json');
@@ -195,7 +197,7 @@ describe('bregman train --data', () => {
       JSON.stringify({ hidden: [16], embeddingDim: 4, icnnHidden: [8], epochs: 1, stepsPerEpoch: 2, batchSize: 12 }),
     );
     const out = join(root, 'bench-out');
-    const done = bregman([
+    const done = await runBregman([
       ...['bench', '--data', csv, '--config', config, '--divergences', 'euclidean,icnn', '--protocols', 'closed-set'],
       ...['--seeds', '1', '--workers', '1', '--quiet', '--json', '--out', out],
     ]);
@@ -208,15 +210,15 @@ describe('bregman train --data', () => {
       'bench-flowers/euclidean',
       'bench-flowers/icnn',
     ]);
-    const refused = bregman(['bench', '--data', csv, '--datasets', 'iris', '--quiet', '--out', out]);
+    const refused = await runBregman(['bench', '--data', csv, '--datasets', 'iris', '--quiet', '--out', out]);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/expected --datasets or --data \(your files\), got both/);
   });
 
-  it('refuses classes too small for the sampler, naming the smallest and the flag', () => {
+  it('refuses classes too small for the sampler, naming the smallest and the flag', async () => {
     const csv = join(root, 'small-classes.csv');
     writeCsv(csv);
-    const done = bregman([
+    const done = await runBregman([
       'train',
       '--data',
       csv,
@@ -236,11 +238,11 @@ describe('bregman train --data', () => {
   });
 
   for (const [what, name, content, message, code] of bad) {
-    it(`refuses ${what} in one line with exit code ${code}, writing nothing`, () => {
+    it(`refuses ${what} in one line with exit code ${code}, writing nothing`, async () => {
       const path = join(root, name);
       if (content !== null) writeFileSync(path, content);
       const out = join(root, `bad-${name}`);
-      const done = bregman(['train', '--data', path, ...TINY, ...FAST, '--out', out]);
+      const done = await runBregman(['train', '--data', path, ...TINY, ...FAST, '--out', out]);
       expect(done.status).toBe(code);
       expect(done.stderr.trim().split('\n')).toHaveLength(1);
       expect(done.stderr).toMatch(/^bregman: /);

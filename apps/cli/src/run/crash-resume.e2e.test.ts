@@ -1,20 +1,19 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCheckpointFile } from './checkpoint-file';
+import { BREGMAN_BIN, runBregman } from '../testing/run-bregman';
 import { waitFor } from '../testing/wait-for';
 
 // The real thing: the built `bregman` binary, killed with SIGKILL mid-epoch, then `--resume`d.
-const bin = fileURLToPath(new URL('../../bin/bregman.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'eb-crash-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function args(out: string): string[] {
   return [
-    bin,
     'train',
     '--dataset',
     'mnist-digits',
@@ -60,12 +59,12 @@ describe('bregman train: crash and resume', () => {
       throw new Error('apps/cli/dist is missing: run `pnpm build` first (turbo does it before `pnpm test`)');
     }
     const whole = join(root, 'whole');
-    const done = spawnSync(process.execPath, args(whole), { encoding: 'utf8' });
+    const done = await runBregman(args(whole));
     expect(done.status, done.stderr).toBe(0);
     const expected = JSON.parse(readFileSync(join(onlyRun(whole), 'results.json'), 'utf8'));
 
     const killed = join(root, 'killed');
-    const child: ChildProcess = spawn(process.execPath, args(killed), { stdio: 'ignore' });
+    const child: ChildProcess = spawn(process.execPath, [BREGMAN_BIN, ...args(killed)], { stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
       child.on('exit', (_code, signal) => resolve(signal)),
     );
@@ -85,7 +84,7 @@ describe('bregman train: crash and resume', () => {
     const { header } = readCheckpointFile<{ state: { epoch: number } }>(join(dir, 'checkpoint.bin'));
     expect([1, 2]).toContain(header.state.epoch);
 
-    const resumed = spawnSync(process.execPath, [bin, 'train', '--resume', dir, '--quiet'], { encoding: 'utf8' });
+    const resumed = await runBregman(['train', '--resume', dir, '--quiet']);
     expect(resumed.status, resumed.stderr).toBe(0);
     const actual = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
     expect(actual.results).toEqual(expected.results);

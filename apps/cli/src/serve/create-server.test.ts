@@ -23,7 +23,7 @@ const queries = tableRows(5, 8).rows;
 
 beforeAll(async () => {
   await initBackend({ quiet: true });
-  model = await loadModel(trainTinyTableModel(root));
+  model = await loadModel(await trainTinyTableModel(root));
   unlabelled = await model.index(items.rows);
   index = await model.index(items.rows, items.labels);
   app = createServer({ engine: inProcessEngine(model, index), ...LIMITS });

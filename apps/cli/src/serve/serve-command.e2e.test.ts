@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,8 @@ import { loadModel } from '@empirical-bregman/model/node';
 import { initBackend } from '@empirical-bregman/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopbackHost } from './listen-server';
-import { BREGMAN_BIN, tableRows, trainTinyTableModel } from './serve-test-model';
+import { BREGMAN_BIN, runBregman } from '../testing/run-bregman';
+import { tableRows, trainTinyTableModel } from './serve-test-model';
 
 // The built binary: flags and folders checked before listening, one real listen on 127.0.0.1 port 0, and SIGTERM
 // while a request is in flight (the request is answered, then the process exits 0).
@@ -18,7 +19,7 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   await initBackend({ quiet: true });
-  modelDir = trainTinyTableModel(root);
+  modelDir = await trainTinyTableModel(root);
   const model = await loadModel(modelDir);
   const items = tableRows(50, 3);
   const index = await model.index(items.rows, items.labels);
@@ -30,8 +31,6 @@ afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   rmSync(root, { recursive: true, force: true });
 });
-
-const bregman = (args: string[]) => spawnSync(process.execPath, [BREGMAN_BIN, ...args], { encoding: 'utf8' });
 
 /** Starts `bregman serve` and resolves with its URL (from the start line on stderr) and a live view of stderr. */
 function startServer(args: string[]) {
@@ -53,7 +52,7 @@ function startServer(args: string[]) {
 }
 
 describe('bregman serve (built binary)', () => {
-  it('usage errors exit 2, a missing model or index folder exits 3 — each one line', () => {
+  it('usage errors exit 2, a missing model or index folder exits 3 — each one line', async () => {
     for (const flags of [
       ['--port', '70000'],
       ['--max-batch', '0'],
@@ -61,14 +60,14 @@ describe('bregman serve (built binary)', () => {
       ['--max-body', 'lots'],
       ['--host', 'a b'],
     ]) {
-      const done = bregman(['serve', modelDir, ...flags]);
+      const done = await runBregman(['serve', modelDir, ...flags]);
       expect(done.status, `${flags}: ${done.stderr}`).toBe(2);
       expect(done.stderr.trim().split('\n')).toHaveLength(1);
     }
-    const missing = bregman(['serve', join(root, 'nope')]);
+    const missing = await runBregman(['serve', join(root, 'nope')]);
     expect(missing.status).toBe(3);
     expect(missing.stderr).toMatch(/expected a model folder, got no folder/);
-    expect(bregman(['serve', modelDir, '--index', join(root, 'nope')]).status).toBe(3);
+    expect((await runBregman(['serve', modelDir, '--index', join(root, 'nope')])).status).toBe(3);
   });
 
   it('an index folder that does not load (it loads on the compute thread) is one line and exit 3, like in process', async () => {
@@ -81,7 +80,7 @@ describe('bregman serve (built binary)', () => {
     );
     model.dispose();
     expect(inProcess).not.toBeNull();
-    const done = bregman(['serve', modelDir, '--index', notAnIndex, '--port', '0', '--quiet']);
+    const done = await runBregman(['serve', modelDir, '--index', notAnIndex, '--port', '0', '--quiet']);
     expect(done.status, done.stderr).toBe(3);
     expect(done.stderr.trim().split('\n')).toEqual([`bregman: ${inProcess}`]);
   });

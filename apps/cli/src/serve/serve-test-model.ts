@@ -1,11 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SeededRandom } from '@empirical-bregman/common';
-
-/** TESTS ONLY: the built `bregman` binary. */
-export const BREGMAN_BIN = fileURLToPath(new URL('../../bin/bregman.js', import.meta.url));
+import { runBregman } from '../testing/run-bregman';
 
 /** Rows of 4 features around a per-class centre (class i % 3), as the users' rows of a table would be. */
 export function tableRows(n: number, seed: number): { rows: number[][]; labels: number[] } {
@@ -22,9 +18,9 @@ export function tableRows(n: number, seed: number): { rows: number[][]; labels: 
 
 /**
  * TESTS ONLY: trains a tiny closed-set ICNN model on a 3-class, 4-feature CSV with the built CLI (a few seconds)
- * in `root` and returns its model folder (`<run>/model`).
+ * in `root` and resolves with its model folder (`<run>/model`).
  */
-export function trainTinyTableModel(root: string): string {
+export async function trainTinyTableModel(root: string): Promise<string> {
   const csv = join(root, 'flowers.csv');
   const { rows, labels } = tableRows(90, 1);
   const names = ['setosa', 'versicolor', 'virginica'];
@@ -58,7 +54,7 @@ export function trainTinyTableModel(root: string): string {
     '--out',
     out,
   ];
-  const done = spawnSync(process.execPath, [BREGMAN_BIN, ...args], { encoding: 'utf8' });
+  const done = await runBregman(args);
   if (done.status !== 0) throw new Error(`bregman train failed (${done.status}): ${done.stderr}`);
   const [run] = readdirSync(out);
   return join(out, run!, 'model');
