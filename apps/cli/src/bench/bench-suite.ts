@@ -18,6 +18,19 @@ export interface GridItem {
   readonly config: RunConfig;
   /** Folder name of the run inside the bench folder. */
   readonly name: string;
+  /** The method (named bundle of settings) of a suite with a methods axis; absent in a divergence-axis suite. */
+  readonly method?: string;
+}
+
+/**
+ * A method of a suite with a methods axis: a named bundle of run settings (loss, miner, divergence and their
+ * hyper-parameters), e.g. `triplet-semihard` = { loss: 'triplet', miner: 'semihard', divergence: 'euclidean' }.
+ * Its name labels the bench rows instead of the divergence alone (two methods may share a head).
+ */
+export interface BenchMethod {
+  readonly name: string;
+  /** Run settings as in a config file; `divergence` is required (the grid's divergence filter reads it). */
+  readonly settings: Readonly<Record<string, unknown>> & { readonly divergence: DivergenceHead };
 }
 
 export interface BenchPlan {
@@ -31,6 +44,8 @@ export interface BenchSelection {
   readonly datasets?: readonly string[];
   readonly divergences?: readonly string[];
   readonly protocols?: readonly string[];
+  /** Only these methods (suites with a methods axis). */
+  readonly methods?: readonly string[];
   /** Extra settings applied to every run (validated like a config file). */
   readonly overrides?: Record<string, unknown>;
 }
@@ -46,6 +61,11 @@ interface SuiteSpec {
     divergences?: readonly DivergenceHead[];
   }[];
   readonly divergences: readonly DivergenceHead[];
+  /**
+   * The methods axis: when present, each cell is a (dataset, protocol, method, seed) and the method's settings
+   * choose the divergence (`divergences` is then only the filter's vocabulary); absent, a cell is one divergence.
+   */
+  readonly methods?: readonly BenchMethod[];
   readonly seeds: number;
   readonly settings: Record<string, unknown>;
 }
@@ -165,6 +185,28 @@ export function planBench(selection: BenchSelection): BenchPlan {
   const datasets = pick('datasets', selection.datasets, DATASET_CHOICES);
   const divergences = pick('divergences', selection.divergences, DIVERGENCE_HEADS);
   const protocols = pick('protocols', selection.protocols, PROTOCOLS);
+  if (selection.methods && !spec.methods)
+    throw new CliError(
+      'bench',
+      'INVALID_ARGUMENT',
+      `expected --methods with a suite that has methods (${SUITES.filter((s) => SUITE_SPECS[s].methods).join(', ')}), got --suite ${selection.suite}`,
+    );
+  const methodNames = spec.methods
+    ? pick(
+        'methods',
+        selection.methods,
+        spec.methods.map((m) => m.name),
+      )
+    : [];
+  // One axis for both kinds of suite: a divergence-axis cell is a method named after its divergence, unlabelled.
+  const axisOf = (entry: (typeof spec.datasets)[number]): { method?: BenchMethod; divergence: DivergenceHead }[] =>
+    spec.methods
+      ? spec.methods
+          .filter((m) => methodNames.includes(m.name))
+          .filter((m) => (entry.divergences ?? DIVERGENCE_HEADS).includes(m.settings.divergence))
+          .filter((m) => divergences.includes(m.settings.divergence))
+          .map((m) => ({ method: m, divergence: m.settings.divergence }))
+      : (entry.divergences ?? spec.divergences).filter((d) => divergences.includes(d)).map((d) => ({ divergence: d }));
   const available = new Map(listDatasets().map((d) => [d.name as string, d.available]));
   const items: GridItem[] = [];
   const skipped: BenchPlan['skipped'] = [];
@@ -188,9 +230,7 @@ export function planBench(selection: BenchSelection): BenchPlan {
   let missingCells = 0;
   for (const entry of entries) {
     if (available.get(entry.name) === false) {
-      missingCells +=
-        entry.protocols.filter((p) => protocols.includes(p)).length *
-        (entry.divergences ?? spec.divergences).filter((d) => divergences.includes(d)).length;
+      missingCells += entry.protocols.filter((p) => protocols.includes(p)).length * axisOf(entry).length;
       skipped.push({
         what: entry.name,
         reason: 'data not present on this machine',
@@ -200,15 +240,15 @@ export function planBench(selection: BenchSelection): BenchPlan {
     }
     for (const protocol of entry.protocols) {
       if (!protocols.includes(protocol)) continue;
-      for (const divergence of entry.divergences ?? spec.divergences) {
-        if (!divergences.includes(divergence)) continue;
+      for (const { method, divergence } of axisOf(entry)) {
         for (let seed = 1; seed <= seeds; seed++) {
-          const name = `${entry.name}-${protocol}-${divergence}-s${seed}`;
+          const name = `${entry.name}-${protocol}-${method?.name ?? divergence}-s${seed}`;
           const config = validateRunConfig(
             {
               ...spec.settings,
               ...entry.settings,
               ...('protocolSettings' in entry ? entry.protocolSettings?.[protocol] : undefined),
+              ...method?.settings,
               ...selection.overrides,
               ...(userData ? {} : { dataset: entry.name }),
               protocol,
@@ -218,7 +258,7 @@ export function planBench(selection: BenchSelection): BenchPlan {
             },
             `bench ${selection.suite} (${name})`,
           );
-          items.push({ config, name });
+          items.push(method ? { config, name, method: method.name } : { config, name });
         }
       }
     }

@@ -11,6 +11,8 @@ export function writePlan(dir: string, suite: SuiteName, plan: BenchPlan, extra:
   writeJson(join(dir, 'plan.json'), {
     suite,
     items: plan.items.map((i) => i.config),
+    // Only in a suite with a methods axis, so the plan.json of the other suites stays as it was.
+    ...(plan.items.some((i) => i.method !== undefined) ? { methods: plan.items.map((i) => i.method ?? null) } : {}),
     skipped: plan.skipped,
     ...extra,
   });
@@ -31,7 +33,10 @@ export function readPlan(benchDir: string, component: string): { dir: string; su
       `expected a bench folder with plan.json at ${dir}, got ${existsSync(dir) ? 'a folder without plan.json' : 'no such folder'}`,
     );
   }
-  const raw = readJson<{ suite?: unknown; items?: unknown; skipped?: unknown; queue?: unknown }>(path, component);
+  const raw = readJson<{ suite?: unknown; items?: unknown; methods?: unknown; skipped?: unknown; queue?: unknown }>(
+    path,
+    component,
+  );
   if (raw.queue !== undefined) {
     throw new CliError(
       component,
@@ -39,16 +44,26 @@ export function readPlan(benchDir: string, component: string): { dir: string; su
       `expected the folder of an in-process bench, got one run through the job queue ${JSON.stringify(raw.queue)} (submit the same grid again: finished runs are reused, failed ones retried)`,
     );
   }
-  if (!SUITES.includes(raw.suite as SuiteName) || !Array.isArray(raw.items) || !Array.isArray(raw.skipped)) {
+  const methods = raw.methods;
+  if (
+    !SUITES.includes(raw.suite as SuiteName) ||
+    !Array.isArray(raw.items) ||
+    !Array.isArray(raw.skipped) ||
+    (methods !== undefined &&
+      (!Array.isArray(methods) ||
+        methods.length !== raw.items.length ||
+        !methods.every((m) => m === null || typeof m === 'string')))
+  ) {
     throw new CliError(
       component,
       'BAD_FORMAT',
-      `expected ${path} to hold { suite, items, skipped }, got another shape`,
+      `expected ${path} to hold { suite, items, skipped } (and methods: one name or null per item), got another shape`,
     );
   }
   const items = raw.items.map((value, i) => {
     const config = validateRunConfig(value, `${path} items[${i}]`);
-    return { config, name: runName(config) };
+    const method = (methods as (string | null)[] | undefined)?.[i];
+    return typeof method === 'string' ? { config, name: runName(config), method } : { config, name: runName(config) };
   });
   return { dir, suite: raw.suite as SuiteName, plan: { items, skipped: raw.skipped as BenchPlan['skipped'] } };
 }

@@ -120,7 +120,17 @@ async function benchHere(
 }
 
 /** Options that choose the grid or its folder: a resumed bench takes them from its plan.json. */
-const GRID_OPTIONS = ['suite', 'seeds', 'datasets', 'divergences', 'protocols', 'config', 'out', 'queue'] as const;
+const GRID_OPTIONS = [
+  'suite',
+  'seeds',
+  'datasets',
+  'divergences',
+  'methods',
+  'protocols',
+  'config',
+  'out',
+  'queue',
+] as const;
 
 /** `bregman bench`: the grid's filters, its output folder, the worker threads or the job queue, `--resume`. */
 export function registerBenchCommand(program: Command, out: CliOutput): void {
@@ -136,6 +146,11 @@ export function registerBenchCommand(program: Command, out: CliOutput): void {
     )
     .option('--divergences <list>', 'only these divergence heads (comma-separated)', commaList('--divergences'))
     .option('--protocols <list>', 'only these protocols (class-disjoint, closed-set)', commaList('--protocols'))
+    .option(
+      '--methods <list>',
+      'only these methods (comma-separated; suites with a methods axis, e.g. --suite methods)',
+      commaList('--methods'),
+    )
     .option('--out <dir>', 'folder that receives <timestamp>-bench-<suite>/', 'runs')
     .option(
       '--workers <n>',
@@ -174,6 +189,7 @@ export function registerBenchCommand(program: Command, out: CliOutput): void {
       datasets: opts.datasets as string[] | undefined,
       divergences: opts.divergences as string[] | undefined,
       protocols: opts.protocols as string[] | undefined,
+      ...(opts.methods !== undefined ? { methods: opts.methods as string[] } : {}),
       ...(opts.config || opts.data
         ? {
             overrides: {
