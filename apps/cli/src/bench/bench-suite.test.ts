@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BENCH_METHODS } from './bench-methods';
 import { planBench } from './bench-suite';
 
 describe('planBench', () => {
@@ -68,5 +69,47 @@ describe('planBench', () => {
     expect(() => planBench({ suite: 'standard', datasets: ['divergence-regression'], divergences: ['kl'] })).toThrow(
       /expected at least one run in the grid/,
     );
+  });
+});
+
+describe('planBench --suite methods', () => {
+  it('plans every method on every available dataset, class-disjoint, 5 seeds, with the same shared settings', () => {
+    const plan = planBench({ suite: 'methods', datasets: ['uci-digits'] });
+    const methods = [...new Set(plan.items.map((i) => i.method))];
+    expect(methods).toEqual(BENCH_METHODS.map((m) => m.name));
+    expect(plan.items).toHaveLength(BENCH_METHODS.length * 5);
+    const first = plan.items.find((i) => i.method === 'triplet-semihard' && i.config.seed === 2)!;
+    expect(first.name).toBe('uci-digits-class-disjoint-triplet-semihard-s2');
+    expect([first.config.loss, first.config.miner, first.config.divergence]).toEqual([
+      'triplet',
+      'semihard',
+      'euclidean',
+    ]);
+    const arc = plan.items.find((i) => i.method === 'arc-face')!;
+    expect([arc.config.loss, arc.config.divergence]).toEqual(['arc-face', 'cosine']);
+    // Fairness: trunk, embedding, batch, optimiser and epoch budget are the same for every method.
+    const shared = (c: (typeof plan.items)[number]['config']) =>
+      JSON.stringify([c.trunk, c.hidden, c.embeddingDim, c.batchSize, c.samplesPerClass, c.learningRate, c.epochs]);
+    expect(new Set(plan.items.map((i) => shared(i.config))).size).toBe(1);
+    expect(plan.items.every((i) => i.config.protocol === 'class-disjoint')).toBe(true);
+  });
+
+  it('filters methods by name and by divergence, refuses --methods elsewhere, has a one-seed smoke variant', () => {
+    const picked = planBench({ suite: 'methods', datasets: ['uci-digits'], methods: ['arc-face'], seeds: 2 });
+    expect(picked.items.map((i) => i.name)).toEqual([
+      'uci-digits-class-disjoint-arc-face-s1',
+      'uci-digits-class-disjoint-arc-face-s2',
+    ]);
+    const icnn = planBench({ suite: 'methods', datasets: ['uci-digits'], divergences: ['icnn'], seeds: 1 });
+    expect(icnn.items.every((i) => i.config.divergence === 'icnn')).toBe(true);
+    expect(icnn.items.length).toBe(BENCH_METHODS.filter((m) => m.settings.divergence === 'icnn').length);
+    expect(() => planBench({ suite: 'methods', methods: ['arcface'] })).toThrow(
+      /got "arcface"; did you mean "arc-face"\?/,
+    );
+    expect(() => planBench({ suite: 'quick', methods: ['arc-face'] })).toThrow(/expected --methods with a suite/);
+    expect(() => planBench({ suite: 'quick', smoke: true })).toThrow(/expected --smoke with a suite/);
+    const smoke = planBench({ suite: 'methods', smoke: true });
+    expect(smoke.items).toHaveLength(BENCH_METHODS.length);
+    expect(smoke.items.every((i) => i.config.dataset === 'uci-digits' && i.config.epochs === 1)).toBe(true);
   });
 });

@@ -126,6 +126,7 @@ const GRID_OPTIONS = [
   'datasets',
   'divergences',
   'methods',
+  'smoke',
   'protocols',
   'config',
   'out',
@@ -138,6 +139,7 @@ export function registerBenchCommand(program: Command, out: CliOutput): void {
     .command('bench')
     .description('a grid of runs and one comparison table (mean ± 95% CI over seeds) with a comparison page')
     .addOption(new Option('--suite <name>', 'which grid').choices([...SUITES]).default('quick'))
+    .option('--smoke', "the suite's small variant that CI runs (suites with one: methods)")
     .option('--seeds <n>', "seeds per cell (default: the suite's)", positiveInteger('--seeds'))
     .option('--datasets <list>', 'only these datasets (comma-separated)', commaList('--datasets'))
     .option(
@@ -190,6 +192,7 @@ export function registerBenchCommand(program: Command, out: CliOutput): void {
       divergences: opts.divergences as string[] | undefined,
       protocols: opts.protocols as string[] | undefined,
       ...(opts.methods !== undefined ? { methods: opts.methods as string[] } : {}),
+      ...(opts.smoke ? { smoke: true } : {}),
       ...(opts.config || opts.data
         ? {
             overrides: {
