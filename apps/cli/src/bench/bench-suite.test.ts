@@ -113,3 +113,37 @@ describe('planBench --suite methods', () => {
     expect(smoke.items.every((i) => i.config.dataset === 'uci-digits' && i.config.epochs === 1)).toBe(true);
   });
 });
+
+describe('planBench --tune / --tuning', () => {
+  it("plans each method's trials once on the tuning datasets, seed 1, validated on held-out classes", () => {
+    const plan = planBench({ suite: 'methods', smoke: true, tune: true, methods: ['supcon', 'circle'] });
+    expect(plan.items.map((i) => [i.name, i.trial, i.config.temperature])).toEqual([
+      ['uci-digits-class-disjoint-supcon-t1', 0, 0.05],
+      ['uci-digits-class-disjoint-supcon-t2', 1, 0.1],
+      ['uci-digits-class-disjoint-supcon-t3', 2, 0.2],
+      ['uci-digits-class-disjoint-supcon-t4', 3, 0.5],
+      ['uci-digits-class-disjoint-circle-t1', 0, 0.1],
+    ]);
+    expect(plan.items.every((i) => i.config.seed === 1 && i.config.validation === 'classes')).toBe(true);
+    expect(BENCH_METHODS.every((m) => m.trials.length >= 1 && m.trials.length <= 4)).toBe(true);
+    expect(() => planBench({ suite: 'methods', tune: true, seeds: 3 })).toThrow(/expected --tune with one seed/);
+    expect(() => planBench({ suite: 'quick', tune: true })).toThrow(/expected --tune or --tuning with a suite/);
+  });
+
+  it("applies the search's choice over the method's settings, and refuses a method the suite does not have", () => {
+    const plan = planBench({
+      suite: 'methods',
+      datasets: ['uci-digits'],
+      methods: ['supcon', 'triplet-semihard'],
+      seeds: 1,
+      tuned: { supcon: { temperature: 0.2 } },
+    });
+    expect(plan.items.map((i) => [i.method, i.config.temperature, i.config.margin])).toEqual([
+      ['triplet-semihard', 0.1, 0.1],
+      ['supcon', 0.2, 0.1],
+    ]);
+    expect(() => planBench({ suite: 'methods', tuned: { arcface: { margin: 1 } } })).toThrow(
+      /expected the tuning choice to name methods of the suite, got "arcface"/,
+    );
+  });
+});

@@ -1,6 +1,6 @@
 import { listDatasets } from '@empirical-bregman/datasets';
 import { CliError } from '../cli-error';
-import { BENCH_METHODS, type BenchMethod } from './bench-methods';
+import { BENCH_METHODS, type TunableMethod } from './bench-methods';
 import { DIVERGENCE_HEADS, type DivergenceHead, PROTOCOLS, type Protocol, type RunConfig } from '../config/run-config';
 import { taskDataNames } from '../tasks/task-registry';
 import { DATASET_CHOICES } from '../config/run-config-schema';
@@ -21,6 +21,8 @@ export interface GridItem {
   readonly name: string;
   /** The method (named bundle of settings) of a suite with a methods axis; absent in a divergence-axis suite. */
   readonly method?: string;
+  /** `--tune`: the index of the method's trial (its search space's settings) this cell tries. */
+  readonly trial?: number;
 }
 
 export interface BenchPlan {
@@ -38,6 +40,13 @@ export interface BenchSelection {
   readonly smoke?: boolean;
   /** Only these methods (suites with a methods axis). */
   readonly methods?: readonly string[];
+  /**
+   * The hyper-parameter search instead of the suite: every trial of every method on the suite's tuning datasets,
+   * one seed, validation on held-out classes; the bench folder then gets tuning.json (see `writeTuning`).
+   */
+  readonly tune?: boolean;
+  /** The search's choice (tuning.json's `chosen`): per method, settings applied over the method's own. */
+  readonly tuned?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Extra settings applied to every run (validated like a config file). */
   readonly overrides?: Record<string, unknown>;
 }
@@ -57,7 +66,9 @@ interface SuiteSpec {
    * The methods axis: when present, each cell is a (dataset, protocol, method, seed) and the method's settings
    * choose the divergence (`divergences` is then only the filter's vocabulary); absent, a cell is one divergence.
    */
-  readonly methods?: readonly BenchMethod[];
+  readonly methods?: readonly TunableMethod[];
+  /** The datasets `--tune` searches on (their validation classes), when the suite has methods. */
+  readonly tuneDatasets?: readonly string[];
   readonly seeds: number;
   readonly settings: Record<string, unknown>;
   /** The `--smoke` variant of the suite, when it has one. */
@@ -170,6 +181,9 @@ const SUITE_SPECS: Record<SuiteName, SuiteSpec> = {
     ],
     divergences: DIVERGENCE_HEADS,
     methods: BENCH_METHODS,
+    // Search on the two quickest datasets, one with few classes and one with many (Musgrave et al. tune on the
+    // validation classes of each dataset; a fixed choice from two keeps the search inside the 2-hour budget).
+    tuneDatasets: ['uci-digits', 'hanzi'],
     seeds: 5,
     settings: METHODS_SETTINGS,
     // What CI runs (a test, see methods-suite.e2e.test.ts): every method for a few steps on a slice of UCI digits.
@@ -177,6 +191,7 @@ const SUITE_SPECS: Record<SuiteName, SuiteSpec> = {
       datasets: [{ name: 'uci-digits', protocols: ['class-disjoint'], settings: { validation: 'samples' } }],
       divergences: DIVERGENCE_HEADS,
       methods: BENCH_METHODS,
+      tuneDatasets: ['uci-digits'],
       seeds: 1,
       settings: {
         ...METHODS_SETTINGS,
@@ -227,7 +242,24 @@ export function planBench(selection: BenchSelection): BenchPlan {
       `expected --smoke with a suite that has a smoke variant (${SUITES.filter((s) => SUITE_SPECS[s].smoke).join(', ')}), got --suite ${selection.suite}`,
     );
   const spec = selection.smoke && suiteSpec.smoke ? suiteSpec.smoke : suiteSpec;
-  const seeds = selection.seeds ?? spec.seeds;
+  if ((selection.tune || selection.tuned) && !spec.methods)
+    throw new CliError(
+      'bench',
+      'INVALID_ARGUMENT',
+      `expected --tune or --tuning with a suite that has methods, got --suite ${selection.suite}`,
+    );
+  if (selection.tune && selection.tuned)
+    throw new CliError('bench', 'INVALID_ARGUMENT', 'expected --tune (the search) or --tuning (its choice), got both');
+  for (const method of Object.keys(selection.tuned ?? {}))
+    if (!spec.methods?.some((m) => m.name === method))
+      throw new CliError(
+        'bench',
+        'INVALID_ARGUMENT',
+        `expected the tuning choice to name methods of the suite, got ${JSON.stringify(method)}`,
+      );
+  const seeds = selection.tune ? 1 : (selection.seeds ?? spec.seeds);
+  if (selection.tune && selection.seeds !== undefined && selection.seeds !== 1)
+    throw new CliError('bench', 'INVALID_ARGUMENT', `expected --tune with one seed, got --seeds ${selection.seeds}`);
   if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100)
     throw new CliError('bench', 'INVALID_ARGUMENT', `--seeds must be an integer in [1, 100]; got ${seeds}`);
   const dataParallel = selection.overrides?.dataParallel;
@@ -258,7 +290,7 @@ export function planBench(selection: BenchSelection): BenchPlan {
       )
     : [];
   // One axis for both kinds of suite: a divergence-axis cell is a method named after its divergence, unlabelled.
-  const axisOf = (entry: (typeof spec.datasets)[number]): { method?: BenchMethod; divergence: DivergenceHead }[] =>
+  const axisOf = (entry: (typeof spec.datasets)[number]): { method?: TunableMethod; divergence: DivergenceHead }[] =>
     spec.methods
       ? spec.methods
           .filter((m) => methodNames.includes(m.name))
@@ -284,7 +316,9 @@ export function planBench(selection: BenchSelection): BenchPlan {
               protocols: [...PROTOCOLS],
             },
         )
-      : spec.datasets;
+      : selection.tune
+        ? spec.datasets.filter((d) => spec.tuneDatasets?.includes(d.name))
+        : spec.datasets;
   // Cells of skipped datasets: a grid left empty by missing data is an unavailable resource, not a bad filter.
   let missingCells = 0;
   for (const entry of entries) {
@@ -300,14 +334,19 @@ export function planBench(selection: BenchSelection): BenchPlan {
     for (const protocol of entry.protocols) {
       if (!protocols.includes(protocol)) continue;
       for (const { method, divergence } of axisOf(entry)) {
-        for (let seed = 1; seed <= seeds; seed++) {
-          const name = `${entry.name}-${protocol}-${method?.name ?? divergence}-s${seed}`;
+        // --tune: each trial of the method once (seed 1), validated on held-out classes; otherwise one cell per seed.
+        const cells = selection.tune && method ? method.trials.map((_, trial) => ({ seed: 1, trial })) : [];
+        if (cells.length === 0) for (let seed = 1; seed <= seeds; seed++) cells.push({ seed, trial: -1 });
+        for (const { seed, trial } of cells) {
+          const name = `${entry.name}-${protocol}-${method?.name ?? divergence}-${trial >= 0 ? `t${trial + 1}` : `s${seed}`}`;
           const config = validateRunConfig(
             {
               ...spec.settings,
               ...entry.settings,
               ...('protocolSettings' in entry ? entry.protocolSettings?.[protocol] : undefined),
               ...method?.settings,
+              ...(trial >= 0 ? { ...method?.trials[trial], validation: 'classes' } : {}),
+              ...(method ? selection.tuned?.[method.name] : undefined),
               ...selection.overrides,
               ...(userData ? {} : { dataset: entry.name }),
               protocol,
@@ -317,7 +356,9 @@ export function planBench(selection: BenchSelection): BenchPlan {
             },
             `bench ${selection.suite} (${name})`,
           );
-          items.push(method ? { config, name, method: method.name } : { config, name });
+          items.push(
+            method ? { config, name, method: method.name, ...(trial >= 0 ? { trial } : {}) } : { config, name },
+          );
         }
       }
     }

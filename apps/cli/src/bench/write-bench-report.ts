@@ -6,6 +6,7 @@ import { writeJson } from '../run/run-folder';
 import type { BenchPlan, SuiteName } from './bench-suite';
 import type { CellError, GridCellOutcome } from './grid-cell-outcome';
 import type { GridItemResult } from './run-grid-item';
+import { writeTuning } from './tuning-file';
 
 /** The progress line of a finished grid cell: its trained rows' MAP@R and its time. */
 export function gridResultLine(done: number, total: number, name: string, result: GridItemResult): string {
@@ -116,5 +117,7 @@ export async function writeBenchReport(
   writeJson(join(dir, 'results.json'), data);
   writeFileSync(join(dir, 'results.md'), renderBenchMarkdown(data));
   writeFileSync(join(dir, 'report.html'), await renderBenchReport(data));
+  // A `--tune` grid also gets its search's choice (tuning.json, for `bench --tuning`) and the trials' table.
+  if (plan.items.some((i) => i.trial !== undefined)) writeTuning(dir, suite, plan, outcomes);
   return data;
 }

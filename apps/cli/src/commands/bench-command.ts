@@ -4,6 +4,7 @@ import { initBackend } from '@empirical-bregman/runtime';
 import { type Command, Option } from 'commander';
 import { type BenchPlan, type BenchSelection, SUITES, type SuiteName, planBench } from '../bench/bench-suite';
 import { readPlan, writePlan } from '../bench/plan-file';
+import { readTuning } from '../bench/tuning-file';
 import { runGridLocally } from '../bench/run-grid-locally';
 import { type BenchResults, gridFailureLine, gridResultLine, writeBenchReport } from '../bench/write-bench-report';
 import { CliError } from '../cli-error';
@@ -127,6 +128,8 @@ const GRID_OPTIONS = [
   'divergences',
   'methods',
   'smoke',
+  'tune',
+  'tuning',
   'protocols',
   'config',
   'out',
@@ -140,6 +143,14 @@ export function registerBenchCommand(program: Command, out: CliOutput): void {
     .description('a grid of runs and one comparison table (mean ± 95% CI over seeds) with a comparison page')
     .addOption(new Option('--suite <name>', 'which grid').choices([...SUITES]).default('quick'))
     .option('--smoke', "the suite's small variant that CI runs (suites with one: methods)")
+    .option(
+      '--tune',
+      "the hyper-parameter search instead of the suite: each method's trials (≤ 4) on the suite's tuning datasets, seed 1, validation on held-out classes; writes tuning.json",
+    )
+    .option(
+      '--tuning <path>',
+      "the search's choice: a tuning.json, or the `--tune` bench folder holding it (each method's chosen settings over its own)",
+    )
     .option('--seeds <n>', "seeds per cell (default: the suite's)", positiveInteger('--seeds'))
     .option('--datasets <list>', 'only these datasets (comma-separated)', commaList('--datasets'))
     .option(
@@ -193,6 +204,8 @@ export function registerBenchCommand(program: Command, out: CliOutput): void {
       protocols: opts.protocols as string[] | undefined,
       ...(opts.methods !== undefined ? { methods: opts.methods as string[] } : {}),
       ...(opts.smoke ? { smoke: true } : {}),
+      ...(opts.tune ? { tune: true } : {}),
+      ...(opts.tuning !== undefined ? { tuned: readTuning(opts.tuning as string) } : {}),
       ...(opts.config || opts.data
         ? {
             overrides: {
