@@ -24,6 +24,7 @@ describe('bregman bench --suite methods --smoke', () => {
       '--smoke',
       '--workers',
       '2',
+      '--quiet',
       '--out',
       out,
     );
