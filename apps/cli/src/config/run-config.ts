@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CliError } from '../cli-error';
+import type { HeadSchedule } from '../tasks/retrieval/head-learning-rate';
 import type { LossName, MinerName } from '../tasks/retrieval/loss-registry';
 
 export const DIVERGENCE_HEADS = [
@@ -56,6 +57,10 @@ export interface RunConfig {
   readonly dataParallel?: number;
   readonly icnnHidden: number[];
   readonly icnnMu: number;
+  /** Absent: false (the plain ICNN head). */
+  readonly icnnResidual?: boolean;
+  /** Absent: 'constant'. */
+  readonly divergenceSchedule?: HeadSchedule;
   readonly maxAffinePieces: number;
   readonly validation: 'auto' | 'classes' | 'samples';
   readonly valClasses: number;
