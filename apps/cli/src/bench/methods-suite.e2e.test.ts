@@ -36,6 +36,9 @@ describe('bregman bench --suite methods --smoke', () => {
     expect(trained.map((r) => r.method)).toEqual(BENCH_METHODS.map((m) => m.name));
     expect(trained.every((r) => Number.isFinite(r.metrics.mapAtR) && (r.seconds ?? 0) > 0)).toBe(true);
     for (const m of BENCH_METHODS) expect(stdout).toContain(`| ${m.name} | trained |`);
+    // One seed: nothing can win, so the learned divergence ties (the verdict row and the target line are there).
+    expect(stdout).toMatch(/\| uci-digits · class-disjoint \| [a-z-]+ \| .* \| no \| icnn-[a-z-]+ \| .* \| ties \|/);
+    expect(stdout).toContain('Target (learned divergence best or tied-best on ≥ 3 datasets): not met (1 of 1).');
     const resumed = await cli('bench', '--resume', join(out, dir!), '--quiet');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain('| icnn-bregman-softmax | trained | icnn | left |');

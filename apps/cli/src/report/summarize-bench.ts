@@ -14,6 +14,8 @@ export interface BenchSummaryRow {
   readonly seeds: readonly number[];
   /** Per metric: mean and 95% Student-t confidence interval over the seeds. */
   readonly metrics: Readonly<Record<string, MeanInterval>>;
+  /** Wall time per run in seconds over the seeds that recorded one (methods benches). */
+  readonly seconds?: MeanInterval;
 }
 
 /** The comparison of one dataset under one protocol. */
@@ -54,7 +56,9 @@ export function summarizeBench(runs: readonly BenchRun[], level = 0.95): BenchSu
         if (values.length > 0) metrics[name] = meanConfidenceInterval(values, level);
       }
       const first = group[0];
+      const seconds = group.map((r) => r.seconds).filter((v): v is number => typeof v === 'number');
       return {
+        ...(seconds.length > 0 ? { seconds: meanConfidenceInterval(seconds, level) } : {}),
         ...(first.method !== undefined ? { method: first.method } : {}),
         model: first.model,
         divergence: first.divergence,
@@ -84,6 +88,7 @@ export function formatInterval(interval: MeanInterval | undefined, rowSeeds: num
 export function buildBenchTable(summary: BenchSummary): ReportTable {
   const withQuery = summary.rows.some((r) => r.querySlot !== undefined);
   const withMethod = summary.rows.some((r) => r.method !== undefined);
+  const withSeconds = summary.rows.some((r) => r.seconds !== undefined);
   return {
     caption: `${summary.dataset} · ${summary.protocol}`,
     columns: [
@@ -92,6 +97,7 @@ export function buildBenchTable(summary: BenchSummary): ReportTable {
       { label: 'Divergence', align: 'left' },
       ...(withQuery ? [{ label: 'Query', align: 'left' as const }] : []),
       { label: 'n', align: 'right' },
+      ...(withSeconds ? [{ label: 's/run', align: 'right' as const }] : []),
       ...summary.metricNames.map((m) => ({ label: metricLabel(m), align: 'right' as const })),
     ],
     rows: summary.rows.map((r) => [
@@ -100,6 +106,7 @@ export function buildBenchTable(summary: BenchSummary): ReportTable {
       r.divergence,
       ...(withQuery ? [r.querySlot ?? ''] : []),
       String(r.seeds.length),
+      ...(withSeconds ? [r.seconds ? r.seconds.mean.toFixed(0) : ''] : []),
       ...summary.metricNames.map((m) => formatInterval(r.metrics[m], r.seeds.length)),
     ]),
     reference: summary.rows.map((r) => isReferenceModel(r.model)),
