@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -145,5 +145,13 @@ describe('planBench --tune / --tuning', () => {
     expect(() => planBench({ suite: 'methods', tuned: { arcface: { margin: 1 } } })).toThrow(
       /expected the tuning choice to name methods of the suite, got "arcface"/,
     );
+  });
+});
+
+describe('the CLI README', () => {
+  it('lists every method of the methods suite in its methods table', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## The methods suite'), readme.indexOf('## Your data'));
+    for (const m of BENCH_METHODS) expect(section).toContain(`| \`${m.name}\` |`);
   });
 });
