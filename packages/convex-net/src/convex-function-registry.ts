@@ -3,6 +3,7 @@ import type { ConvexFunction, ConvexFunctionJSON } from './convex-function';
 import { ConvexNetError } from './convex-net-error';
 import { ExponentialSum } from './exponential-sum';
 import { IcnnConvexFunction } from './icnn-convex-function';
+import { ResidualIcnnConvexFunction } from './residual-icnn-convex-function';
 import { LearnedQuadratic } from './learned-quadratic';
 import { MaxAffineConvexFunction } from './max-affine-convex-function';
 import { NegativeEntropy } from './negative-entropy';
@@ -24,6 +25,7 @@ const BUILT_IN: Readonly<Record<string, ConvexFunctionFactory>> = {
   ExponentialSum: ExponentialSum.fromJSON,
   SoftplusSum: SoftplusSum.fromJSON,
   IcnnConvexFunction: IcnnConvexFunction.fromJSON,
+  ResidualIcnnConvexFunction: ResidualIcnnConvexFunction.fromJSON,
   MaxAffineConvexFunction: MaxAffineConvexFunction.fromJSON,
   SoftMaxAffineConvexFunction: SoftMaxAffineConvexFunction.fromJSON,
   LearnedQuadratic: LearnedQuadratic.fromJSON,

@@ -31,6 +31,8 @@ export { SoftplusSum } from './softplus-sum';
 export type { SoftplusSumOptions } from './softplus-sum';
 export { IcnnConvexFunction } from './icnn-convex-function';
 export type { IcnnActivation, IcnnConvexFunctionOptions } from './icnn-convex-function';
+export { ResidualIcnnConvexFunction } from './residual-icnn-convex-function';
+export type { ResidualIcnnConvexFunctionOptions } from './residual-icnn-convex-function';
 export { MaxAffineConvexFunction } from './max-affine-convex-function';
 export type { MaxAffineConvexFunctionOptions } from './max-affine-convex-function';
 export { SoftMaxAffineConvexFunction } from './soft-max-affine-convex-function';

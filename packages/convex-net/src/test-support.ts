@@ -165,6 +165,18 @@ export function generatorCases(): GeneratorCase[] {
       kinked: true,
     },
     {
+      // The gate opened (0.8): at its initial 0 the generator is ½‖x‖² and would test nothing of the ICNN part.
+      name: 'ResidualIcnnConvexFunction(gate open)',
+      make: (dim, seed) => {
+        const phi = new m.ResidualIcnnConvexFunction({ dim, hiddenSizes: [12, 10], seed });
+        tf.tidy(() => phi.trainableVariables[0]!.assign(tf.scalar(0.8)));
+        return phi;
+      },
+      sample: real,
+      domain: 'real',
+      learnable: true,
+    },
+    {
       name: 'MaxAffineConvexFunction',
       make: (dim, seed) => new m.MaxAffineConvexFunction({ dim, pieces: 8, seed }),
       sample: real,

@@ -1,6 +1,10 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { validateRunConfig } from '../config/validate-run-config';
 import type { GridItemResult } from './run-grid-item';
-import { gridResultLine } from './write-bench-report';
+import { gridResultLine, writeBenchReport } from './write-bench-report';
 
 const result = (rows: GridItemResult['rows']): GridItemResult => ({
   dir: 'x',
@@ -33,5 +37,38 @@ describe('gridResultLine', () => {
       { protocol: 'closed-set', model: 'trained', divergence: 'icnn', metrics: { randIndex: 0.9871, ari: 0.9712 } },
     ]);
     expect(gridResultLine(3, 20, 'gs-icnn-s1', sets)).toBe('[3/20] gs-icnn-s1: Rand index 0.987, ARI 0.971 in 12 s');
+  });
+});
+
+describe('writeBenchReport with a methods axis', () => {
+  it('labels a method cell’s trained rows, keeps raw input once and unlabelled, leaves out its untrained network', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eb-bench-report-'));
+    const rows = (mapAtR: number): GridItemResult['rows'] => [
+      { protocol: 'class-disjoint', model: 'raw input', divergence: 'euclidean', metrics: { mapAtR: 0.3 } },
+      { protocol: 'class-disjoint', model: 'untrained network', divergence: 'euclidean', metrics: { mapAtR: 0.2 } },
+      { protocol: 'class-disjoint', model: 'trained', divergence: 'euclidean', metrics: { mapAtR } },
+    ];
+    const item = (method: string) => ({
+      config: validateRunConfig({ dataset: 'uci-digits', divergence: 'euclidean', name: `${method}-s1` }, 'test'),
+      name: `${method}-s1`,
+      method,
+    });
+    const plan = { items: [item('contrastive'), item('triplet-semihard')], skipped: [] };
+    const data = await writeBenchReport(
+      dir,
+      'quick',
+      plan,
+      [
+        { status: 'finished', result: { ...result(rows(0.5)), dir: join(dir, 'contrastive-s1') } },
+        { status: 'finished', result: { ...result(rows(0.7)), dir: join(dir, 'triplet-semihard-s1') } },
+      ],
+      { backend: 'cpu', tfjsVersion: '4.22.0', simd: null, threads: null },
+    );
+    expect(data.runs.map((r) => [r.method ?? null, r.model, r.metrics.mapAtR, r.seconds ?? null])).toEqual([
+      [null, 'raw input', 0.3, null],
+      ['contrastive', 'trained', 0.5, 12.4],
+      ['triplet-semihard', 'trained', 0.7, 12.4],
+    ]);
+    expect(readFileSync(join(dir, 'results.md'), 'utf8')).toContain('| triplet-semihard | trained | euclidean | 1 |');
   });
 });

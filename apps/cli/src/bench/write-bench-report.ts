@@ -6,6 +6,7 @@ import { writeJson } from '../run/run-folder';
 import type { BenchPlan, SuiteName } from './bench-suite';
 import type { CellError, GridCellOutcome } from './grid-cell-outcome';
 import type { GridItemResult } from './run-grid-item';
+import { writeTuning } from './tuning-file';
 
 /** The progress line of a finished grid cell: its trained rows' MAP@R and its time. */
 export function gridResultLine(done: number, total: number, name: string, result: GridItemResult): string {
@@ -37,6 +38,7 @@ export interface FailedCell {
   readonly name: string;
   readonly dataset: string;
   readonly protocol: string;
+  readonly method?: string;
   readonly divergence: string;
   readonly seed: number;
   /** Its run folder, relative to the bench folder (it may hold a checkpoint to resume from). */
@@ -73,6 +75,7 @@ export async function writeBenchReport(
         name: item.name,
         dataset,
         protocol,
+        ...(item.method !== undefined ? { method: item.method } : {}),
         divergence,
         seed,
         runDir: relative(dir, outcome.dir) || item.name,
@@ -82,20 +85,26 @@ export async function writeBenchReport(
     }
     const result = outcome.result;
     for (const row of result.rows) {
+      // A method cell's untrained network is not the method's (its head and trunk before any loss): each run's
+      // own report keeps it; the bench table compares the trained methods against the shared raw-input rows.
+      if (item.method !== undefined && row.model === 'untrained network') continue;
       if (row.model === 'raw input') {
         const key = `${item.config.dataset}/${row.protocol}/${item.config.seed}/${row.divergence}`;
         if (seenReference.has(key)) continue;
         seenReference.add(key);
       }
+      const method = item.method !== undefined && row.model !== 'raw input' ? item.method : undefined;
       runs.push({
         dataset: item.config.dataset,
         protocol: row.protocol,
+        ...(method !== undefined ? { method } : {}),
         divergence: row.divergence,
         seed: item.config.seed,
         model: row.model,
         metrics: row.metrics,
         runDir: relative(dir, result.dir) || item.name,
         ...(row.querySlot ? { querySlot: row.querySlot } : {}),
+        ...(method !== undefined && result.seconds > 0 ? { seconds: result.seconds } : {}),
       });
     }
   }
@@ -111,5 +120,7 @@ export async function writeBenchReport(
   writeJson(join(dir, 'results.json'), data);
   writeFileSync(join(dir, 'results.md'), renderBenchMarkdown(data));
   writeFileSync(join(dir, 'report.html'), await renderBenchReport(data));
+  // A `--tune` grid also gets its search's choice (tuning.json, for `bench --tuning`) and the trials' table.
+  if (plan.items.some((i) => i.trial !== undefined)) writeTuning(dir, suite, plan, outcomes);
   return data;
 }

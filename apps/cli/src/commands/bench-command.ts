@@ -4,6 +4,7 @@ import { initBackend } from '@empirical-bregman/runtime';
 import { type Command, Option } from 'commander';
 import { type BenchPlan, type BenchSelection, SUITES, type SuiteName, planBench } from '../bench/bench-suite';
 import { readPlan, writePlan } from '../bench/plan-file';
+import { readTuning } from '../bench/tuning-file';
 import { runGridLocally } from '../bench/run-grid-locally';
 import { type BenchResults, gridFailureLine, gridResultLine, writeBenchReport } from '../bench/write-bench-report';
 import { CliError } from '../cli-error';
@@ -120,7 +121,20 @@ async function benchHere(
 }
 
 /** Options that choose the grid or its folder: a resumed bench takes them from its plan.json. */
-const GRID_OPTIONS = ['suite', 'seeds', 'datasets', 'divergences', 'protocols', 'config', 'out', 'queue'] as const;
+const GRID_OPTIONS = [
+  'suite',
+  'seeds',
+  'datasets',
+  'divergences',
+  'methods',
+  'smoke',
+  'tune',
+  'tuning',
+  'protocols',
+  'config',
+  'out',
+  'queue',
+] as const;
 
 /** `bregman bench`: the grid's filters, its output folder, the worker threads or the job queue, `--resume`. */
 export function registerBenchCommand(program: Command, out: CliOutput): void {
@@ -128,6 +142,15 @@ export function registerBenchCommand(program: Command, out: CliOutput): void {
     .command('bench')
     .description('a grid of runs and one comparison table (mean ± 95% CI over seeds) with a comparison page')
     .addOption(new Option('--suite <name>', 'which grid').choices([...SUITES]).default('quick'))
+    .option('--smoke', "the suite's small variant that CI runs (suites with one: methods)")
+    .option(
+      '--tune',
+      "the hyper-parameter search instead of the suite: each method's trials (≤ 4) on the suite's tuning datasets, seed 1, validation on held-out classes; writes tuning.json",
+    )
+    .option(
+      '--tuning <path>',
+      "the search's choice: a tuning.json, or the `--tune` bench folder holding it (each method's chosen settings over its own)",
+    )
     .option('--seeds <n>', "seeds per cell (default: the suite's)", positiveInteger('--seeds'))
     .option('--datasets <list>', 'only these datasets (comma-separated)', commaList('--datasets'))
     .option(
@@ -136,6 +159,11 @@ export function registerBenchCommand(program: Command, out: CliOutput): void {
     )
     .option('--divergences <list>', 'only these divergence heads (comma-separated)', commaList('--divergences'))
     .option('--protocols <list>', 'only these protocols (class-disjoint, closed-set)', commaList('--protocols'))
+    .option(
+      '--methods <list>',
+      'only these methods (comma-separated; suites with a methods axis, e.g. --suite methods)',
+      commaList('--methods'),
+    )
     .option('--out <dir>', 'folder that receives <timestamp>-bench-<suite>/', 'runs')
     .option(
       '--workers <n>',
@@ -174,6 +202,10 @@ export function registerBenchCommand(program: Command, out: CliOutput): void {
       datasets: opts.datasets as string[] | undefined,
       divergences: opts.divergences as string[] | undefined,
       protocols: opts.protocols as string[] | undefined,
+      ...(opts.methods !== undefined ? { methods: opts.methods as string[] } : {}),
+      ...(opts.smoke ? { smoke: true } : {}),
+      ...(opts.tune ? { tune: true } : {}),
+      ...(opts.tuning !== undefined ? { tuned: readTuning(opts.tuning as string) } : {}),
       ...(opts.config || opts.data
         ? {
             overrides: {

@@ -27,7 +27,7 @@ export async function evalCommand(
     const data = await prepareRunData(dir, config, 'eval');
     // A class-disjoint run trained before the seen-class test part existed trained on all of it: detection would
     // count trained items as "seen", so it is scored only for runs whose own report has it.
-    const ownReport = join(dir, 'report.json');
+    const ownReport = join(dir, 'results.json');
     const heldOut = existsSync(ownReport) && readRunReport(ownReport, 'eval').unseenClasses !== undefined;
     const notes = [`re-evaluated the saved model; ${data.description}`];
     if (data.seenTest && !heldOut)

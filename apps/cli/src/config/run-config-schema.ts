@@ -1,6 +1,7 @@
 import { DEFAULT_DATASET, listDatasets } from '@empirical-bregman/datasets/node';
 import { TASKS, taskDataNames } from '../tasks/task-registry';
 import { LOSS_NAMES, MINER_NAMES, headBoundLosses, lossesReading } from '../tasks/retrieval/loss-registry';
+import { HEAD_SCHEDULES } from '../tasks/retrieval/head-learning-rate';
 import { DIVERGENCE_HEADS, PROTOCOLS, TRUNKS } from './run-config';
 import type { Schema } from './schema';
 
@@ -176,6 +177,17 @@ export const RUN_CONFIG_SCHEMA = {
     doc: 'ICNN hidden widths',
   },
   icnnMu: { kind: 'number', above: 0, default: 0.5, doc: 'ICNN strong-convexity weight μ (D > 0 off the diagonal)' },
+  // No default for the next two: left out of a config when off, so existing configs, job ids and folders stay as
+  // they were.
+  icnnResidual: {
+    kind: 'boolean',
+    doc: 'icnn head: φ(z) = ½‖z‖² + max(γ, 0)·ICNN(z) with γ = 0 at start, so D starts exactly at ½‖x − y‖² (convex-net ResidualIcnnConvexFunction; default false: the plain ICNN + (μ/2)‖z‖²)',
+  },
+  divergenceSchedule: {
+    kind: 'enum',
+    values: HEAD_SCHEDULES,
+    doc: "the head's own learning-rate schedule: constant (default) or warmup-cosine (linear warm-up over 10% of the steps, then a cosine decay to 0, from divergenceLearningRate)",
+  },
   maxAffinePieces: {
     kind: 'number',
     integer: true,

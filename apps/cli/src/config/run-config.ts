@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CliError } from '../cli-error';
+import type { HeadSchedule } from '../tasks/retrieval/head-learning-rate';
 import type { LossName, MinerName } from '../tasks/retrieval/loss-registry';
 
 import { DIVERGENCE_HEADS, type DivergenceHead } from './divergence-heads';
@@ -49,6 +50,10 @@ export interface RunConfig {
   readonly dataParallel?: number;
   readonly icnnHidden: number[];
   readonly icnnMu: number;
+  /** Absent: false (the plain ICNN head). */
+  readonly icnnResidual?: boolean;
+  /** Absent: 'constant'. */
+  readonly divergenceSchedule?: HeadSchedule;
   readonly maxAffinePieces: number;
   readonly validation: 'auto' | 'classes' | 'samples';
   readonly valClasses: number;

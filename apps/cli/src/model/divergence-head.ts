@@ -10,6 +10,7 @@ import {
   LearnedQuadratic,
   MaxAffineConvexFunction,
   NegativeEntropy,
+  ResidualIcnnConvexFunction,
 } from '@empirical-bregman/convex-net';
 import type { RunConfig } from '../config/run-config';
 
@@ -27,6 +28,10 @@ export function buildDivergence(config: RunConfig): Divergence {
     case 'max-affine':
       return new BregmanDivergence(new MaxAffineConvexFunction({ dim, pieces: config.maxAffinePieces, seed }));
     case 'icnn':
+      if (config.icnnResidual)
+        return new BregmanDivergence(
+          new ResidualIcnnConvexFunction({ dim, hiddenSizes: config.icnnHidden, mu: config.icnnMu, seed }),
+        );
       return new BregmanDivergence(
         new IcnnConvexFunction({ dim, hiddenSizes: config.icnnHidden, mu: config.icnnMu, seed }),
       );

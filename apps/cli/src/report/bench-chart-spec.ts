@@ -3,9 +3,12 @@ import { metricLabel } from './metric-names';
 import { isReferenceModel } from './report-table';
 import type { BenchSummary, BenchSummaryRow } from './summarize-bench';
 
-/** The name of a comparison row on a chart axis: the divergence, with the query slot and a non-trained model. */
+/**
+ * The name of a comparison row on a chart axis: its method, else the divergence, with the query slot and a
+ * non-trained model.
+ */
 export function benchRowLabel(row: BenchSummaryRow): string {
-  let label = row.divergence;
+  let label = row.method ?? row.divergence;
   if (row.querySlot) label += ` (query ${row.querySlot})`;
   if (row.model !== 'trained') label = `${row.model} · ${label}`;
   return label;

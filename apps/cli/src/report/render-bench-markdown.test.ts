@@ -109,4 +109,37 @@ describe('renderBenchMarkdown', () => {
     expect(section.split('### Skipped')[0]).not.toContain('MAP@R');
     expect(md).toContain('| Model | Divergence | n | P@1 | MAP@R |');
   });
+
+  it('labels the rows of a methods suite by method: two methods on one head stay apart, raw input has none', () => {
+    const data = benchFixture();
+    const run = (method: string | undefined, model: string, divergence: string, seed: number, mapAtR: number) => ({
+      dataset: 'uci-digits',
+      protocol: 'class-disjoint',
+      ...(method !== undefined ? { method } : {}),
+      divergence,
+      seed,
+      model,
+      metrics: { mapAtR },
+    });
+    const md = renderBenchMarkdown({
+      ...data,
+      runs: [
+        run(undefined, 'raw input', 'euclidean', 1, 0.3),
+        run('contrastive', 'trained', 'euclidean', 1, 0.5),
+        run('contrastive', 'trained', 'euclidean', 2, 0.6),
+        run('triplet-semihard', 'trained', 'euclidean', 1, 0.7),
+        run('triplet-semihard', 'trained', 'euclidean', 2, 0.7),
+      ],
+    });
+    // contrastive 0.5, 0.6: x̄ = 0.55, s = 0.0707, t_{0.975,1} = 12.7062 → ± 12.7062 · 0.0707/√2 = 0.635.
+    expect(md).toContain(
+      [
+        '| Method | Model | Divergence | n | MAP@R |',
+        '| :--- | :--- | :--- | ---: | ---: |',
+        '|  | raw input | euclidean | 1 | 0.300 |',
+        '| contrastive | trained | euclidean | 2 | 0.550 ± 0.635 |',
+        '| triplet-semihard | trained | euclidean | 2 | 0.700 ± 0.000 |',
+      ].join('\n'),
+    );
+  });
 });

@@ -1,6 +1,7 @@
 import { describeBackend } from './describe-backend';
 import type { BenchReportData } from './report-data';
 import { markdownSection } from './render-results-markdown';
+import { buildVerdictTable, learnedDivergenceTarget, methodVerdicts } from './method-verdicts';
 import { buildBenchTable, summarizeBench } from './summarize-bench';
 
 /**
@@ -18,6 +19,9 @@ export function renderBenchMarkdown(data: BenchReportData): string {
   const summaries = summarizeBench(data.runs);
   if (summaries.length === 0) parts.push('_No runs._');
   for (const summary of summaries) parts.push(markdownSection(buildBenchTable(summary)));
+  // A methods bench: the issue-21 win rule per dataset (absent from divergence-axis benches, whose runs have no method).
+  const verdicts = methodVerdicts(data.runs);
+  if (verdicts.length > 0) parts.push(markdownSection(buildVerdictTable(verdicts)), verdictSummary(verdicts));
   if (data.skipped.length > 0) {
     const items = data.skipped.map(
       (s) => `- ${s.what}: ${s.reason}${s.command ? ` — fetch with \`${s.command.replace(/`/g, "'")}\`` : ''}`,
@@ -25,4 +29,18 @@ export function renderBenchMarkdown(data: BenchReportData): string {
     parts.push(`### Skipped\n\n${items.join('\n')}`);
   }
   return `${parts.join('\n\n')}\n`;
+}
+
+/**
+ * The sentence under the verdict table: how a win is decided, and whether the target of issue 21 (the learned
+ * divergence best or tied-best on at least 3 datasets) is met.
+ */
+export function verdictSummary(verdicts: ReturnType<typeof methodVerdicts>): string {
+  const target = learnedDivergenceTarget(verdicts);
+  return (
+    'A method wins when the 95% CI of its paired per-seed difference to the next best lies above 0; the learned ' +
+    'divergence (its best ICNN row) loses when another method wins against it, and ties otherwise. ' +
+    `Target (learned divergence best or tied-best on ≥ ${target.needed} datasets): ` +
+    `${target.met ? 'met' : 'not met'} (${target.count} of ${target.of}).`
+  );
 }

@@ -6,6 +6,8 @@ import { metricLabel } from './metric-names';
 import type { BenchReportData } from './report-data';
 import { backendSection } from './render-run-report';
 import { renderVegaLiteSvg } from './render-vega-lite-svg';
+import { buildVerdictTable, methodVerdicts } from './method-verdicts';
+import { verdictSummary } from './render-bench-markdown';
 import { buildBenchTable, summarizeBench } from './summarize-bench';
 
 /**
@@ -44,6 +46,17 @@ export async function renderBenchReport(data: BenchReportData): Promise<string> 
     );
   }
   if (summaries.length === 0) parts.push(section('runs', 'Runs', '<p>No runs.</p>'));
+  const verdicts = methodVerdicts(data.runs);
+  if (verdicts.length > 0) {
+    const table = buildVerdictTable(verdicts);
+    parts.push(
+      section(
+        'verdicts',
+        table.caption,
+        `${htmlTable(table, false)}<p class="meta">${escapeHtml(verdictSummary(verdicts))}</p>`,
+      ),
+    );
+  }
   parts.push(
     `<p class="meta">Cells: mean ± half-width of the 95% confidence interval over seeds, x̄ ± t<sub>0.975, n−1</sub>·s/√n; n = number of seeds; a single seed shows its value alone.</p>`,
   );

@@ -126,6 +126,8 @@ export interface RunReportData {
 export interface BenchRun {
   readonly dataset: string;
   readonly protocol: string;
+  /** The method (named bundle of loss, miner, divergence settings) of a suite with a methods axis. */
+  readonly method?: string;
   readonly divergence: string;
   readonly seed: number;
   readonly querySlot?: QuerySlot;
@@ -133,6 +135,8 @@ export interface BenchRun {
   readonly metrics: MetricValues;
   /** Path of the run folder, relative to the bench folder. */
   readonly runDir?: string;
+  /** Wall time of the run in seconds (methods suites; absent for a run reused by `bench --resume`). */
+  readonly seconds?: number;
 }
 
 /** Everything one `bregman bench` reports. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { initBackend } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { evalCommand } from '../commands/eval-command';
 import { validateRunConfig } from '../config/validate-run-config';
 import { createProgress } from './progress';
 import { tinyRunConfig, trainQuietly } from '../testing/tiny-run';
@@ -76,6 +77,10 @@ describe('trainRun', () => {
     expect(unseen.unseenItems).toBe(300);
     expect(unseen.seenItems).toBeGreaterThan(0);
     expect(outcome.report.calibration).toBeUndefined();
+    // bregman eval re-scores the saved model the same way, detection included (the run held out its seen part).
+    const { report: again } = await evalCommand(dir, { quiet: true });
+    expect(again.unseenClasses).toEqual(unseen);
+    expect(again.results.find((r) => r.model === 'trained' && r.querySlot === 'left')!.metrics).toEqual(trained);
   });
 
   it('trains the learned divergence for real: closed-set ICNN beats the raw input by 0.2 MAP@R and the untrained network', async () => {

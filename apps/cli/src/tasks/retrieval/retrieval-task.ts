@@ -132,7 +132,7 @@ export const retrievalTask: Task = {
       config.stepsPerEpoch > 0
         ? config.stepsPerEpoch
         : Math.max(1, Math.floor(data.train.labels.length / (shape.batchSize * workers)));
-    const context = { config, parts, sampler, train: data.train };
+    const context = { config, parts, sampler, train: data.train, totalSteps: stepsPerEpoch * config.epochs };
     let engine: TrainingEngine;
     try {
       engine =

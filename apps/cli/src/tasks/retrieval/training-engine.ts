@@ -8,6 +8,7 @@ import { type RunConfig, dataParallelWorkers } from '../../config/run-config';
 import type { NamedArray } from '@empirical-bregman/common';
 import { type ModelParts, batchLoss } from './model-parts';
 import { optimizerArrays, restoreOptimizer, stateArrays, stateFromArrays } from '../../run/optimizer-state';
+import { headLearningRate } from './head-learning-rate';
 import type { TrainReplicaBatch, TrainReplicaInit } from './train-replica';
 
 /**
@@ -39,6 +40,8 @@ interface EngineContext {
   readonly parts: ModelParts;
   readonly sampler: MPerClassSampler;
   readonly train: LabelledData;
+  /** The run's optimiser steps (epochs × steps per epoch): the head's `divergenceSchedule` spans them. */
+  readonly totalSteps?: number;
 }
 
 const LABELS = ['trunkOptimizer', 'headOptimizer'] as const;
@@ -49,6 +52,10 @@ export function inProcessEngine(context: EngineContext): TrainingEngine {
   const { trunkVars, headVars } = parts;
   const trunkOptimizer = tf.train.adam(config.learningRate);
   const headOptimizer = tf.train.adam(config.divergenceLearningRate);
+  const schedule = config.divergenceSchedule ?? 'constant';
+  // tfjs's Adam reads its (protected) learningRate at every step and counts its steps in `iterations`, which the
+  // checkpoint restores (its `iter` weight): setting the rate from that count keeps a resumed run on its schedule.
+  const headRate = headOptimizer as unknown as { learningRate: number };
   const gradientsOf = (vars: readonly tf.Variable[], grads: tf.NamedTensorMap) =>
     vars.map((v) => ({ name: v.name, tensor: grads[v.name]! }));
   return {
@@ -62,7 +69,16 @@ export function inProcessEngine(context: EngineContext): TrainingEngine {
           [...trunkVars, ...headVars],
         );
         trunkOptimizer.applyGradients(gradientsOf(trunkVars, grads));
-        if (headVars.length > 0) headOptimizer.applyGradients(gradientsOf(headVars, grads));
+        if (headVars.length > 0) {
+          if (schedule !== 'constant')
+            headRate.learningRate = headLearningRate(
+              schedule,
+              config.divergenceLearningRate,
+              headOptimizer.iterations,
+              context.totalSteps ?? 0,
+            );
+          headOptimizer.applyGradients(gradientsOf(headVars, grads));
+        }
         return value.dataSync()[0]!;
       });
     },
@@ -99,6 +115,12 @@ export async function dataParallelEngine(
   const { config, sampler, train } = context;
   const { trunkVars, headVars } = context.parts;
   const workers = dataParallelWorkers(config);
+  if ((config.divergenceSchedule ?? 'constant') !== 'constant')
+    throw new CliError(
+      'train',
+      'INVALID_ARGUMENT',
+      `expected divergenceSchedule constant with dataParallel > 1 (the replicas' optimisers keep one rate), got ${config.divergenceSchedule}`,
+    );
   // The workers run the calling thread's backend, so a run's recorded backend is the one that trained it.
   const pool = await WorkerPool.create({ size: workers, backend: { force: context.backend.backend } });
   let trainer: DataParallelTrainer;
