@@ -5,6 +5,8 @@ import { initBackend } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evalCommand } from '../commands/eval-command';
+import { writeJson } from './run-folder';
+import { writeRunOutputs } from './write-outputs';
 import { validateRunConfig } from '../config/validate-run-config';
 import { createProgress } from './progress';
 import { tinyRunConfig, trainQuietly } from '../testing/tiny-run';
@@ -77,7 +79,10 @@ describe('trainRun', () => {
     expect(unseen.unseenItems).toBe(300);
     expect(unseen.seenItems).toBeGreaterThan(0);
     expect(outcome.report.calibration).toBeUndefined();
-    // bregman eval re-scores the saved model the same way, detection included (the run held out its seen part).
+    // bregman eval re-scores the saved model the same way, detection included (the run held out its seen part): the
+    // run folder as `bregman train` leaves it (config.json, results.json).
+    writeJson(join(dir, 'config.json'), tiny);
+    await writeRunOutputs(dir, outcome.report);
     const { report: again } = await evalCommand(dir, { quiet: true });
     expect(again.unseenClasses).toEqual(unseen);
     expect(again.results.find((r) => r.model === 'trained' && r.querySlot === 'left')!.metrics).toEqual(trained);
