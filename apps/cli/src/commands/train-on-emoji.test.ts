@@ -93,7 +93,7 @@ describe('bregman with the emoji dataset', () => {
     expect(notes).toContain('class-disjoint: train classes 0–2, validation classes 3, 4, test classes 5–9');
     // Two drawings per class (one per vendor): 15% of 2 holds out none, so the run states it has no detection.
     expect(notes).toContain(
-      'no seen-class test part (15% of each training class is fewer than 2 samples), so no unseen-class detection',
+      'no seen-class test part (15% of each training class gives 0 samples, fewer than 20), so no unseen-class detection',
     );
     expect(results.results.some((row) => Object.keys(row.metrics).some((k) => k.startsWith('unseen')))).toBe(false);
     expect(notes).toContain(
