@@ -5,6 +5,7 @@
 // autocannon's latencies are whole milliseconds.
 //
 //   pnpm --filter @empirical-bregman/cli build && node apps/cli/perf/serve-load.mjs [--seconds 5] [--rounds 3]
+//     [--compute-thread] [--kinds exact,ann] [--batches 1,64]
 //
 // Each case alternates in process and HTTP `--rounds` times (the median round is reported) so that a change in the
 // machine's load during the run falls on both. HTTP runs with one connection (each request waits for the previous
@@ -23,6 +24,12 @@ import autocannon from 'autocannon';
 const HOST = '127.0.0.1'; // never any other address
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
+const listArg = (name, fallback) =>
+  process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1].split(',') : fallback;
+const kinds = listArg('--kinds', ['exact', 'ann']);
+const batches = listArg('--batches', ['1', '64']).map(Number);
+// `bregman serve --compute-thread`: the model on a worker thread (the default computes on the HTTP thread).
+const computeThread = process.argv.includes('--compute-thread');
 const FEATURES = 16;
 const CLASSES = 5;
 const ITEMS = 10_000;
@@ -122,6 +129,7 @@ async function startServer(modelDir, indexDir) {
     '--max-batch',
     '64',
     '--quiet',
+    ...(computeThread ? ['--compute-thread'] : []),
   ]);
   process.once('exit', () => child.kill('SIGKILL')); // never leave a server behind this script
   let stderr = '';
@@ -165,14 +173,14 @@ const model = await loadModel(modelDir);
 const items = rows(ITEMS, 2);
 const table = [];
 const overhead64 = {};
-for (const kind of ['exact', 'ann']) {
+for (const kind of kinds) {
   const built = await model.index(items.values, items.labels, { kind });
   const indexDir = join(root, `index-${kind}`);
   await built.save(indexDir);
   built.dispose();
   // In process, the index the server loads (same search settings, e.g. usearch's threads), not the one just built.
   const index = await model.loadIndex(indexDir);
-  for (const batch of [1, 64]) {
+  for (const batch of batches) {
     const queries = rows(batch, 3 + batch).values;
     const server = await startServer(modelDir, indexDir);
     const runs = { local: [], http1: [], http2: [] };
@@ -197,7 +205,7 @@ rmSync(root, { recursive: true, force: true });
 
 const f = (x, d = 2) => x.toFixed(d);
 console.log(
-  `\`bregman serve\` /search, ${ITEMS} items, embedding dim 16, k = ${K}, ${seconds} s per measurement, median of ${rounds} rounds\n`,
+  `\`bregman serve${computeThread ? ' --compute-thread' : ''}\` /search, ${ITEMS} items, embedding dim 16, k = ${K}, ${seconds} s per measurement, median of ${rounds} rounds\n`,
 );
 console.log('| index | batch | where | requests/s | p50 ms | p99 ms | mean ms |');
 console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: |');

@@ -7,7 +7,11 @@ import { positiveInteger } from '../cli/flag-parsers';
 import { createServer } from '../serve/create-server';
 import { isLoopbackHost, listenServer } from '../serve/listen-server';
 import type { ServeEngine } from '../serve/serve-engine';
-import { startWorkerEngine } from '../serve/worker-engine';
+import { type WorkerEngine, startWorkerEngine } from '../serve/worker-engine';
+import { inProcessEngine } from '../serve/serve-engine';
+import type { BregmanModelIndex } from '@empirical-bregman/model';
+import { directorySource, loadModel } from '@empirical-bregman/model/node';
+import { initBackend } from '@empirical-bregman/runtime';
 
 /** The flags of `bregman serve`, parsed. */
 export interface ServeFlags {
@@ -18,6 +22,8 @@ export interface ServeFlags {
   readonly maxQueue: number;
   readonly maxBody: number;
   readonly quiet?: boolean;
+  /** Compute on a worker thread (`--compute-thread`) instead of the HTTP thread. */
+  readonly computeThread?: boolean;
   /** Tests only: see {@link testHold}. */
   readonly testHoldMs?: number;
 }
@@ -35,11 +41,9 @@ export async function serveCommand(modelDir: string, flags: ServeFlags, out: Cli
     throw new CliError('serve', 'NOT_FOUND', `expected --index to be an index folder, got no folder ${flags.index}`);
   // The model and the index load on the compute thread; an error there (a bad manifest, a changed index) comes
   // back with its code, so it ends like any other: one line and its exit code.
-  const engine = await startWorkerEngine({
-    modelDir: folder,
-    indexDir: flags.index ?? null,
-    quiet: flags.quiet ?? false,
-  });
+  const engine = flags.computeThread
+    ? await startWorkerEngine({ modelDir: folder, indexDir: flags.index ?? null, quiet: flags.quiet ?? false })
+    : await inThreadEngine(folder, flags.index ?? null, flags.quiet ?? false);
   try {
     const app = createServer({
       engine,
@@ -69,6 +73,37 @@ export async function serveCommand(modelDir: string, flags: ServeFlags, out: Cli
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * The model and the index loaded in this thread, as an engine whose `close()` frees them. The default: measured on
+ * this project's 2-core machine, a worker thread costs an ANN /search at batch 64 more than it saves (usearch's own
+ * threads and the HTTP thread contend; 2.6× the in-process time per request against 1.5× here), while on the exact
+ * index it only pays under concurrent load (two connections: 1.22× against 1.32× one at a time).
+ */
+async function inThreadEngine(modelDir: string, indexDir: string | null, quiet: boolean): Promise<WorkerEngine> {
+  await initBackend({ quiet });
+  const model = await loadModel(modelDir);
+  let index: BregmanModelIndex | null = null;
+  try {
+    if (indexDir !== null) index = await model.loadIndex(directorySource(indexDir));
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  let closed = false;
+  const engine = inProcessEngine(model, index);
+  return {
+    ...engine,
+    get alive() {
+      return !closed;
+    },
+    async close() {
+      closed = true;
+      index?.dispose();
+      model.dispose();
+    },
+  };
 }
 
 /**
@@ -147,6 +182,10 @@ export function registerServeCommand(program: Command, out: CliOutput): void {
       'request body size at most (413 beyond)',
       positiveInteger('--max-body'),
       SERVE_DEFAULTS.maxBody,
+    )
+    .option(
+      '--compute-thread',
+      'compute on a worker thread: /health and request parsing never wait behind a search, and HTTP work overlaps the search under concurrent load (slower for one client at a time, and for ANN indexes)',
     )
     .option('-q, --quiet', 'no backend line')
     .addOption(new Option('--test-hold-ms <ms>').argParser(positiveInteger('--test-hold-ms')).hideHelp())

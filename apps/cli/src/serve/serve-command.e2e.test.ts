@@ -70,7 +70,7 @@ describe('bregman serve (built binary)', () => {
     expect((await runBregman(['serve', modelDir, '--index', join(root, 'nope')])).status).toBe(3);
   });
 
-  it('an index folder that does not load (it loads on the compute thread) is one line and exit 3, like in process', async () => {
+  it('an index folder that does not load is one line and exit 3, in this thread and on the compute thread (--compute-thread)', async () => {
     const notAnIndex = mkdtempSync(join(root, 'not-an-index-'));
     writeFileSync(join(notAnIndex, 'index.json'), '{"format": "something else"}');
     const model = await loadModel(modelDir);
@@ -80,34 +80,43 @@ describe('bregman serve (built binary)', () => {
     );
     model.dispose();
     expect(inProcess).not.toBeNull();
-    const done = await runBregman(['serve', modelDir, '--index', notAnIndex, '--port', '0', '--quiet']);
-    expect(done.status, done.stderr).toBe(3);
-    expect(done.stderr.trim().split('\n')).toEqual([`bregman: ${inProcess}`]);
+    for (const where of [[], ['--compute-thread']]) {
+      const done = await runBregman(['serve', modelDir, '--index', notAnIndex, '--port', '0', '--quiet', ...where]);
+      expect(done.status, `${where}: ${done.stderr}`).toBe(3);
+      expect(done.stderr.trim().split('\n')).toEqual([`bregman: ${inProcess}`]);
+    }
   });
 
-  it('listens on 127.0.0.1 (said on stderr), serves /search as the saved index answers in process, stops on SIGTERM', async () => {
-    const server = startServer([modelDir, '--index', indexDir, '--port', '0', '--quiet']);
-    const url = await server.url;
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(server.stderr()).toMatch(/exact index of 50 items/);
-    expect(server.stderr()).not.toMatch(/warning/);
-    const reply = await fetch(`${url}/search`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ queries, k: 5 }),
-    });
-    expect(reply.status).toBe(200);
-    const model = await loadModel(modelDir);
-    const index = await model.loadIndex(indexDir);
-    const ref = await index.search(queries, { k: 5 });
-    const { results } = (await reply.json()) as { results: Array<{ indices: number[]; divergences: number[] }> };
-    expect(results.flatMap((r) => r.indices)).toEqual(Array.from(ref.indices));
-    expect(results.flatMap((r) => r.divergences)).toEqual(Array.from(ref.divergences));
-    index.dispose();
-    model.dispose();
-    server.child.kill('SIGTERM');
-    expect(await server.exited).toBe(0);
-  }, 60_000);
+  it.each([
+    ['in this thread', []],
+    ['on the compute thread', ['--compute-thread']],
+  ])(
+    'listens on 127.0.0.1 (said on stderr), serves /search (%s) as the saved index answers in process, stops on SIGTERM',
+    async (_where, flags) => {
+      const server = startServer([modelDir, '--index', indexDir, '--port', '0', '--quiet', ...flags]);
+      const url = await server.url;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(server.stderr()).toMatch(/exact index of 50 items/);
+      expect(server.stderr()).not.toMatch(/warning/);
+      const reply = await fetch(`${url}/search`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ queries, k: 5 }),
+      });
+      expect(reply.status).toBe(200);
+      const model = await loadModel(modelDir);
+      const index = await model.loadIndex(indexDir);
+      const ref = await index.search(queries, { k: 5 });
+      const { results } = (await reply.json()) as { results: Array<{ indices: number[]; divergences: number[] }> };
+      expect(results.flatMap((r) => r.indices)).toEqual(Array.from(ref.indices));
+      expect(results.flatMap((r) => r.divergences)).toEqual(Array.from(ref.divergences));
+      index.dispose();
+      model.dispose();
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    },
+    60_000,
+  );
 
   it('SIGTERM during a request: stops accepting, answers the request in flight, exits 0', async () => {
     const server = startServer([modelDir, '--index', indexDir, '--port', '0', '--quiet', '--test-hold-ms', '1500']);
