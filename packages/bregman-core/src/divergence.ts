@@ -19,6 +19,8 @@ export interface DivergenceJSON {
  *   `pairwise(R, Q)` transposed);
  * - returned tensors belong to the caller, and are differentiable with respect to the inputs and to
  *   `trainableVariables`;
+ * - D(x, x) = 0, with one stated exception: `CosineDivergence` has no direction for a zero row and gives it D = 1 to
+ *   everything, itself included (with a zero gradient), rather than NaN;
  * - ask a divergence what it can do, never test its class with `instanceof` (an application may load an ESM and a
  *   CJS copy of this package): `bregmanGeneratorOf(d)` gives φ when d is a Bregman divergence D_φ. Custom divergences
  *   may omit the optional `bregmanGenerator`; they then simply take the general code paths.
