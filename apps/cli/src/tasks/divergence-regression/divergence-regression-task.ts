@@ -1,7 +1,6 @@
 import { ensureDirectory } from '@empirical-bregman/node-io';
 import { join } from 'node:path';
 import { type Divergence, bregmanGeneratorOf } from '@empirical-bregman/bregman-core';
-import { SeededRandom } from '@empirical-bregman/common';
 import * as tf from '@tensorflow/tfjs-core';
 import { CliError } from '../../cli-error';
 import { dataParallelWorkers, runName } from '../../config/run-config';
@@ -22,6 +21,8 @@ import {
   divergenceRegressionData,
 } from './divergence-regression-data';
 import { ASYMMETRY_TIE, meanSquaredError, regressionMetrics } from './regression-metrics';
+import { EpochBatches } from '../../run/epoch-batches';
+import { variableGradients } from '../../run/variable-gradients';
 
 /** Pair counts when `maxTrainSamples` / `maxEvalSamples` are 0. */
 export const DEFAULT_PAIR_COUNTS = { train: 4000, val: 1000, test: 2000 } as const;
@@ -136,17 +137,7 @@ export const divergenceRegressionTask: Task = {
     const val = pairTensors(data.val);
     const test = pairTensors(data.test);
     // The epoch's batch order depends only on (seed, epoch): a resumed run draws what an uninterrupted one would.
-    let order: { epoch: number; indices: Int32Array } = { epoch: 0, indices: new Int32Array(0) };
-    const batchOrder = (epoch: number): Int32Array => {
-      if (order.epoch !== epoch)
-        order = {
-          epoch,
-          indices: new SeededRandom(`${config.seed}/divergence-regression/batches/${epoch}`).permutation(
-            data.train.count,
-          ),
-        };
-      return order.indices;
-    };
+    const batches = new EpochBatches(`${config.seed}/divergence-regression`, data.train.count, batchSize);
     return {
       stepsPerEpoch,
       // A fixed head (euclidean) has nothing to train: its rows are the untrained ones.
@@ -157,11 +148,7 @@ export const divergenceRegressionTask: Task = {
       validate: async () => ({ mse: await validationMse(divergence, val) }),
       untrainedBaseline: () => testMetrics(divergence, test),
       async step({ epoch, step }) {
-        const indicesOfEpoch = batchOrder(epoch);
-        const indices = Int32Array.from(
-          { length: batchSize },
-          (_, i) => indicesOfEpoch[((step - 1) * batchSize + i) % indicesOfEpoch.length]!,
-        );
+        const indices = batches.indices(epoch, step);
         const value = tf.tidy(() => {
           const index = tf.tensor1d(indices, 'int32');
           const xb = tf.gather(train.x, index) as tf.Tensor2D;
@@ -171,7 +158,7 @@ export const divergenceRegressionTask: Task = {
             () => tf.mean(tf.squaredDifference(divergence.paired(xb, yb), tb)) as tf.Scalar,
             vars,
           );
-          optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
+          optimizer.applyGradients(variableGradients(vars, grads));
           return value;
         });
         const lossValue = (await value.data())[0]!;

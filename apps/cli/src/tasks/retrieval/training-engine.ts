@@ -10,6 +10,7 @@ import { type ModelParts, batchLoss } from './model-parts';
 import { optimizerArrays, restoreOptimizer, stateArrays, stateFromArrays } from '../../run/optimizer-state';
 import { headLearningRate } from './head-learning-rate';
 import type { TrainReplicaBatch, TrainReplicaInit } from './train-replica';
+import { variableGradients } from '../../run/variable-gradients';
 
 /**
  * How a run takes its optimizer steps: in this thread, or as synchronous data-parallel replicas on worker threads.
@@ -56,8 +57,6 @@ export function inProcessEngine(context: EngineContext): TrainingEngine {
   // tfjs's Adam reads its (protected) learningRate at every step and counts its steps in `iterations`, which the
   // checkpoint restores (its `iter` weight): setting the rate from that count keeps a resumed run on its schedule.
   const headRate = headOptimizer as unknown as { learningRate: number };
-  const gradientsOf = (vars: readonly tf.Variable[], grads: tf.NamedTensorMap) =>
-    vars.map((v) => ({ name: v.name, tensor: grads[v.name]! }));
   return {
     async step() {
       const batch = gatherBatch(train, sampler.nextBatch());
@@ -68,7 +67,7 @@ export function inProcessEngine(context: EngineContext): TrainingEngine {
           () => batchLoss(config, parts, x, labels),
           [...trunkVars, ...headVars],
         );
-        trunkOptimizer.applyGradients(gradientsOf(trunkVars, grads));
+        trunkOptimizer.applyGradients(variableGradients(trunkVars, grads));
         if (headVars.length > 0) {
           if (schedule !== 'constant')
             headRate.learningRate = headLearningRate(
@@ -77,7 +76,7 @@ export function inProcessEngine(context: EngineContext): TrainingEngine {
               headOptimizer.iterations,
               context.totalSteps ?? 0,
             );
-          headOptimizer.applyGradients(gradientsOf(headVars, grads));
+          headOptimizer.applyGradients(variableGradients(headVars, grads));
         }
         return value.dataSync()[0]!;
       });

@@ -4,7 +4,6 @@ import {
   bregmanGeneratorOf,
   bregmanKMeans,
 } from '@empirical-bregman/bregman-core';
-import { SeededRandom } from '@empirical-bregman/common';
 import { type GaussianSetsData, makeGaussianSets } from '@empirical-bregman/datasets';
 import { clusteringMetrics } from '@empirical-bregman/eval';
 import { TripletMarginLoss } from '@empirical-bregman/losses';
@@ -27,6 +26,8 @@ import {
   setClusteringDefaults,
   setDivergenceOf,
 } from './set-clustering-config';
+import { EpochBatches } from '../../run/epoch-batches';
+import { variableGradients } from '../../run/variable-gradients';
 
 /** One part's sets as tensors, kept for the whole run (the session disposes them). */
 interface SetPart {
@@ -149,17 +150,7 @@ export const setClusteringTask: Task = {
       }
     };
     // The epoch's set order depends only on (seed, epoch): a resumed run draws what an uninterrupted one would.
-    let order: { epoch: number; indices: Int32Array } = { epoch: 0, indices: new Int32Array(0) };
-    const batchOrder = (epoch: number): Int32Array => {
-      if (order.epoch !== epoch)
-        order = {
-          epoch,
-          indices: new SeededRandom(`${config.seed}/${SET_CLUSTERING}/batches/${epoch}`).permutation(count),
-        };
-      return order.indices;
-    };
-    const gradientsOf = (vars: readonly tf.Variable[], grads: tf.NamedTensorMap) =>
-      vars.map((v) => ({ name: v.name, tensor: grads[v.name]! }));
+    const batches = new EpochBatches(`${config.seed}/${SET_CLUSTERING}`, count, batchSize);
     const vars = [...trunkVars, ...headVars];
 
     return {
@@ -171,18 +162,14 @@ export const setClusteringTask: Task = {
       validate: async () => score(val, 'val'),
       untrainedBaseline: async () => score(test, 'test'),
       async step({ epoch, step }) {
-        const indicesOfEpoch = batchOrder(epoch);
-        const indices = Int32Array.from(
-          { length: batchSize },
-          (_, i) => indicesOfEpoch[((step - 1) * batchSize + i) % indicesOfEpoch.length]!,
-        );
+        const indices = batches.indices(epoch, step);
         const value = tf.tidy(() => {
           const index = tf.tensor1d(indices, 'int32');
           const xb = tf.gather(train.x, index) as tf.Tensor3D;
           const lb = tf.gather(train.labels, index) as tf.Tensor1D;
           const { value, grads } = tf.variableGrads(() => loss.compute(poolSets(trunk, xb, true), lb), vars);
-          trunkOptimizer.applyGradients(gradientsOf(trunkVars, grads));
-          if (headVars.length > 0) headOptimizer.applyGradients(gradientsOf(headVars, grads));
+          trunkOptimizer.applyGradients(variableGradients(trunkVars, grads));
+          if (headVars.length > 0) headOptimizer.applyGradients(variableGradients(headVars, grads));
           return value;
         });
         const lossValue = (await value.data())[0]!;
