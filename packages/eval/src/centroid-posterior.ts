@@ -30,14 +30,7 @@ export function centroidPosterior(
 ): Float64Array {
   const component = 'centroidPosterior';
   const C = numClasses;
-  if (!Number.isInteger(C) || C < 1 || divergences.length % C !== 0)
-    throw new EvaluationError(
-      component,
-      'INVALID_SHAPE',
-      `expected n·numClasses divergences, got ${divergences.length} and numClasses ${describeValue(C)}`,
-    );
-  const tau = options.temperature ?? 1;
-  if (!(tau > 0)) throw new EvaluationError(component, 'INVALID_ARGUMENT', `expected a temperature > 0, got ${tau}`);
+  const tau = checkCentroidDivergences(component, divergences, C, options.temperature);
   const { logPriors } = options;
   checkLogPriors(component, logPriors, C);
   const n = divergences.length / C;
@@ -57,4 +50,25 @@ export function centroidPosterior(
       out[i * C + c] = Math.exp((logPriors ? logPriors[c]! : 0) - beta * divergences[i * C + c]! - logSumExp);
   }
   return out;
+}
+
+/**
+ * Checks n × C divergences to class centroids (`divergences.length` a multiple of an integer C ≥ 1) and a temperature
+ * (default 1) > 0, and returns the temperature. Internal: the centroid posterior's and its uncertainty scores' check.
+ */
+export function checkCentroidDivergences(
+  component: string,
+  divergences: ArrayLike<number>,
+  C: number,
+  temperature: number | undefined,
+): number {
+  if (!Number.isInteger(C) || C < 1 || divergences.length % C !== 0)
+    throw new EvaluationError(
+      component,
+      'INVALID_SHAPE',
+      `expected n·numClasses divergences, got ${divergences.length} and numClasses ${describeValue(C)}`,
+    );
+  const tau = temperature ?? 1;
+  if (!(tau > 0)) throw new EvaluationError(component, 'INVALID_ARGUMENT', `expected a temperature > 0, got ${tau}`);
+  return tau;
 }

@@ -1,6 +1,6 @@
 import { describeValue } from '@empirical-bregman/common';
 import { EvaluationError } from './evaluation-error';
-import { centroidPosterior } from './centroid-posterior';
+import { centroidPosterior, checkCentroidDivergences } from './centroid-posterior';
 import { pairMetrics } from './pair-metrics';
 
 function check(component: string, positives: ArrayLike<number>, negatives: ArrayLike<number>): void {
@@ -89,16 +89,8 @@ export function centroidUncertainty(
   numClasses: number,
   options: { readonly temperature?: number; readonly logPriors?: ArrayLike<number> } = {},
 ): CentroidUncertainty {
-  const component = 'centroidUncertainty';
   const C = numClasses;
-  if (!Number.isInteger(C) || C < 1 || divergences.length % C !== 0)
-    throw new EvaluationError(
-      component,
-      'INVALID_SHAPE',
-      `expected n·numClasses divergences, got ${divergences.length} and numClasses ${describeValue(C)}`,
-    );
-  const tau = options.temperature ?? 1;
-  if (!(tau > 0)) throw new EvaluationError(component, 'INVALID_ARGUMENT', `expected a temperature > 0, got ${tau}`);
+  const tau = checkCentroidDivergences('centroidUncertainty', divergences, C, options.temperature);
   const n = divergences.length / C;
   const posterior = centroidPosterior(divergences, C, { temperature: tau, logPriors: options.logPriors });
   const minDivergence = new Float64Array(n);
