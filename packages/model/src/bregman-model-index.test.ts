@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BregmanModel } from './bregman-model';
 import type { BregmanModelIndex, IndexSearchResult } from './bregman-model-index';
 import { MemoryFiles } from './memory-files';
-import type { ModelError } from './model-error';
 import { loadModel, loadModelWithIndex } from './node/load-model';
 import { blobs, writeTestModel } from './testing/write-test-model';
+import { rejection } from './testing/rejection';
 
 const root = mkdtempSync(join(tmpdir(), 'eb-model-index-'));
 const items = blobs(150, 4, 3, { seed: 1 });
@@ -39,15 +39,6 @@ afterAll(() => {
   otherModel.dispose();
   rmSync(root, { recursive: true, force: true });
 });
-
-async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return { code: (error as ModelError).code, message: (error as Error).message };
-  }
-  throw new Error('expected a rejection');
-}
 
 function same(a: IndexSearchResult, b: IndexSearchResult): void {
   expect(Array.from(a.indices)).toEqual(Array.from(b.indices));

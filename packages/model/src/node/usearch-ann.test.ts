@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BregmanModel } from '../bregman-model';
 import type { BregmanModelIndex } from '../bregman-model-index';
 import { MemoryFiles } from '../memory-files';
-import type { ModelError } from '../model-error';
 import { blobs, writeTestModel } from '../testing/write-test-model';
 import { directorySource } from './directory-source';
 import { loadModel, loadModelWithIndex } from './load-model';
+import { rejection } from '../testing/rejection';
 
 const root = mkdtempSync(join(tmpdir(), 'eb-model-ann-'));
 // A few hundred items in 10 loose classes, so that neighbour lists are not trivial.
@@ -34,15 +34,6 @@ afterAll(() => {
   model.dispose();
   rmSync(root, { recursive: true, force: true });
 });
-
-async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return { code: (error as ModelError).code, message: (error as Error).message };
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Mean share of the exact top-k found by the ANN search. */
 function recall(found: Int32Array, truth: Int32Array, n: number, k: number): number {
