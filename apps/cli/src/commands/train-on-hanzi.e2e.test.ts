@@ -1,8 +1,10 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BregmanResult, runBregman } from '../testing/run-bregman';
+// The datasets package's own test characters (a test helper, never built): one fixture for both packages' tests.
+import { writeHanziFolder } from '../../../../packages/datasets/src/testing/hanzi-files';
 
 // The rendered-characters dataset from a clean cache: the built `bregman` binary lists it as missing, then — with
 // character files the test writes where `bregman data fetch hanzi` extracts them — as present, and trains a tiny
@@ -15,108 +17,9 @@ function bregman(args: string[], dataDir: string, env: Record<string, string> = 
   return runBregman(args, { env: { BREGMAN_DATA_DIR: dataDir, ...env } });
 }
 
-/**
- * Hand-drawn centre-lines in hanzi-writer-data's format (font units, 1024 box, y up, top at 900) for 8 characters:
- * simple bars, enough for 8 distinct classes.
- */
-const CHARACTERS: Record<string, number[][][]> = {
-  一: [
-    [
-      [120, 390],
-      [900, 410],
-    ],
-  ],
-  二: [
-    [
-      [250, 650],
-      [760, 650],
-    ],
-    [
-      [110, 200],
-      [910, 210],
-    ],
-  ],
-  三: [
-    [
-      [200, 700],
-      [800, 700],
-    ],
-    [
-      [260, 430],
-      [740, 430],
-    ],
-    [
-      [110, 130],
-      [910, 140],
-    ],
-  ],
-  十: [
-    [
-      [110, 420],
-      [910, 420],
-    ],
-    [
-      [510, 820],
-      [510, -60],
-    ],
-  ],
-  丁: [
-    [
-      [130, 720],
-      [890, 720],
-    ],
-    [
-      [510, 720],
-      [510, -40],
-      [430, 20],
-    ],
-  ],
-  七: [
-    [
-      [100, 400],
-      [900, 500],
-    ],
-    [
-      [400, 800],
-      [400, 100],
-      [500, 20],
-      [850, 40],
-      [880, 150],
-    ],
-  ],
-  人: [
-    [
-      [500, 820],
-      [460, 500],
-      [300, 200],
-      [80, -40],
-    ],
-    [
-      [480, 520],
-      [650, 250],
-      [930, -30],
-    ],
-  ],
-  八: [
-    [
-      [380, 700],
-      [300, 300],
-      [100, 0],
-    ],
-    [
-      [600, 700],
-      [700, 300],
-      [920, 0],
-    ],
-  ],
-};
-
+/** The datasets package's hand-drawn test characters, where the fetch extracts hanzi-writer-data (9 characters). */
 function writeCharacters(dataDir: string): void {
-  const folder = join(dataDir, 'hanzi', 'hanzi-writer-data-2.0.1');
-  mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, 'package.json'), '{"name":"hanzi-writer-data","version":"2.0.1"}');
-  for (const [ch, medians] of Object.entries(CHARACTERS))
-    writeFileSync(join(folder, `${ch}.json`), JSON.stringify({ strokes: [], medians }));
+  writeHanziFolder(join(dataDir, 'hanzi', 'hanzi-writer-data-2.0.1'));
 }
 
 describe('bregman on the hanzi dataset', () => {
@@ -171,8 +74,8 @@ describe('bregman on the hanzi dataset', () => {
     const seconds = (Date.now() - started) / 1000;
     const [dir] = readdirSync(out);
     const results = JSON.parse(readFileSync(join(out, dir!, 'results.json'), 'utf8'));
-    // The default: every character present (8 < 200), 20 samples each; classes 0–3 train, 4–7 test.
-    expect(JSON.stringify(results)).toMatch(/test classes 4–7/);
+    // The default: every character present (9 < 200), 20 samples each; classes 0–3 train, 4–8 test.
+    expect(JSON.stringify(results)).toMatch(/test classes 4–8/);
     const report = readFileSync(join(out, dir!, 'report.html'), 'utf8');
     expect(report).toContain('data-figure="retrieval-examples"');
     expect(report).toMatch(/<div class="tile query"><img src="data:image\/png;base64,[^"]+" width="28" height="28"/);
