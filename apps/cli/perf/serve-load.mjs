@@ -5,7 +5,11 @@
 // autocannon's latencies are whole milliseconds.
 //
 //   pnpm --filter @empirical-bregman/cli build && node apps/cli/perf/serve-load.mjs [--seconds 5] [--rounds 3]
-//     [--compute-thread] [--kinds exact,ann] [--batches 1,64]
+//     [--compute-thread] [--kinds exact,ann] [--batches 1,64] [--bodies json,npy]
+//
+// `--bodies`: the request body as JSON (`{"queries": [[…]], "k": 10}`, the numbers as JSON.stringify writes float32
+// values, as a Python client's `json.dumps(x.tolist())` does) and/or as a float32 .npy array (`application/x-npy`,
+// k in the query string).
 //
 // Each case alternates in process and HTTP `--rounds` times (the median round is reported) so that a change in the
 // machine's load during the run falls on both. HTTP runs with one connection (each request waits for the previous
@@ -28,6 +32,7 @@ const listArg = (name, fallback) =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1].split(',') : fallback;
 const kinds = listArg('--kinds', ['exact', 'ann']);
 const batches = listArg('--batches', ['1', '64']).map(Number);
+const bodies = listArg('--bodies', ['json', 'npy']);
 // `bregman serve --compute-thread`: the model on a worker thread (the default computes on the HTTP thread).
 const computeThread = process.argv.includes('--compute-thread');
 const FEATURES = 16;
@@ -151,16 +156,33 @@ async function startServer(modelDir, indexDir) {
   };
 }
 
-/** autocannon on POST url/search for `seconds` over `connections` connections. */
-async function overHttp(url, queries, connections) {
-  const body = JSON.stringify({ queries, k: K });
-  const opts = {
-    url: `${url}/search`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-    connections,
-  };
+/** A float32 [n, FEATURES] array as .npy bytes (version 1.0, the header padded to 64 bytes as NumPy writes it). */
+function npyBody(flat, n) {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${n}, ${FEATURES}), }`;
+  header += `${' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64)}\n`;
+  const out = Buffer.alloc(10 + header.length + flat.byteLength);
+  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(out);
+  out.writeUInt16LE(header.length, 8);
+  out.write(header, 10, 'latin1');
+  Buffer.from(flat.buffer, flat.byteOffset, flat.byteLength).copy(out, 10 + header.length);
+  return out;
+}
+
+/** autocannon on POST url/search for `seconds` over `connections` connections, the queries as a `bodyKind` body. */
+async function overHttp(url, queries, batch, connections, bodyKind) {
+  const opts =
+    bodyKind === 'npy'
+      ? {
+          url: `${url}/search?k=${K}`,
+          headers: { 'content-type': 'application/x-npy' },
+          body: npyBody(queries, batch),
+        }
+      : {
+          url: `${url}/search`,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ queries: toRows(queries, batch), k: K }),
+        };
+  Object.assign(opts, { method: 'POST', connections });
   await autocannon({ ...opts, amount: 20 }); // warm-up
   const r = await autocannon({ ...opts, duration: seconds });
   if (r.non2xx || r.errors) throw new Error(`autocannon: ${r.non2xx} non-2xx, ${r.errors} errors`);
@@ -183,20 +205,31 @@ for (const kind of kinds) {
   for (const batch of batches) {
     const queries = rows(batch, 3 + batch).values;
     const server = await startServer(modelDir, indexDir);
-    const runs = { local: [], http1: [], http2: [] };
+    const local = [];
+    const http = Object.fromEntries(
+      bodies.flatMap((b) => [
+        [`${b} 1`, []],
+        [`${b} 2`, []],
+      ]),
+    );
     for (let round = 0; round < rounds; round++) {
-      runs.local.push(await inProcess(index, queries));
-      runs.http1.push(await overHttp(server.url, toRows(queries, batch), 1));
-      runs.http2.push(await overHttp(server.url, toRows(queries, batch), 2));
+      local.push(await inProcess(index, queries));
+      for (const body of bodies)
+        for (const connections of [1, 2])
+          http[`${body} ${connections}`].push(await overHttp(server.url, queries, batch, connections, body));
     }
     await server.stop();
-    const [local, http1, http2] = [runs.local, runs.http1, runs.http2].map(medianRound);
-    table.push(
-      { kind, batch, where: 'in process', ...local },
-      { kind, batch, where: 'HTTP, 1 connection', ...http1 },
-      { kind, batch, where: 'HTTP, 2 connections', ...http2 },
-    );
-    if (batch === 64) overhead64[kind] = { one: local.rps / http1.rps, two: local.rps / http2.rps };
+    const inProcessRound = medianRound(local);
+    table.push({ kind, batch, where: 'in process', ...inProcessRound });
+    for (const body of bodies) {
+      const [one, two] = [1, 2].map((c) => medianRound(http[`${body} ${c}`]));
+      table.push(
+        { kind, batch, where: `HTTP ${body}, 1 connection`, ...one },
+        { kind, batch, where: `HTTP ${body}, 2 connections`, ...two },
+      );
+      if (batch === 64)
+        overhead64[`${kind}, ${body} body`] = { one: inProcessRound.rps / one.rps, two: inProcessRound.rps / two.rps };
+    }
   }
   index.dispose();
 }

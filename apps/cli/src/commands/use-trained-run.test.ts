@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadMnistDigits } from '@empirical-bregman/datasets/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeNpy, encodeNpy } from '../io/npy';
+import { parseNpy } from '@empirical-bregman/datasets';
+import { encodeNpy } from '../io/npy';
 import { embedCommand } from './embed-command';
 import { evalCommand } from './eval-command';
 import { queryCommand } from './query-command';
@@ -46,10 +47,10 @@ describe('using a trained run', () => {
       /wrote 3 embeddings of dimension 8/,
     );
     await embedCommand(runDir, input, join(root, 'e.json'), { quiet: true });
-    const npy = decodeNpy(readFileSync(join(root, 'e.npy')), 'e.npy');
+    const npy = parseNpy(readFileSync(join(root, 'e.npy')), 'e.npy');
     const json = JSON.parse(readFileSync(join(root, 'e.json'), 'utf8')) as number[][];
     expect(npy.shape).toEqual([3, 8]);
-    expect(Array.from(npy.values)).toEqual(json.flat().map((v) => Math.fround(v)));
+    expect(Array.from(npy.data as Float32Array)).toEqual(json.flat().map((v) => Math.fround(v)));
     await expect(embedCommand(runDir, join(root, 'nope.json'), undefined, { quiet: true })).rejects.toThrow(
       /expected a readable file at .*nope.json/,
     );
@@ -91,9 +92,10 @@ describe('using a trained run', () => {
 
   it('round-trips .npy', () => {
     const values = Float32Array.from([1.5, -2, 3.25, 0, 7, 8]);
-    const decoded = decodeNpy(encodeNpy(values, [2, 3]), 'x');
+    const decoded = parseNpy(encodeNpy(values, [2, 3]), 'x');
+    expect(decoded.dtype).toBe('float32');
     expect(decoded.shape).toEqual([2, 3]);
-    expect(Array.from(decoded.values)).toEqual(Array.from(values));
+    expect(Array.from(decoded.data as Float32Array)).toEqual(Array.from(values));
     // The header is padded so the data starts on a 64-byte boundary, as NumPy writes it.
     expect((encodeNpy(values, [2, 3]).length - values.byteLength) % 64).toBe(0);
   });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { CliError } from '../cli-error';
-import { checkFeatureValue, numericRows } from '@empirical-bregman/datasets';
-import { decodeNpy } from './npy';
+import { numericRows } from '@empirical-bregman/datasets';
+import { samplesFromNpy } from './npy-samples';
 
 /**
  * Samples to embed or query with, from a file: `.npy` ([n, …] float32/float64), `.json` (an array of rows, or
@@ -24,19 +24,7 @@ export function readSamples(path: string, size: number): { features: Float32Arra
   let flat: Float32Array;
   const ext = extname(path).toLowerCase();
   if (ext === '.npy') {
-    const { values, shape } = decodeNpy(bytes, path);
-    const width = shape.slice(1).reduce((a, b) => a * b, 1);
-    if (shape.length >= 2 && width !== size)
-      throw new CliError(
-        'input',
-        'INVALID_SHAPE',
-        `expected samples of ${size} values each in ${path}, got an array of shape [${shape.join(', ')}] (${width} per sample)`,
-      );
-    // float64 values beyond float32's range became ±Infinity when decoded.
-    const bad = values.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0)
-      checkFeatureValue(values[bad], { source: path, row: Math.floor(bad / size) + 1, column: (bad % size) + 1 });
-    flat = values;
+    flat = samplesFromNpy(bytes, size, path).features;
   } else if (ext === '.json') {
     let parsed: unknown;
     try {

@@ -6,6 +6,7 @@ import { loadModel } from '@empirical-bregman/model/node';
 import { initBackend } from '@empirical-bregman/runtime';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeNpy } from '../io/npy';
 import { ComputeSlot } from './compute-slot';
 import { createServer } from './create-server';
 import { inProcessEngine } from './serve-engine';
@@ -38,6 +39,14 @@ afterAll(async () => {
 
 const post = (url: string, payload: unknown, server = app) =>
   server.inject({ method: 'POST', url, payload: payload as object });
+/** Rows as a float32 .npy body (`application/x-npy`). */
+const postNpy = (url: string, rows: readonly number[][], server = app) =>
+  server.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/x-npy' },
+    payload: Buffer.from(encodeNpy(Float32Array.from(rows.flat()), [rows.length, rows[0]!.length])),
+  });
 
 describe('bregman serve: answers', () => {
   it('GET /health and /model (the manifest and the index)', async () => {
@@ -99,6 +108,100 @@ describe('bregman serve: answers', () => {
   });
 });
 
+describe('bregman serve: .npy bodies (application/x-npy), k and slot in the query string', () => {
+  it('answer exactly as the same rows in JSON on /embed, /search (both slots) and /predict', async () => {
+    expect((await postNpy('/embed', queries)).json()).toEqual((await post('/embed', { inputs: queries })).json());
+    for (const slot of ['left', 'right'] as const) {
+      const npy = await postNpy(`/search?k=7&slot=${slot}`, queries);
+      expect(npy.statusCode, npy.body).toBe(200);
+      expect(npy.json()).toEqual((await post('/search', { queries, k: 7, slot })).json());
+    }
+    // Without k and slot: the JSON defaults.
+    expect((await postNpy('/search', queries)).json()).toEqual((await post('/search', { queries })).json());
+    const predict = await postNpy('/predict?k=5', queries);
+    expect(predict.statusCode, predict.body).toBe(200);
+    expect(predict.json()).toEqual((await post('/predict', { inputs: queries, k: 5 })).json());
+    // A JSON body may take k and slot from the query string too.
+    expect((await post('/search?k=7&slot=right', { queries })).json()).toEqual(
+      (await post('/search', { queries, k: 7, slot: 'right' })).json(),
+    );
+  });
+
+  const bad: Array<[string, () => ReturnType<typeof post>, RegExp]> = [
+    [
+      'rows of another width',
+      () => postNpy('/search', [[1, 2, 3]]),
+      /^serve: expected samples of 4 values each in body \(application\/x-npy\), got an array of shape \[1, 3\] \(3 per sample\)$/,
+    ],
+    [
+      'more rows than --max-batch',
+      () =>
+        postNpy(
+          '/embed',
+          Array.from({ length: 9 }, () => [1, 2, 3, 4]),
+        ),
+      /at most 8 rows/,
+    ],
+    [
+      'NaN',
+      () =>
+        postNpy('/embed', [
+          [1, 2, 3, 4],
+          [1, Number.NaN, 3, 4],
+        ]),
+      /^serve: body \(application\/x-npy\): expected a finite number, got NaN at row 2, column 2$/,
+    ],
+    [
+      'not a .npy',
+      () =>
+        app.inject({
+          method: 'POST',
+          url: '/embed',
+          headers: { 'content-type': 'application/x-npy' },
+          payload: 'hello',
+        }),
+      /expected a \.npy file starting with 93 4e 55 4d 50 59/,
+    ],
+    [
+      'k = 0 in the query',
+      () => postNpy('/search?k=0', queries),
+      /querystring\/k to be an integer from 1 to 60, got 0/,
+    ],
+    ['k > size in the query', () => postNpy('/search?k=61', queries), /from 1 to 60, got 61/],
+    ['k not digits', () => postNpy('/search?k=1.5', queries), /querystring\/k must match pattern/],
+    [
+      'a bad slot',
+      () => postNpy('/search?slot=up', queries),
+      /querystring\/slot must be equal to one of the allowed values/,
+    ],
+    [
+      'slot on /predict',
+      () => postNpy('/predict?slot=left', queries),
+      /querystring must NOT have additional properties/,
+    ],
+    [
+      'k twice',
+      () => post('/search?k=3', { queries, k: 3 }),
+      /^serve: expected k in the body or in the query string, got both$/,
+    ],
+  ];
+  for (const [what, send, message] of bad) {
+    it(`400: ${what}`, async () => {
+      const reply = await send();
+      expect(reply.statusCode, reply.body).toBe(400);
+      expect(reply.json().message).toMatch(message);
+    });
+  }
+
+  it('413: a .npy body over --max-body', async () => {
+    const reply = await postNpy(
+      '/embed',
+      Array.from({ length: 300 }, () => [1, 2, 3, 4]),
+    );
+    expect(reply.statusCode).toBe(413);
+  });
+});
+
 describe('bregman serve: refusals (the server keeps answering)', () => {
   const width = (n: number) => Array.from({ length: n }, () => 1);
   const bad: Array<[string, string, unknown, RegExp]> = [
@@ -154,8 +257,10 @@ describe('bregman serve: refusals (the server keeps answering)', () => {
       headers: { 'content-type': 'text/plain' },
       payload: 'hi',
     });
-    expect(text.statusCode).toBe(400); // Fastify reads text/plain as a string: not the object the schema wants
-    expect(text.json().message).toMatch(/body must be object/);
+    expect(text.statusCode).toBe(415); // JSON and .npy only
+    expect(text.json().message).toBe(
+      'serve: expected a body of type application/json or application/x-npy, got text/plain',
+    );
     expect((await app.inject({ url: '/nothing' })).statusCode).toBe(404);
   });
 

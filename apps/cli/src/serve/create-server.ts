@@ -1,8 +1,17 @@
 import { isEmpiricalBregmanError } from '@empirical-bregman/common';
 import { checkFeatureValue } from '@empirical-bregman/datasets';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { samplesFromNpy } from '../io/npy-samples';
 import { ComputeSlot, QueueFull } from './compute-slot';
-import { type SchemaLimits, embedBodySchema, predictBodySchema, searchBodySchema } from './request-schemas';
+import {
+  NPY_MEDIA_TYPE,
+  type SchemaLimits,
+  embedBodySchema,
+  predictBodySchema,
+  kFromQuery,
+  queryParametersSchema,
+  searchBodySchema,
+} from './request-schemas';
 import type { ServeEngine, ServedIndexInfo } from './serve-engine';
 
 /** What {@link createServer} serves and its limits (the `bregman serve` flags). */
@@ -30,6 +39,7 @@ export interface ServerOptions {
 const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   INVALID_ARGUMENT: 400,
   INVALID_SHAPE: 400,
+  BAD_FORMAT: 400,
   NON_FINITE: 400,
   UNSUPPORTED: 400,
 };
@@ -77,6 +87,27 @@ export function createServer(options: ServerOptions): FastifyInstance {
   };
   const width = manifest.input.sampleShape.reduce((a, b) => a * b, 1);
   const limits: SchemaLimits = { width, maxBatch: options.maxBatch, indexSize: index?.size ?? 0 };
+  /** The request's rows as one float32 array: a JSON body's `field`, or the whole body when it is a .npy array. */
+  const requestRows = (body: Buffer | Record<string, unknown>, field: string): Float32Array => {
+    if (!Buffer.isBuffer(body)) return flatRows(body[field] as number[][], width, field);
+    const { features, count } = samplesFromNpy(body, width, `body (${NPY_MEDIA_TYPE})`, 'serve');
+    if (count > options.maxBatch)
+      throw new HttpError(400, `serve: expected at most ${options.maxBatch} rows (--max-batch), got ${count}`);
+    return features;
+  };
+  /** A JSON body's `k`/`slot`, else the query string's (a .npy body has no room for them); both at once is a 400. */
+  const parameters = (
+    body: Buffer | { k?: number; slot?: 'left' | 'right' },
+    query: { k?: string; slot?: 'left' | 'right' },
+  ): { k: number | undefined; slot: 'left' | 'right' | undefined } => {
+    const inBody = Buffer.isBuffer(body) ? {} : body;
+    for (const key of ['k', 'slot'] as const)
+      if (inBody[key] !== undefined && query[key] !== undefined)
+        throw new HttpError(400, `serve: expected ${key} in the body or in the query string, got both`);
+    const k = kFromQuery(query.k, limits);
+    if (typeof k === 'string') throw new HttpError(400, k);
+    return { k: inBody.k ?? k, slot: inBody.slot ?? query.slot };
+  };
   /** A class label's name: the manifest's, or the number for a class the model never saw. */
   const labelName = (label: number) => manifest.labels.names[label] ?? String(label);
   const app = Fastify({
@@ -85,6 +116,12 @@ export function createServer(options: ServerOptions): FastifyInstance {
     // Numbers stay numbers: no "1" → 1, no silently dropped keys (additionalProperties: false refuses them).
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
+
+  // Rows as a NumPy array: no number parsing at all (JSON.parse of 64 rows of 16 float32 values costs about as much
+  // as an exact search of them); k and slot then come in the query string.
+  app.addContentTypeParser(NPY_MEDIA_TYPE, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // JSON and .npy only: a text/plain body would reach the routes unchecked (415 instead).
+  app.removeContentTypeParser('text/plain');
 
   // Graceful close: Fastify stops accepting and closes idle connections, but a keep-alive connection whose request is
   // still running would stay open after its answer (and close() wait for its timeout): answers sent while closing
@@ -98,7 +135,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     return payload;
   });
 
-  app.setErrorHandler((error: FastifyError | HttpError | QueueFull, _request, reply) => {
+  app.setErrorHandler((error: FastifyError | HttpError | QueueFull, request, reply) => {
     if (error instanceof QueueFull) {
       void reply
         .code(503)
@@ -113,6 +150,14 @@ export function createServer(options: ServerOptions): FastifyInstance {
     if (isEmpiricalBregmanError(error) && STATUS_OF_CODE[error.code]) {
       const status = STATUS_OF_CODE[error.code]!;
       void reply.code(status).send({ error: reasonOf(status), message: oneLine(error.message) });
+      return;
+    }
+    if ('code' in error && error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const got = request.headers['content-type'] ?? 'no content type';
+      void reply.code(415).send({
+        error: reasonOf(415),
+        message: `serve: expected a body of type application/json or ${NPY_MEDIA_TYPE}, got ${oneLine(got)}`,
+      });
       return;
     }
     const status = 'statusCode' in error ? (error.statusCode ?? 500) : 500;
@@ -144,25 +189,29 @@ export function createServer(options: ServerOptions): FastifyInstance {
     index,
   }));
 
-  app.post<{ Body: { inputs: number[][] } }>(
+  app.post<{ Body: Buffer | { inputs: number[][] } }>(
     '/embed',
-    { schema: { body: embedBodySchema(limits) } },
+    { schema: { body: bodySchemas(embedBodySchema(limits)) } },
     async (request) => {
-      const inputs = flatRows(request.body.inputs, width, 'inputs');
+      const inputs = requestRows(request.body, 'inputs');
       const flat = await slot.run(() => engine.embed(inputs));
       const d = manifest.embeddingDim;
       return { embeddings: rowsOf(flat, d) };
     },
   );
 
-  app.post<{ Body: { queries: number[][]; k?: number; slot?: 'left' | 'right' } }>(
+  app.post<{
+    Body: Buffer | { queries: number[][]; k?: number; slot?: 'left' | 'right' };
+    Querystring: { k?: string; slot?: 'left' | 'right' };
+  }>(
     '/search',
-    { schema: { body: searchBodySchema(limits) } },
+    { schema: { body: bodySchemas(searchBodySchema(limits)), querystring: queryParametersSchema({ slot: true }) } },
     async (request) => {
       const chosen = requireIndex(index, 'search');
-      const queries = flatRows(request.body.queries, width, 'queries');
-      const k = request.body.k ?? Math.min(10, chosen.size);
-      const result = await slot.run(() => engine.search(queries, { k, slot: request.body.slot }));
+      const queries = requestRows(request.body, 'queries');
+      const asked = parameters(request.body, request.query);
+      const k = asked.k ?? Math.min(10, chosen.size);
+      const result = await slot.run(() => engine.search(queries, { k, slot: asked.slot }));
       return {
         results: Array.from({ length: result.numQueries }, (_, i) => {
           const span = [i * result.k, (i + 1) * result.k] as const;
@@ -176,15 +225,16 @@ export function createServer(options: ServerOptions): FastifyInstance {
     },
   );
 
-  app.post<{ Body: { inputs: number[][]; k?: number } }>(
+  app.post<{ Body: Buffer | { inputs: number[][]; k?: number }; Querystring: { k?: string } }>(
     '/predict',
-    { schema: { body: predictBodySchema(limits) } },
+    { schema: { body: bodySchemas(predictBodySchema(limits)), querystring: queryParametersSchema({ slot: false }) } },
     async (request) => {
       const chosen = requireIndex(index, 'predict');
       if (!chosen.hasLabels)
         throw new HttpError(409, 'serve: expected an index with labels for /predict, got one saved without labels');
-      const inputs = flatRows(request.body.inputs, width, 'inputs');
-      const p = await slot.run(() => engine.predict(inputs, { k: request.body.k }));
+      const inputs = requestRows(request.body, 'inputs');
+      const { k } = parameters(request.body, request.query);
+      const p = await slot.run(() => engine.predict(inputs, { k }));
       const c = p.classes.length;
       return {
         classes: Array.from(p.classes),
@@ -217,6 +267,13 @@ export function createServer(options: ServerOptions): FastifyInstance {
     },
   );
   return app;
+}
+
+/** A JSON body is checked by its schema; a .npy body by `samplesFromNpy` (its shape, dtype and values). */
+function bodySchemas(json: object) {
+  return {
+    content: { 'application/json': { schema: json }, [NPY_MEDIA_TYPE]: { schema: {} } },
+  };
 }
 
 function requireIndex(index: ServedIndexInfo | null, route: string): ServedIndexInfo {

@@ -4,6 +4,13 @@
  * more rows than `maxBatch`, a `k` outside 1…index size, unknown keys. Numbers are never coerced from strings.
  */
 
+/**
+ * The media type of a request body that is a NumPy `.npy` array of rows ([n, …sampleShape] or [n, width]; float32,
+ * float64 or integers up to 32 bits), for clients that would rather not format numbers as text (`np.save` into the
+ * body); `k` and `slot` then go in the query string.
+ */
+export const NPY_MEDIA_TYPE = 'application/x-npy';
+
 /** What the schemas depend on. */
 export interface SchemaLimits {
   /** Values per row: ∏ manifest.input.sampleShape. */
@@ -58,4 +65,27 @@ export function predictBodySchema(limits: SchemaLimits) {
     additionalProperties: false,
     properties: { inputs: rows(limits), k: k(limits) },
   } as const;
+}
+
+/**
+ * The query string's `k` and `slot` (`/search?k=5&slot=right`, `/predict?k=5`), for bodies that cannot hold them (a
+ * .npy array). Query values arrive as text and numbers are never coerced, so `k` is a string of digits here and
+ * {@link kFromQuery} checks its range.
+ */
+export function queryParametersSchema(options: { slot: boolean }) {
+  const k = { type: 'string', pattern: '^[0-9]{1,9}$' } as const;
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties: options.slot ? { k, slot: { type: 'string', enum: ['left', 'right'] } } : { k },
+  } as const;
+}
+
+/** The query string's `k` as a number within the body schema's range (1…index size), else a one-line message. */
+export function kFromQuery(text: string | undefined, limits: SchemaLimits): number | string | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  const max = limits.indexSize > 0 ? limits.indexSize : Number.POSITIVE_INFINITY;
+  if (value >= 1 && value <= max) return value;
+  return `expected querystring/k to be an integer from 1 to ${limits.indexSize > 0 ? max : 'the index size'}, got ${text}`;
 }
