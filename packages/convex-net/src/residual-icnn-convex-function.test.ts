@@ -36,7 +36,7 @@ describe('ResidualIcnnConvexFunction', () => {
     phi.dispose();
   });
 
-  it('the gate gets a gradient at 0 (max(γ, 0) passes it), equal to Σ D_ψ, so the correction can start', () => {
+  it('the gate gets the gradient Σ D_ψ at 0 and when shut (γ < 0), so the correction can start and restart', () => {
     const rng = new SeededRandom(2);
     const phi = new ResidualIcnnConvexFunction({ dim: 4, hiddenSizes: [6, 5], seed: 3 });
     const psi = new IcnnConvexFunction({ dim: 4, hiddenSizes: [6, 5], seed: 3 });
@@ -49,7 +49,13 @@ describe('ResidualIcnnConvexFunction', () => {
     const sumPsi = bregmanSum(psi, x, y, c);
     expect(grads[gate.name]!.dataSync()[0]).toBeCloseTo(sumPsi.dataSync()[0]!, 4);
     expect(sumPsi.dataSync()[0]).toBeGreaterThan(0);
-    tf.dispose([x, y, c, value, sumPsi, ...Object.values(grads)]);
+    // Shut (γ = −0.5): φ is ½‖x‖², and γ still sees ∂L/∂g = Σ D_ψ (max's own gradient would be 0 for good).
+    tf.tidy(() => gate.assign(tf.scalar(-0.5)));
+    const shut = tf.variableGrads(() => bregmanSum(phi, x, y, c), [gate]);
+    expect(shut.grads[gate.name]!.dataSync()[0]).toBeCloseTo(sumPsi.dataSync()[0]!, 4);
+    const half = tf.tidy(() => tf.mul(0.5, tf.sum(tf.square(tf.sub(x, y)))));
+    expect(shut.value.dataSync()[0]).toBeCloseTo(half.dataSync()[0]!, 4);
+    tf.dispose([x, y, c, value, sumPsi, half, shut.value, ...Object.values(grads), ...Object.values(shut.grads)]);
     phi.dispose();
     psi.dispose();
   });
