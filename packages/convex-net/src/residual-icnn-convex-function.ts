@@ -103,7 +103,7 @@ export class ResidualIcnnConvexFunction implements ConvexFunction {
 }
 
 /** g = max(γ, 0), with ∂g/∂γ = 1 everywhere (straight-through) so that a shut gate can open again. */
-const openGate = tf.customGrad((gamma: tf.Tensor) => ({
-  value: tf.maximum(gamma, 0),
+const openGate = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+  value: tf.maximum(inputs[0] as tf.Tensor, 0),
   gradFunc: (dy: tf.Tensor) => dy,
 })) as (gamma: tf.Tensor) => tf.Tensor;
