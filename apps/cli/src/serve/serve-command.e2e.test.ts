@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadModel } from '@empirical-bregman/model/node';
 import { initBackend } from '@empirical-bregman/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeNpy } from '../io/npy';
 import { isLoopbackHost } from './listen-server';
 import { BREGMAN_BIN, runBregman } from '../testing/run-bregman';
 import { tableRows, trainTinyTableModel } from './serve-test-model';
@@ -110,6 +111,14 @@ describe('bregman serve (built binary)', () => {
       const { results } = (await reply.json()) as { results: Array<{ indices: number[]; divergences: number[] }> };
       expect(results.flatMap((r) => r.indices)).toEqual(Array.from(ref.indices));
       expect(results.flatMap((r) => r.divergences)).toEqual(Array.from(ref.divergences));
+      // The same rows as a .npy body over the socket (k in the query string): the same answer.
+      const npy = await fetch(`${url}/search?k=5`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-npy' },
+        body: encodeNpy(Float32Array.from(queries.flat()), [queries.length, queries[0]!.length]),
+      });
+      expect(npy.status).toBe(200);
+      expect(((await npy.json()) as { results: unknown }).results).toEqual(results);
       index.dispose();
       model.dispose();
       server.child.kill('SIGTERM');
