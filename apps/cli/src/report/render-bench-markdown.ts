@@ -1,6 +1,7 @@
 import { describeBackend } from './describe-backend';
 import type { BenchReportData } from './report-data';
 import { markdownSection } from './render-results-markdown';
+import { METHOD_OVERVIEW_METRICS, buildMethodOverview } from './method-overview';
 import { buildVerdictTable, learnedDivergenceTarget, methodVerdicts } from './method-verdicts';
 import { buildBenchTable, summarizeBench } from './summarize-bench';
 
@@ -16,6 +17,8 @@ export function renderBenchMarkdown(data: BenchReportData): string {
     'Cells: mean ± half-width of the 95% confidence interval over seeds (Student t, n − 1 degrees of freedom); ' +
       'n = number of seeds.',
   ];
+  // A methods bench opens with its overview (a row per method, a column per dataset), then the detailed tables.
+  for (const table of buildMethodOverview(data.runs, METHOD_OVERVIEW_METRICS)) parts.push(markdownSection(table));
   const summaries = summarizeBench(data.runs);
   if (summaries.length === 0) parts.push('_No runs._');
   for (const summary of summaries) parts.push(markdownSection(buildBenchTable(summary)));

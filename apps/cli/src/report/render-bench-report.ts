@@ -6,6 +6,7 @@ import { metricLabel } from './metric-names';
 import type { BenchReportData } from './report-data';
 import { backendSection } from './render-run-report';
 import { renderVegaLiteSvg } from './render-vega-lite-svg';
+import { METHOD_OVERVIEW_METRICS, buildMethodOverview } from './method-overview';
 import { buildVerdictTable, methodVerdicts } from './method-verdicts';
 import { verdictSummary } from './render-bench-markdown';
 import { buildBenchTable, summarizeBench } from './summarize-bench';
@@ -21,6 +22,9 @@ export async function renderBenchReport(data: BenchReportData): Promise<string> 
     `<h1>${escapeHtml(data.title)}</h1>`,
     `<p class="meta">${escapeHtml(`suite ${data.suite} · ${data.createdAt} · backend ${describeBackend(data.backend)}`)}</p>`,
   ];
+  buildMethodOverview(data.runs, METHOD_OVERVIEW_METRICS).forEach((table, i) => {
+    parts.push(section(`overview-${i + 1}`, table.caption, htmlTable(table, false)));
+  });
   const summaries = summarizeBench(data.runs);
   const names = new Map<string, number>();
   for (const summary of summaries) {
