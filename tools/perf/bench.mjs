@@ -1,8 +1,12 @@
-// pnpm bench:perf [--json] [--json-out FILE] [--runs N] [--suite runtime|bregman|ann|all] [--no-retrieval] —
-// performance workloads, as a table and (with --json) as JSON. Timings live here, never in unit tests.
-// `--no-retrieval` skips W3 and W5. With --json, stdout is the JSON document alone (logs go to stderr; the root script
-// sends the build's output there too); pnpm itself prints its "> script" banner on stdout unless run as
-// `pnpm -s bench:perf --json`, so `--json-out FILE` writes the same document to a file, whatever runs the script.
+// pnpm bench:perf [--json] [--json-out FILE] [--runs N] [--suite runtime|bregman|ann|all] [--no-retrieval]
+//   [--peer pytorch] — performance workloads, as a table and (with --json) as JSON. Timings live here, never in
+// unit tests. `--no-retrieval` skips W3 and W5. `--peer pytorch` runs the bregman suite's workloads also in PyTorch
+// (pytorch_peer.py, in the interpreter BREGMAN_PYTHON, else python3 or /usr/bin/python3, whichever imports torch),
+// in rounds alternating with ours; rows gain PyTorch's time and our ms ÷ PyTorch's (JSON: peerMs, peerThreads,
+// peerRatio, or peerError when PyTorch is missing or failed; rows it does not mirror stay blank).
+// With --json, stdout is the JSON document alone (logs go to stderr; the root script sends the build's output there
+// too); pnpm itself prints its "> script" banner on stdout unless run as `pnpm -s bench:perf --json`, so
+// `--json-out FILE` writes the same document to a file, whatever runs the script.
 import { initBackend } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { runAnnWorkload } from './ann-workload.mjs';
@@ -10,6 +14,8 @@ import { runBregmanSuite } from './bregman-workloads.mjs';
 import { runParallelWorkloads } from './parallel-workloads.mjs';
 import { writeFileSync } from 'node:fs';
 import { machine, printTable } from './harness.mjs';
+import { PEER_COLUMNS, peerCells } from './peer-columns.mjs';
+import { startPytorchPeer } from './pytorch-peer.mjs';
 import { runRuntimeSuite } from './runtime-kernels.mjs';
 
 const args = process.argv.slice(2);
@@ -33,14 +39,33 @@ if (!['runtime', 'bregman', 'ann', 'all'].includes(suite)) {
   console.error(`bench:perf: expected --suite runtime, bregman, ann or all, got ${suite}`);
   process.exit(2);
 }
+const peerArg = args.indexOf('--peer');
+const peerName = peerArg >= 0 ? args[peerArg + 1] : undefined;
+if (peerArg >= 0 && peerName !== 'pytorch') {
+  console.error(
+    `bench:perf: expected --peer pytorch, got ${peerName === undefined ? 'nothing' : `--peer ${peerName}`}`,
+  );
+  process.exit(2);
+}
+const withBregman = suite === 'bregman' || suite === 'all';
+if (peerName && !withBregman) console.error(`bench:perf: --peer pytorch mirrors the bregman suite only, not ${suite}`);
+// Started first: if it cannot start, its reason fills the PyTorch column and the bench runs on.
+const peer = peerName && withBregman ? await startPytorchPeer() : undefined;
+if (peer && !peer.available) console.error(`bench:perf: ${peer.reason}`);
 const info = await initBackend({ quiet: true });
 const env = machine(info);
-const runtime = suite === 'runtime' || suite === 'all' ? await runRuntimeSuite({ runs }) : [];
 const retrieval = !args.includes('--no-retrieval');
-const bregman = suite === 'bregman' || suite === 'all' ? await runBregmanSuite({ runs, retrieval }) : [];
-if (suite === 'bregman' || suite === 'all') {
-  // Both cores, after the single-thread rows.
-  bregman.push(...(await runParallelWorkloads({ runs, retrieval })));
+let runtime = [];
+let bregman = [];
+try {
+  runtime = suite === 'runtime' || suite === 'all' ? await runRuntimeSuite({ runs }) : [];
+  bregman = withBregman ? await runBregmanSuite({ runs, retrieval, peer }) : [];
+  if (withBregman) {
+    // Both cores, after the single-thread rows.
+    bregman.push(...(await runParallelWorkloads({ runs, retrieval, peer })));
+  }
+} finally {
+  await peer?.close();
 }
 // W5: ANN over 100k trained embeddings of Fashion-MNIST (3 runs each, whatever --runs says; width 256 adds nothing
 // beyond 128 here: recall 0.999 vs 0.997).
@@ -59,7 +84,14 @@ if ((suite === 'ann' || suite === 'all') && retrieval) {
 const fmt = (v, digits = 2) => (v === null || v === undefined ? '' : typeof v === 'number' ? v.toFixed(digits) : v);
 if (json) {
   const document = JSON.stringify(
-    { machine: env, command: `pnpm bench:perf ${args.join(' ')}`.trim(), runtime, bregman, ann },
+    {
+      machine: env,
+      command: `pnpm bench:perf ${args.join(' ')}`.trim(),
+      ...(peer ? { peer: peer.describe() } : {}),
+      runtime,
+      bregman,
+      ann,
+    },
     null,
     2,
   );
@@ -81,8 +113,12 @@ if (json) {
       ['workload', 'stock ms', 'patched ms', 'stock / patched'],
     );
   if (bregman.length > 0) {
+    const torch = peer?.describe().torch;
+    const peerNote = peer
+      ? `; ms / PyTorch = our ms ÷ PyTorch's${torch ? ` (torch ${torch})` : ''}, timed in alternating rounds`
+      : '';
     printTable(
-      `bregman: workloads against their references and targets (median of ${runs} runs; W3 median of 3; ratio = ms / reference ms, or a speed-up where the target says ≥)`,
+      `bregman: workloads against their references and targets (median of ${runs} runs; W3 median of 3; ratio = ms / reference ms, or a speed-up where the target says ≥${peerNote})`,
       bregman.map((r) => ({
         workload: r.workload,
         ms: fmt(r.ms, 1),
@@ -90,9 +126,10 @@ if (json) {
         ratio: fmt(r.ratio, 2),
         target: r.target,
         status: r.met === null ? '' : r.met ? 'met' : 'MISSED',
+        ...(peer ? peerCells(r) : {}),
         detail: r.detail ?? '',
       })),
-      ['workload', 'ms', 'reference', 'ratio', 'target', 'status', 'detail'],
+      ['workload', 'ms', 'reference', 'ratio', 'target', 'status', ...(peer ? PEER_COLUMNS : []), 'detail'],
     );
   }
 }

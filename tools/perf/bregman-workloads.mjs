@@ -1,11 +1,13 @@
 // Suite "bregman": the performance issue's workloads W1 (training step), W2 (pairwise divergence) and W3 (exact
-// retrieval), each next to the reference it is judged against, measured in the same run.
+// retrieval), each next to the reference it is judged against, measured in the same run. With a peer (--peer
+// pytorch) the mirrored workloads also run in it, in the same alternating rounds as ours, on one thread like ours.
 import { BregmanDivergence, SquaredEuclideanDivergence } from '@empirical-bregman/bregman-core';
 import { SeededRandom } from '@empirical-bregman/common';
 import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
 import { exactKnn } from '@empirical-bregman/search';
 import * as tf from '@tensorflow/tfjs-core';
 import { normalTensor, timeInterleaved, timeMedian } from './harness.mjs';
+import { peerEntries, peerFields } from './peer-columns.mjs';
 
 const rng = new SeededRandom(3);
 /** A variable holding `t`, without keeping `t` itself alive. */
@@ -148,39 +150,104 @@ function ratioRow(name, ms, referenceName, referenceMs, target) {
   };
 }
 
-export async function runBregmanSuite({ runs = 20, retrieval = true } = {}) {
+/** A row of our figure beside the peer's only (no reference or target of our own): what --peer adds. */
+function peerOnlyRow(name, ms, detail) {
+  return { workload: name, ms, reference: '', referenceMs: null, ratio: null, target: '', met: null, detail };
+}
+
+/**
+ * A plain 1024 × 1024 by 1024 × 1024 matMul (forward only), for GFLOP/s against the peer's. Its own generator, so
+ * that --peer leaves the inputs of the workloads after it as they are without it.
+ */
+function squareMatMul() {
+  const own = new SeededRandom(4);
+  const a = normalTensor(own, [1024, 1024]);
+  const b = normalTensor(own, [1024, 1024]);
+  return { run: () => tf.matMul(a, b).dispose(), dispose: () => tf.dispose([a, b]) };
+}
+
+const gflops = (flops, ms) => flops / (ms / 1000) / 1e9;
+
+/**
+ * The suite's rows. With `peer` (pytorch-peer's PytorchPeer) each round of W1, W1-trunk, W2, W4 and a 1024³ matMul
+ * runs the peer's copy after ours, on 1 thread (ours are single-threaded wasm); rows gain peerMs, peerThreads and
+ * peerRatio (ours ÷ the peer's), or peerError, and W1-trunk and the matMul get rows of their own.
+ */
+export async function runBregmanSuite({ runs = 20, retrieval = true, peer } = {}) {
   const rows = [];
   const divergence = w1Divergence();
   const trunkOnly = new SquaredEuclideanDivergence();
   const w1 = trainingStep(divergence);
   const w1Trunk = trainingStep(trunkOnly);
-  const [w1Ms, w1TrunkMs] = (await timeInterleaved([w1.run, w1Trunk.run], { runs })).map((t) => t.medianMs);
+  const w1Peer = [...peerEntries(peer, 'W1', { threads: 1 }), ...peerEntries(peer, 'W1-trunk', { threads: 1 })];
+  const [w1Time, w1TrunkTime, w1PeerTime, w1TrunkPeerTime] = await timeInterleaved([w1.run, w1Trunk.run, ...w1Peer], {
+    runs,
+  });
+  const [w1Ms, w1TrunkMs] = [w1Time.medianMs, w1TrunkTime.medianMs];
   w1.dispose();
   w1Trunk.dispose();
-  rows.push(ratioRow('W1 Bregman training step (ICNN head)', w1Ms, 'W1-trunk (squared Euclidean)', w1TrunkMs, 2.0));
+  rows.push({
+    ...ratioRow('W1 Bregman training step (ICNN head)', w1Ms, 'W1-trunk (squared Euclidean)', w1TrunkMs, 2.0),
+    ...peerFields(peer, w1Ms, w1PeerTime, 1),
+  });
+  if (peer) {
+    rows.push({
+      ...peerOnlyRow('W1-trunk training step (squared Euclidean)', w1TrunkMs, ''),
+      ...peerFields(peer, w1TrunkMs, w1TrunkPeerTime, 1),
+    });
+  }
 
   const w2 = pairwiseStep(divergence);
   const w2mm = matMulStep();
-  const [w2Ms, w2mmMs] = (await timeInterleaved([w2.run, w2mm.run], { runs })).map((t) => t.medianMs);
+  const [w2Time, w2mmTime, w2PeerTime] = await timeInterleaved(
+    [w2.run, w2mm.run, ...peerEntries(peer, 'W2', { threads: 1 })],
+    { runs },
+  );
+  const [w2Ms, w2mmMs] = [w2Time.medianMs, w2mmTime.medianMs];
   w2.dispose();
   w2mm.dispose();
-  rows.push(ratioRow('W2 pairwise D 1024×1024×128 fwd+bwd', w2Ms, 'W2-matmul fwd+bwd', w2mmMs, 5.0));
+  rows.push({
+    ...ratioRow('W2 pairwise D 1024×1024×128 fwd+bwd', w2Ms, 'W2-matmul fwd+bwd', w2mmMs, 5.0),
+    ...peerFields(peer, w2Ms, w2PeerTime, 1),
+  });
+
+  if (peer) {
+    const mm = squareMatMul();
+    const [mmTime, mmPeerTime] = await timeInterleaved(
+      [mm.run, ...peerEntries(peer, 'matMul', { threads: 1, n: 1024 })],
+      { runs },
+    );
+    mm.dispose();
+    const flops = 2 * 1024 ** 3;
+    rows.push({
+      ...peerOnlyRow(
+        'plain matMul 1024×1024×1024',
+        mmTime.medianMs,
+        `${gflops(flops, mmTime.medianMs).toFixed(1)} GFLOP/s${mmPeerTime?.medianMs ? `; PyTorch ${gflops(flops, mmPeerTime.medianMs).toFixed(1)} GFLOP/s` : ''}`,
+      ),
+      ...peerFields(peer, mmTime.medianMs, mmPeerTime, 1),
+    });
+  }
 
   const w4 = cnnStep(divergence);
-  const w4Ms = (await timeMedian(w4.run, { runs: Math.min(runs, 10) })).medianMs;
+  const [w4Time, w4PeerTime] = await timeInterleaved([w4.run, ...peerEntries(peer, 'W4', { threads: 1 })], {
+    runs: Math.min(runs, 10),
+  });
+  const w4Ms = w4Time.medianMs;
   const kernelTimes = [];
   for (let i = 0; i < 3; i++) kernelTimes.push(await w4.kernelMs());
   kernelTimes.sort((a, b) => a - b);
   w4.dispose();
-  rows.push(
-    ratioRow(
+  rows.push({
+    ...ratioRow(
       'W4 CNN step (conv32-pool-conv64-pool-dense128 + ICNN), batch 128',
       w4Ms,
       'its conv + matMul kernels (tf.profile)',
       kernelTimes[1],
       2.0,
     ),
-  );
+    ...peerFields(peer, w4Ms, w4PeerTime, 1),
+  });
 
   if (retrieval) {
     // W3: 10,000 queries × 60,000 references × 128 dims, top-10 smallest D(q, r), through the eval package.

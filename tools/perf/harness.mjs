@@ -16,19 +16,40 @@ export async function timeMedian(fn, { runs = 20, warmup = 3 } = {}) {
 }
 
 /**
+ * A contestant of {@link timeInterleaved} that times itself: `measure()` runs it once and resolves to its own
+ * milliseconds (another process's clock, which leaves the pipe to it out). When it fails (the process crashed or
+ * stopped answering) its runs end there and its result is `{ medianMs: null, error }`; the others go on.
+ */
+export function selfTimed(measure) {
+  return { measure };
+}
+
+/**
  * Median ms of each of `fns`, timed in turn (a, b, a, b, …) so that a change in the host's load during the run hits
- * each alike: what a ratio between them needs on a shared machine.
+ * each alike: what a ratio between them needs on a shared machine. A function is timed here; a {@link selfTimed}
+ * entry reports its own time.
  */
 export async function timeInterleaved(fns, { runs = 20, warmup = 3 } = {}) {
   const times = fns.map(() => []);
+  const errors = fns.map(() => null);
   for (let r = -warmup; r < runs; r++) {
     for (const [i, fn] of fns.entries()) {
-      const t0 = process.hrtime.bigint();
-      await fn();
-      if (r >= 0) times[i].push(Number(process.hrtime.bigint() - t0) / 1e6);
+      if (typeof fn === 'function') {
+        const t0 = process.hrtime.bigint();
+        await fn();
+        if (r >= 0) times[i].push(Number(process.hrtime.bigint() - t0) / 1e6);
+      } else if (errors[i] === null) {
+        try {
+          const ms = await fn.measure();
+          if (r >= 0) times[i].push(ms);
+        } catch (error) {
+          errors[i] = error instanceof Error ? error.message : String(error);
+        }
+      }
     }
   }
-  return times.map((t) => {
+  return times.map((t, i) => {
+    if (errors[i] !== null) return { medianMs: null, error: errors[i], runs };
     t.sort((a, b) => a - b);
     return { medianMs: t[Math.floor(t.length / 2)], minMs: t[0], maxMs: t[t.length - 1], runs };
   });

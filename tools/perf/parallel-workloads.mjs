@@ -1,6 +1,8 @@
 // Suite "bregman", both cores: W1 as data-parallel training on 1 vs 2 workers (runtime's DataParallelTrainer, one
 // full batch of 256 per worker, gradients averaged through shared memory, 5 steps per message), and W3 split across
-// 2 workers (eval's exactKnn with a WorkerPool) against W3 in one thread, timed alternately.
+// 2 workers (eval's exactKnn with a WorkerPool) against W3 in one thread, timed alternately. With a peer (--peer
+// pytorch) its copies run in the same rounds on 2 threads: W1 as two replicas' batches of 256 in one process (the
+// mean of the two losses: the gradient our workers average), and W3.
 import { fileURLToPath } from 'node:url';
 import { BregmanDivergence } from '@empirical-bregman/bregman-core';
 import { SeededRandom } from '@empirical-bregman/common';
@@ -10,6 +12,7 @@ import { knnPool } from '@empirical-bregman/search/node';
 import { DataParallelTrainer, WorkerPool } from '@empirical-bregman/runtime/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { timeInterleaved } from './harness.mjs';
+import { peerEntries, peerFields } from './peer-columns.mjs';
 
 const replicaModule = fileURLToPath(new URL('./w1-replica.mjs', import.meta.url));
 
@@ -18,44 +21,45 @@ const STEPS_PER_CALL = 5;
 
 const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
 
+/** Rounds before timing: the trainers' first steps (and the peer's setup) are not measured. */
+const WARMUP_ROUNDS = 2;
+
 /**
- * W1 as data-parallel training on 1 and on 2 workers, timed alternately (1, 2, 1, 2, …) so that a change in the
- * host's load hits both alike. Returns each one's median milliseconds per step and its mean step profile (compute,
- * barrier wait, averaging, optimizer) over the workers.
+ * W1 as data-parallel training on 1 and on 2 workers, timed alternately (1, 2, 1, 2, …, then the peer's copy of the
+ * 2-worker step when there is one) so that a change in the host's load hits all alike. Returns each one's median
+ * milliseconds per step and its mean step profile (compute, barrier wait, averaging, optimizer) over the workers,
+ * and the peer's timeInterleaved result (ms per step of 2 × 256 samples), if it ran.
  */
-async function dataParallelW1(runs) {
+async function dataParallelW1(runs, peer) {
   const setups = [];
   try {
     for (const workers of [1, 2]) {
       const pool = await WorkerPool.create({ size: workers });
-      setups.push({ workers, pool, trainer: null, times: [], timings: [] });
+      setups.push({ workers, pool, trainer: null, calls: 0, timings: [] });
       const setup = setups[setups.length - 1];
       setup.trainer = await DataParallelTrainer.create(pool, { replicaModule, init: { seed: 1 } });
       setup.batches = Array.from({ length: STEPS_PER_CALL }, () => Array.from({ length: workers }, () => ({})));
     }
-    for (let run = -2; run < runs; run++) {
-      for (const setup of setups) {
-        const t0 = process.hrtime.bigint();
-        const steps = await setup.trainer.steps(setup.batches);
-        const ms = Number(process.hrtime.bigint() - t0) / 1e6 / STEPS_PER_CALL;
-        if (run < 0) continue; // warm-up
-        setup.times.push(ms);
-        for (const step of steps) setup.timings.push(...step.timings);
-      }
-    }
-    return setups.map(({ workers, times, timings }) => {
-      const sorted = [...times].sort((a, b) => a - b);
-      return {
-        workers,
-        ms: sorted[Math.floor(sorted.length / 2)],
-        profile: {
-          computeMs: mean(timings.map((t) => t.computeMs)),
-          waitMs: mean(timings.map((t) => t.waitMs)),
-          averageMs: mean(timings.map((t) => t.averageMs)),
-          applyMs: mean(timings.map((t) => t.applyMs)),
-        },
-      };
-    });
+    const call = (setup) => async () => {
+      const steps = await setup.trainer.steps(setup.batches);
+      if (++setup.calls <= WARMUP_ROUNDS) return;
+      for (const step of steps) setup.timings.push(...step.timings);
+    };
+    const results = await timeInterleaved(
+      [...setups.map(call), ...peerEntries(peer, 'W1-2replicas', { threads: 2, runsPerSample: STEPS_PER_CALL })],
+      { runs, warmup: WARMUP_ROUNDS },
+    );
+    const ours = setups.map(({ workers, timings }, i) => ({
+      workers,
+      ms: results[i].medianMs / STEPS_PER_CALL,
+      profile: {
+        computeMs: mean(timings.map((t) => t.computeMs)),
+        waitMs: mean(timings.map((t) => t.waitMs)),
+        averageMs: mean(timings.map((t) => t.averageMs)),
+        applyMs: mean(timings.map((t) => t.applyMs)),
+      },
+    }));
+    return { ours, peer: results[setups.length] };
   } finally {
     for (const setup of setups) {
       await setup.trainer?.dispose();
@@ -67,9 +71,12 @@ async function dataParallelW1(runs) {
 const profileText = ({ computeMs, waitMs, averageMs, applyMs }) =>
   `compute ${computeMs.toFixed(1)}, wait ${waitMs.toFixed(1)}, average ${averageMs.toFixed(1)}, update ${applyMs.toFixed(1)} ms`;
 
-export async function runParallelWorkloads({ runs = 20, retrieval = true } = {}) {
+export async function runParallelWorkloads({ runs = 20, retrieval = true, peer } = {}) {
   const rows = [];
-  const [one, two] = await dataParallelW1(runs);
+  const {
+    ours: [one, two],
+    peer: peerW1,
+  } = await dataParallelW1(runs, peer);
   const oneMs = one.ms;
   const twoMs = two.ms;
   // Throughput in samples per second: one worker trains 256 per step, two train 2 × 256 (the effective batch).
@@ -84,6 +91,7 @@ export async function runParallelWorkloads({ runs = 20, retrieval = true } = {})
     met: speedup >= 1.6,
     detail: `${((2 * 256) / (twoMs / 1000)).toFixed(0)} vs ${(256 / (oneMs / 1000)).toFixed(0)} samples/s; mean step on 2 workers: ${profileText(two.profile)}; on 1: ${profileText(one.profile)}`,
     profile: { oneWorker: one.profile, twoWorkers: two.profile },
+    ...peerFields(peer, twoMs, peerW1, 2),
   });
 
   if (retrieval) {
@@ -96,10 +104,11 @@ export async function runParallelWorkloads({ runs = 20, retrieval = true } = {})
     const pool = await WorkerPool.create({ size: 2 });
     try {
       // One thread and the pool alternately, so that the host's load at the time hits both alike.
-      const [single, w3] = await timeInterleaved(
+      const [single, w3, peerW3] = await timeInterleaved(
         [
           () => exactKnn(divergence, queries, references, { k: 10, queryIn: 'left' }),
           () => exactKnn(divergence, queries, references, { k: 10, queryIn: 'left', pool: knnPool(pool) }),
+          ...peerEntries(peer, 'W3', { threads: 2 }),
         ],
         { runs: 3, warmup: 1 },
       );
@@ -114,6 +123,7 @@ export async function runParallelWorkloads({ runs = 20, retrieval = true } = {})
         target: '≥ 1.7× faster',
         met: speedup3 >= 1.7,
         detail: `${((10_000 * 60_000) / (w3.medianMs / 1000) / 1e6).toFixed(0)} M divergences/s`,
+        ...peerFields(peer, w3.medianMs, peerW3, 2),
       });
     } finally {
       await pool.close();
