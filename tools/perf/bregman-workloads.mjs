@@ -7,7 +7,7 @@ import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
 import { exactKnn } from '@empirical-bregman/search';
 import * as tf from '@tensorflow/tfjs-core';
 import { normalTensor, timeInterleaved, timeMedian } from './harness.mjs';
-import { peerEntries, peerFields } from './peer-columns.mjs';
+import { PEER_THREADS, peerEntries, peerFields } from './peer-columns.mjs';
 
 const rng = new SeededRandom(3);
 /** A variable holding `t`, without keeping `t` itself alive. */
@@ -179,7 +179,10 @@ export async function runBregmanSuite({ runs = 20, retrieval = true, peer } = {}
   const trunkOnly = new SquaredEuclideanDivergence();
   const w1 = trainingStep(divergence);
   const w1Trunk = trainingStep(trunkOnly);
-  const w1Peer = [...peerEntries(peer, 'W1', { threads: 1 }), ...peerEntries(peer, 'W1-trunk', { threads: 1 })];
+  const w1Peer = [
+    ...peerEntries(peer, 'W1', { threads: PEER_THREADS }),
+    ...peerEntries(peer, 'W1-trunk', { threads: PEER_THREADS }),
+  ];
   const [w1Time, w1TrunkTime, w1PeerTime, w1TrunkPeerTime] = await timeInterleaved([w1.run, w1Trunk.run, ...w1Peer], {
     runs,
   });
@@ -188,19 +191,19 @@ export async function runBregmanSuite({ runs = 20, retrieval = true, peer } = {}
   w1Trunk.dispose();
   rows.push({
     ...ratioRow('W1 Bregman training step (ICNN head)', w1Ms, 'W1-trunk (squared Euclidean)', w1TrunkMs, 2.0),
-    ...peerFields(peer, w1Ms, w1PeerTime, 1),
+    ...peerFields(peer, w1Ms, w1PeerTime, PEER_THREADS),
   });
   if (peer) {
     rows.push({
       ...peerOnlyRow('W1-trunk training step (squared Euclidean)', w1TrunkMs, ''),
-      ...peerFields(peer, w1TrunkMs, w1TrunkPeerTime, 1),
+      ...peerFields(peer, w1TrunkMs, w1TrunkPeerTime, PEER_THREADS),
     });
   }
 
   const w2 = pairwiseStep(divergence);
   const w2mm = matMulStep();
   const [w2Time, w2mmTime, w2PeerTime] = await timeInterleaved(
-    [w2.run, w2mm.run, ...peerEntries(peer, 'W2', { threads: 1 })],
+    [w2.run, w2mm.run, ...peerEntries(peer, 'W2', { threads: PEER_THREADS })],
     { runs },
   );
   const [w2Ms, w2mmMs] = [w2Time.medianMs, w2mmTime.medianMs];
@@ -208,13 +211,13 @@ export async function runBregmanSuite({ runs = 20, retrieval = true, peer } = {}
   w2mm.dispose();
   rows.push({
     ...ratioRow('W2 pairwise D 1024×1024×128 fwd+bwd', w2Ms, 'W2-matmul fwd+bwd', w2mmMs, 5.0),
-    ...peerFields(peer, w2Ms, w2PeerTime, 1),
+    ...peerFields(peer, w2Ms, w2PeerTime, PEER_THREADS),
   });
 
   if (peer) {
     const mm = squareMatMul();
     const [mmTime, mmPeerTime] = await timeInterleaved(
-      [mm.run, ...peerEntries(peer, 'matMul', { threads: 1, n: 1024 })],
+      [mm.run, ...peerEntries(peer, 'matMul', { threads: PEER_THREADS, n: 1024 })],
       { runs },
     );
     mm.dispose();
@@ -225,12 +228,12 @@ export async function runBregmanSuite({ runs = 20, retrieval = true, peer } = {}
         mmTime.medianMs,
         `${gflops(flops, mmTime.medianMs).toFixed(1)} GFLOP/s${mmPeerTime?.medianMs ? `; PyTorch ${gflops(flops, mmPeerTime.medianMs).toFixed(1)} GFLOP/s` : ''}`,
       ),
-      ...peerFields(peer, mmTime.medianMs, mmPeerTime, 1),
+      ...peerFields(peer, mmTime.medianMs, mmPeerTime, PEER_THREADS),
     });
   }
 
   const w4 = cnnStep(divergence);
-  const [w4Time, w4PeerTime] = await timeInterleaved([w4.run, ...peerEntries(peer, 'W4', { threads: 1 })], {
+  const [w4Time, w4PeerTime] = await timeInterleaved([w4.run, ...peerEntries(peer, 'W4', { threads: PEER_THREADS })], {
     runs: Math.min(runs, 10),
   });
   const w4Ms = w4Time.medianMs;
@@ -246,7 +249,7 @@ export async function runBregmanSuite({ runs = 20, retrieval = true, peer } = {}
       kernelTimes[1],
       2.0,
     ),
-    ...peerFields(peer, w4Ms, w4PeerTime, 1),
+    ...peerFields(peer, w4Ms, w4PeerTime, PEER_THREADS),
   });
 
   if (retrieval) {

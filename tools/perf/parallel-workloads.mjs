@@ -12,7 +12,7 @@ import { knnPool } from '@empirical-bregman/search/node';
 import { DataParallelTrainer, WorkerPool } from '@empirical-bregman/runtime/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { timeInterleaved } from './harness.mjs';
-import { peerEntries, peerFields } from './peer-columns.mjs';
+import { PEER_THREADS, peerEntries, peerFields } from './peer-columns.mjs';
 
 const replicaModule = fileURLToPath(new URL('./w1-replica.mjs', import.meta.url));
 
@@ -46,7 +46,10 @@ async function dataParallelW1(runs, peer) {
       for (const step of steps) setup.timings.push(...step.timings);
     };
     const results = await timeInterleaved(
-      [...setups.map(call), ...peerEntries(peer, 'W1-2replicas', { threads: 2, runsPerSample: STEPS_PER_CALL })],
+      [
+        ...setups.map(call),
+        ...peerEntries(peer, 'W1-2replicas', { threads: PEER_THREADS, runsPerSample: STEPS_PER_CALL }),
+      ],
       { runs, warmup: WARMUP_ROUNDS },
     );
     const ours = setups.map(({ workers, timings }, i) => ({
@@ -91,7 +94,7 @@ export async function runParallelWorkloads({ runs = 20, retrieval = true, peer }
     met: speedup >= 1.6,
     detail: `${((2 * 256) / (twoMs / 1000)).toFixed(0)} vs ${(256 / (oneMs / 1000)).toFixed(0)} samples/s; mean step on 2 workers: ${profileText(two.profile)}; on 1: ${profileText(one.profile)}`,
     profile: { oneWorker: one.profile, twoWorkers: two.profile },
-    ...peerFields(peer, twoMs, peerW1, 2),
+    ...peerFields(peer, twoMs, peerW1, PEER_THREADS),
   });
 
   if (retrieval) {
@@ -108,7 +111,7 @@ export async function runParallelWorkloads({ runs = 20, retrieval = true, peer }
         [
           () => exactKnn(divergence, queries, references, { k: 10, queryIn: 'left' }),
           () => exactKnn(divergence, queries, references, { k: 10, queryIn: 'left', pool: knnPool(pool) }),
-          ...peerEntries(peer, 'W3', { threads: 2 }),
+          ...peerEntries(peer, 'W3', { threads: PEER_THREADS }),
         ],
         { runs: 3, warmup: 1 },
       );
@@ -123,7 +126,7 @@ export async function runParallelWorkloads({ runs = 20, retrieval = true, peer }
         target: '≥ 1.7× faster',
         met: speedup3 >= 1.7,
         detail: `${((10_000 * 60_000) / (w3.medianMs / 1000) / 1e6).toFixed(0)} M divergences/s`,
-        ...peerFields(peer, w3.medianMs, peerW3, 2),
+        ...peerFields(peer, w3.medianMs, peerW3, PEER_THREADS),
       });
     } finally {
       await pool.close();

@@ -5,6 +5,13 @@ import { selfTimed } from './harness.mjs';
 const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
 
 /**
+ * PyTorch's threads on every mirrored row: both cores, as a user running PyTorch here would (and as the issue's
+ * reference figures were taken), whatever our side of the row uses (one wasm thread, native BLAS's threads, or two
+ * workers).
+ */
+export const PEER_THREADS = 2;
+
+/**
  * What a row adds to its `timeInterleaved` entries for the peer's `workload` on `threads` threads: one self-timed
  * sample per round (the mean of `runsPerSample` runs back to back), or nothing without a peer that can answer.
  */
