@@ -14,6 +14,7 @@ const packagesDir = resolve(root, 'packages');
 /** Packages that are Node-only by purpose, with the reason; everything else must bundle for a browser. */
 const NODE_ONLY = {
   '@empirical-bregman/node-io': 'file IO for Node (atomic writes, locating built files) is its whole purpose',
+  '@empirical-bregman/native-blas': 'a Node addon (OpenBLAS on the wasm heap); runtime loads it only in Node',
 };
 
 // esbuild is tsup's own (the workspace's build tool), so the check bundles with the bundler the packages build with.

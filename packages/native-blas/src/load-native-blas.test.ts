@@ -1,0 +1,276 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SeededRandom } from '@empirical-bregman/common';
+import { type ConvGeometry, convGeometry } from './conv-geometry';
+import { defaultNativeBlasThreads, loadNativeBlas } from './load-native-blas';
+import { FUSED_ACTIVATION_CODES, type NativeBlasAddon } from './native-blas-addon';
+
+// The addon on a plain Float32Array (runtime's tests drive it through tfjs on the wasm heap). The addon is part of
+// what these tests test: when it is not built they fail with the one line that says how to build it.
+
+let blas: NativeBlasAddon;
+beforeAll(() => {
+  const native = loadNativeBlas();
+  if (!native.ok) throw new Error(`native-blas: ${native.reason}`);
+  blas = native.blas;
+});
+
+const rng = new SeededRandom(23);
+
+/** A heap with `sizes` random blocks placed after a gap each (so offsets are not 0); returns the blocks' offsets. */
+function heapWith(sizes: number[], gap = 5): { heap: Float32Array; offsets: number[] } {
+  const offsets: number[] = [];
+  let end = 0;
+  for (const size of sizes) {
+    offsets.push(end + gap);
+    end += gap + size;
+  }
+  return { heap: rng.normalArray(end + gap), offsets };
+}
+
+/** op(A)·op(B) in float64, and Σ|a||b| per element (the scale of its rounding error). */
+function reference(a: Float32Array, b: Float32Array, m: number, n: number, k: number, ta: boolean, tb: boolean) {
+  const value = new Float64Array(m * n);
+  const scale = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++)
+      for (let p = 0; p < k; p++) {
+        const product = a[ta ? p * m + i : i * k + p]! * b[tb ? j * k + p : p * n + j]!;
+        value[i * n + j]! += product;
+        scale[i * n + j]! += Math.abs(product);
+      }
+  return { value, scale };
+}
+
+function expectNear(got: ArrayLike<number>, want: ArrayLike<number>, scale: ArrayLike<number> | number, tol: number) {
+  expect(got.length).toBe(want.length);
+  let worst = 0;
+  for (let i = 0; i < got.length; i++) {
+    const s = typeof scale === 'number' ? scale : scale[i]!;
+    worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / Math.max(s, 1e-30));
+  }
+  expect(worst).toBeLessThan(tol);
+}
+
+describe('loadNativeBlas', () => {
+  it('names OpenBLAS and its code path, and sets 2 threads (at most the cores) on the main thread', () => {
+    const native = loadNativeBlas();
+    expect(native.ok && native.library).toMatch(/^OpenBLAS \d+\.\d+\.\d+$/);
+    expect(native.ok && native.core.length).toBeGreaterThan(0);
+    expect(blas.threads()).toBe(defaultNativeBlasThreads());
+    expect(loadNativeBlas()).toBe(native);
+    blas.setThreads(1);
+    expect(blas.threads()).toBe(1);
+    blas.setThreads(defaultNativeBlasThreads());
+  });
+});
+
+describe('gemmBatch', () => {
+  for (const [ta, tb] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const) {
+    it(`matches float64 within 1e-6 · Σ|a||b|, transA=${ta} transB=${tb}, 3 products at arbitrary offsets`, () => {
+      const [m, n, k, count] = [7, 5, 11, 3];
+      const { heap, offsets } = heapWith(Array.from({ length: 3 * count }, (_, i) => [m * k, k * n, m * n][i % 3]!));
+      blas.gemmBatch(heap, Int32Array.from(offsets), m, n, k, ta, tb);
+      for (let i = 0; i < count; i++) {
+        const [a, b, c] = offsets.slice(3 * i, 3 * i + 3) as [number, number, number];
+        const ref = reference(heap.subarray(a, a + m * k), heap.subarray(b, b + k * n), m, n, k, ta, tb);
+        expectNear(heap.subarray(c, c + m * n), ref.value, ref.scale, 1e-6);
+      }
+    });
+  }
+
+  it('writes exact zeros for k = 0 and leaves everything else alone', () => {
+    const { heap, offsets } = heapWith([0, 0, 12]);
+    const before = Float32Array.from(heap);
+    blas.gemmBatch(heap, Int32Array.from(offsets), 3, 4, 0, false, true);
+    const c = offsets[2]!;
+    expect(Array.from(heap.subarray(c, c + 12))).toEqual(Array(12).fill(0));
+    expect(Array.from(heap.subarray(0, c))).toEqual(Array.from(before.subarray(0, c)));
+    expect(Array.from(heap.subarray(c + 12))).toEqual(Array.from(before.subarray(c + 12)));
+  });
+
+  it('rejects ranges outside the heap, a wrong heap type and a bad offset count, before writing anything', () => {
+    const heap = new Float32Array(40);
+    expect(() => blas.gemmBatch(heap, Int32Array.from([0, 4, 38]), 2, 2, 2, false, false)).toThrow(
+      /native-blas gemmBatch: expected C \[38, 42\) inside the heap of 40 floats/,
+    );
+    expect(() => blas.gemmBatch(heap, Int32Array.from([-1, 4, 8]), 2, 2, 2, false, false)).toThrow(/expected A/);
+    expect(() =>
+      blas.gemmBatch(new Float64Array(40) as never, Int32Array.from([0, 4, 8]), 2, 2, 2, false, false),
+    ).toThrow(/expected a Float32Array heap/);
+    expect(() => blas.gemmBatch(heap, Int32Array.from([0, 4]), 2, 2, 2, false, false)).toThrow(/3 offsets/);
+    expect(Array.from(heap)).toEqual(Array(40).fill(0));
+    // A detached heap (wasm memory that grew) has length 0: every non-empty range is outside it.
+    const buffer = new ArrayBuffer(64);
+    const stale = new Float32Array(buffer);
+    structuredClone(buffer, { transfer: [buffer] });
+    expect(() => blas.gemmBatch(stale, Int32Array.from([0, 4, 8]), 2, 2, 2, false, false)).toThrow(
+      /inside the heap of 0 floats/,
+    );
+  });
+});
+
+describe('biasActivation', () => {
+  const float64: Record<string, (v: number, slope: number, alpha: number) => number> = {
+    linear: (v) => v,
+    relu: (v) => Math.max(v, 0),
+    relu6: (v) => Math.min(Math.max(v, 0), 6),
+    prelu: (v, slope) => (v < 0 ? slope * v : v),
+    leakyrelu: (v, _, alpha) => (v < 0 ? alpha * v : v),
+    sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+    elu: (v) => (v < 0 ? Math.expm1(v) : v),
+  };
+  for (const [name, code] of Object.entries(FUSED_ACTIVATION_CODES)) {
+    it(`adds a per-column bias and applies ${name} like float64 (n bias values, then 1 shared)`, () => {
+      const [rows, n] = [6, 4];
+      for (const biasSize of [n, 1]) {
+        const { heap, offsets } = heapWith([rows * n, biasSize, n]);
+        const [out, bias, slopes] = offsets as [number, number, number];
+        for (let i = 0; i < rows * n; i++) heap[out + i] = 4 * heap[out + i]!; // reach relu6's cap and elu's tail
+        const before = Float32Array.from(heap);
+        blas.biasActivation(heap, out, rows * n, n, bias, biasSize, code, 0.2, slopes, n);
+        const want = Array.from({ length: rows * n }, (_, i) =>
+          float64[name]!(
+            before[out + i]! + before[bias + (biasSize === 1 ? 0 : i % n)]!,
+            before[slopes + (i % n)]!,
+            0.2,
+          ),
+        );
+        expectNear(heap.subarray(out, out + rows * n), want, 1, 1e-6);
+      }
+    });
+  }
+
+  it('rejects a bias that is neither 1 nor n values, and an unknown activation', () => {
+    const heap = new Float32Array(30);
+    expect(() => blas.biasActivation(heap, 0, 12, 4, 20, 3, 0, 0, -1, 0)).toThrow(/expected 1 or n bias values/);
+    expect(() => blas.biasActivation(heap, 0, 12, 4, -1, 0, 9, 0, -1, 0)).toThrow(/activation code/);
+    expect(() => blas.biasActivation(heap, 0, 12, 5, -1, 0, 0, 0, -1, 0)).toThrow(/multiple of n/);
+  });
+});
+
+describe('conv2d and its gradients', () => {
+  const sizes = (g: ConvGeometry) => ({
+    x: g.batch * g.inHeight * g.inWidth * g.inChannels,
+    w: g.filterHeight * g.filterWidth * g.inChannels * g.outChannels,
+    y: g.batch * g.outHeight * g.outWidth * g.outChannels,
+  });
+
+  /** The direct definition in float64. */
+  function conv(g: ConvGeometry, x: Float32Array, w: Float32Array): Float64Array {
+    const y = new Float64Array(sizes(g).y);
+    for (let b = 0; b < g.batch; b++)
+      for (let oy = 0; oy < g.outHeight; oy++)
+        for (let ox = 0; ox < g.outWidth; ox++)
+          for (let i = 0; i < g.filterHeight; i++)
+            for (let j = 0; j < g.filterWidth; j++) {
+              const iy = oy * g.strideHeight - g.padTop + i * g.dilationHeight;
+              const ix = ox * g.strideWidth - g.padLeft + j * g.dilationWidth;
+              if (iy < 0 || iy >= g.inHeight || ix < 0 || ix >= g.inWidth) continue;
+              for (let c = 0; c < g.inChannels; c++)
+                for (let o = 0; o < g.outChannels; o++)
+                  y[((b * g.outHeight + oy) * g.outWidth + ox) * g.outChannels + o]! +=
+                    x[((b * g.inHeight + iy) * g.inWidth + ix) * g.inChannels + c]! *
+                    w[((i * g.filterWidth + j) * g.inChannels + c) * g.outChannels + o]!;
+            }
+    return y;
+  }
+
+  const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+    return s;
+  };
+
+  const geometries: ConvGeometry[] = [
+    // 3×3, stride 2 × 1, padding 1 on top and left, dilation 1
+    {
+      batch: 2,
+      inHeight: 7,
+      inWidth: 6,
+      inChannels: 3,
+      outHeight: 4,
+      outWidth: 6,
+      outChannels: 5,
+      filterHeight: 3,
+      filterWidth: 3,
+      strideHeight: 2,
+      strideWidth: 1,
+      dilationHeight: 1,
+      dilationWidth: 1,
+      padTop: 1,
+      padLeft: 1,
+    },
+    // 2×3 dilated by 2, 'valid'
+    {
+      batch: 1,
+      inHeight: 8,
+      inWidth: 9,
+      inChannels: 2,
+      outHeight: 6,
+      outWidth: 5,
+      outChannels: 3,
+      filterHeight: 2,
+      filterWidth: 3,
+      strideHeight: 1,
+      strideWidth: 1,
+      dilationHeight: 2,
+      dilationWidth: 2,
+      padTop: 0,
+      padLeft: 0,
+    },
+    // 1×1, stride 1, no padding: the input is its own patch matrix
+    {
+      batch: 3,
+      inHeight: 4,
+      inWidth: 5,
+      inChannels: 6,
+      outHeight: 4,
+      outWidth: 5,
+      outChannels: 2,
+      filterHeight: 1,
+      filterWidth: 1,
+      strideHeight: 1,
+      strideWidth: 1,
+      dilationHeight: 1,
+      dilationWidth: 1,
+      padTop: 0,
+      padLeft: 0,
+    },
+  ];
+
+  for (const g of geometries) {
+    it(`conv2d matches float64, and both gradients satisfy ⟨conv(x, w), dy⟩ = ⟨x, dx⟩ = ⟨w, dw⟩ (${g.filterHeight}×${g.filterWidth}, stride ${g.strideHeight}×${g.strideWidth}, dilation ${g.dilationHeight})`, () => {
+      const s = sizes(g);
+      const { heap, offsets } = heapWith([s.x, s.w, s.y, s.y, s.x, s.w]);
+      const [x, w, y, dy, dx, dw] = offsets as [number, number, number, number, number, number];
+      const geometry = convGeometry(g);
+      const view = (at: number, n: number) => heap.subarray(at, at + n);
+      blas.conv2d(heap, x, w, y, geometry);
+      const want = conv(g, view(x, s.x), view(w, s.w));
+      const scale = Math.max(...want.map(Math.abs));
+      expectNear(view(y, s.y), want, scale, 1e-6);
+      blas.conv2dBackpropInput(heap, dy, w, dx, geometry);
+      blas.conv2dBackpropFilter(heap, x, dy, dw, geometry);
+      // The adjoint identities in float64: each side is one number, so a wrong index anywhere shows.
+      const lhs = dot(want, view(dy, s.y));
+      const norm = Math.sqrt(dot(want, want) * dot(view(dy, s.y), view(dy, s.y)));
+      expect(Math.abs(dot(view(x, s.x), view(dx, s.x)) - lhs) / norm).toBeLessThan(1e-5);
+      expect(Math.abs(dot(view(w, s.w), view(dw, s.w)) - lhs) / norm).toBeLessThan(1e-5);
+    });
+  }
+
+  it('rejects a geometry of the wrong length and tensors that do not fit the heap', () => {
+    const g = geometries[0]!;
+    const heap = new Float32Array(sizes(g).x + sizes(g).w + sizes(g).y - 1);
+    expect(() => blas.conv2d(heap, 0, 0, 0, new Int32Array(14))).toThrow(/geometry of 15 integers/);
+    expect(() => blas.conv2d(heap, 0, sizes(g).x, sizes(g).x + sizes(g).w, convGeometry(g))).toThrow(
+      /native-blas conv2d: expected y \[\d+, \d+\) inside the heap/,
+    );
+    expect(() => blas.conv2d(heap, 0, 0, 0, convGeometry({ ...g, strideWidth: 0 }))).toThrow(/strides and dilations/);
+  });
+});
