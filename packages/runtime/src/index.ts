@@ -18,6 +18,8 @@ export {
   missingGradients,
 } from './gradients';
 export { WASM_TRAINING_KERNELS, setWasmTrainingKernels } from './wasm-kernels/wasm-training-kernels';
+export { NATIVE_KERNELS, setNativeKernels } from './native-kernels/native-kernels';
+export type { NativeKernelsInfo } from './native-kernels/native-kernels';
 export { RuntimeError } from './runtime-error';
 // Worker threads, file IO and the data-parallel trainer: `@empirical-bregman/runtime/node`.
 export { loadOptimizerState, readOptimizerState } from './optimizer-state';

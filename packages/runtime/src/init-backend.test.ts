@@ -39,12 +39,25 @@ describe('initBackend', () => {
       expect(info.patchedKernels).toContain('Conv2DBackpropFilter');
       expect(info.attempts[0]).toMatchObject({ backend: 'tensorflow', error: expect.stringContaining('') });
     }
-    expect(lines.join('\n')).toMatch(new RegExp(`tfjs backend ${expected} \\(tfjs 4\\.22\\.0; chosen by prefer`));
+    const label = info.native?.enabled ? `${expected} \\+ native BLAS` : expected;
+    expect(lines.join('\n')).toMatch(new RegExp(`tfjs backend ${label} \\(tfjs 4\\.22\\.0; chosen by prefer`));
     expect(describeBackend(info)).toBe(lines[0]);
     expect(lines).toHaveLength(1);
     // Equal options: the same start, not logged twice.
     expect(await initBackend({ env: {}, prefer: ['tensorflow', 'wasm'], log: (l) => lines.push(l) })).toBe(info);
     expect(lines).toHaveLength(1);
+  });
+
+  it('leaves the native BLAS kernels off when asked, and says so in its line', async () => {
+    const lines: string[] = [];
+    const info = await initBackend({ force: 'wasm', env: {}, native: false, log: (l) => lines.push(l) });
+    expect(info.native).toMatchObject({ enabled: false, reason: 'disabled by initBackend({ native: false })' });
+    expect(lines[0]).toMatch(
+      /^empirical-bregman: tfjs backend wasm \(.*; native BLAS off: disabled by initBackend\(\{ native: false \}\)/,
+    );
+    const cpu = await initBackend({ force: 'cpu', env: {}, quiet: true });
+    expect(cpu.native).toBeNull();
+    expect(describeBackend(cpu)).not.toMatch(/native/);
   });
 
   it('obeys BREGMAN_BACKEND=cpu', async () => {

@@ -9,6 +9,8 @@ import {
   selectBackend,
 } from './backend-order';
 import { ensureGradientsRegistered } from './gradients';
+import { applyNativeKernels, type NativeKernelsInfo } from './native-kernels/native-kernels';
+import { RuntimeError } from './runtime-error';
 import { type SmokeTestResult, trainingSmokeTest } from './training-smoke-test';
 import { setWasmTrainingKernels } from './wasm-kernels/wasm-training-kernels';
 
@@ -19,6 +21,11 @@ export interface InitBackendOptions {
   force?: BackendName;
   /** Replace the wasm kernels that training needs (default true). The perf benchmark turns it off to compare. */
   patchWasm?: boolean;
+  /**
+   * On wasm in Node, run products and convolutions on OpenBLAS (`setNativeKernels`) when the optional addon
+   * `@empirical-bregman/native-blas` is built (default true). `BREGMAN_NATIVE=0` turns them off whatever this says.
+   */
+  native?: boolean;
   /**
    * Before settling on a backend, train one step of a tiny model on it (`trainingSmokeTest`, or the function given)
    * and fall back to the next backend, with the reason, if that throws (a missing kernel, a non-finite value).
@@ -33,7 +40,7 @@ export interface InitBackendOptions {
   quiet?: boolean;
   /** Where the one log line goes (default: standard error in Node, `console.info` in a browser). */
   log?: (line: string) => void;
-  /** Environment to read `BREGMAN_BACKEND` from (default `process.env`; none in a browser). */
+  /** Environment to read `BREGMAN_BACKEND` and `BREGMAN_NATIVE` from (default `process.env`; none in a browser). */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -51,6 +58,8 @@ export interface BackendInfo {
   readonly threads: number | null;
   /** Kernels replaced by this package on the running backend. */
   readonly patchedKernels: readonly string[];
+  /** wasm in Node: whether the native BLAS kernels are on, on what, or why not; `null` elsewhere. */
+  readonly native: NativeKernelsInfo | null;
   /** The training step the chosen backend passed before it was settled on; `null` when none was run. */
   readonly smokeTest: SmokeTestResult | null;
   /** Each backend tried, with the reason for each that failed (smoke-test failures included). */
@@ -118,13 +127,14 @@ let current: { key: string; info: Promise<BackendInfo> } | undefined;
  * `tensorflow` backend when `@tensorflow/tfjs-node` is installed and its addon loads, else `wasm` (SIMD, one thread),
  * else `cpu`. In a browser: `webgpu`, else `webgl`, else `wasm`, else `cpu`, each smoke-tested with one training step
  * before it is kept (see `smokeTest`). `BREGMAN_BACKEND=<name>` (Node) forces one. It also registers every gradient
- * the project differentiates and, on wasm, the kernels that training needs (see `setWasmTrainingKernels`).
- * Idempotent for equal options.
+ * the project differentiates and, on wasm, the kernels that training needs (see `setWasmTrainingKernels`); on wasm
+ * in Node, also the native BLAS kernels when the optional addon is built (see `setNativeKernels`; `BREGMAN_NATIVE=0`
+ * turns them off). Idempotent for equal options.
  *
  * Only applications and test setups call this: libraries never choose a backend.
  *
  * ```ts
- * const info = await initBackend();       // logs "empirical-bregman: tfjs backend wasm (…)"
+ * const info = await initBackend();       // logs "empirical-bregman: tfjs backend wasm + native BLAS (…)"
  * results.backend = info.backend;
  * // In a page: await initBackend({ wasmPaths: '/tfjs-wasm/' }) → webgpu, webgl, wasm or cpu
  * ```
@@ -133,12 +143,15 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendIn
   const env = options.env ?? (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   const platform = options.platform ?? detectPlatform();
   const plan = planBackends({ envValue: env?.BREGMAN_BACKEND, force: options.force, prefer: options.prefer, platform });
+  const native = nativeChoice(options.native, env?.BREGMAN_NATIVE);
   const smoke = options.smokeTest ?? platform === 'browser';
   // A custom smoke test is a function: not comparable, so such a call always starts afresh.
   const key =
-    typeof smoke === 'function' ? undefined : JSON.stringify([plan, options.patchWasm ?? true, smoke, platform]);
+    typeof smoke === 'function'
+      ? undefined
+      : JSON.stringify([plan, options.patchWasm ?? true, native, smoke, platform]);
   if (key !== undefined && current?.key === key) return current.info;
-  const info = start(plan, platform, options);
+  const info = start(plan, platform, native, options);
   current = key === undefined ? undefined : { key, info };
   info.catch(() => {
     if (current?.info === info) current = undefined;
@@ -146,12 +159,32 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendIn
   return info;
 }
 
-async function start(plan: BackendPlan, platform: Platform, options: InitBackendOptions): Promise<BackendInfo> {
+/** Native kernels wanted (`off` null), or the reason they are not. Validates `BREGMAN_NATIVE` before any work. */
+function nativeChoice(option: boolean | undefined, envValue: string | undefined): { off: string | null } {
+  if (envValue !== undefined && envValue !== '' && envValue !== '0' && envValue !== '1') {
+    throw new RuntimeError(
+      'initBackend',
+      'INVALID_ARGUMENT',
+      `expected BREGMAN_NATIVE to be 0 or 1, got "${envValue}"`,
+    );
+  }
+  if (envValue === '0') return { off: 'disabled by BREGMAN_NATIVE=0' };
+  if (option === false) return { off: 'disabled by initBackend({ native: false })' };
+  return { off: null };
+}
+
+async function start(
+  plan: BackendPlan,
+  platform: Platform,
+  nativeWanted: { off: string | null },
+  options: InitBackendOptions,
+): Promise<BackendInfo> {
   await ensureGradientsRegistered();
   const smoke = options.smokeTest ?? platform === 'browser';
   const runSmokeTest = typeof smoke === 'function' ? smoke : smoke ? trainingSmokeTest : undefined;
   const loaders = loadersFor(options, platform);
   let patchedKernels: string[] = [];
+  let native: NativeKernelsInfo | null = null;
   let smokeTest: SmokeTestResult | null = null;
   // Each loader starts its backend, patches it for training as the Node path does, then (if asked) trains one step
   // on it: a failure there is a reason to fall back like a backend that does not load at all.
@@ -161,6 +194,10 @@ async function start(plan: BackendPlan, platform: Platform, options: InitBackend
       async () => {
         await loaders[name]();
         patchedKernels = name === 'wasm' ? setWasmTrainingKernels(options.patchWasm ?? true) : [];
+        native =
+          name === 'wasm' && platform === 'node'
+            ? await applyNativeKernels(nativeWanted.off === null, nativeWanted.off ?? '')
+            : null;
         if (!runSmokeTest) return;
         try {
           smokeTest = await runSmokeTest();
@@ -187,6 +224,7 @@ async function start(plan: BackendPlan, platform: Platform, options: InitBackend
     simd,
     threads,
     patchedKernels,
+    native,
     smokeTest,
     attempts,
   };
@@ -200,14 +238,24 @@ function defaultLog(platform: Platform): (line: string) => void {
   return (line) => console.info(line);
 }
 
-/** One line for logs: the backend, how it was chosen and why faster ones were not used. */
+/**
+ * One line for logs and reports: the backend, how it was chosen, whether the native BLAS kernels run (and why not)
+ * and why faster backends were not used, e.g. "empirical-bregman: tfjs backend wasm + native BLAS (tfjs 4.22.0;
+ * chosen by default; SIMD; 1 thread; training kernels patched; OpenBLAS 0.3.21, 2 threads, Haswell)".
+ */
 export function describeBackend(info: BackendInfo): string {
   const details: string[] = [`tfjs ${info.tfjsVersion}`, `chosen by ${info.source}`];
+  const plural = (n: number | null) => `${n} thread${n === 1 ? '' : 's'}`;
   if (info.backend === 'wasm') {
-    details.push(info.simd ? 'SIMD' : 'no SIMD', `${info.threads} thread${info.threads === 1 ? '' : 's'}`);
+    details.push(info.simd ? 'SIMD' : 'no SIMD', plural(info.threads));
     if (info.patchedKernels.length > 0) details.push('training kernels patched');
   }
+  // `native` is absent from BackendInfo objects saved before it existed.
+  const native = info.native ?? null;
+  if (native?.enabled) details.push(`${native.library}, ${plural(native.threads)}, ${native.core}`);
+  else if (native) details.push(`native BLAS off: ${native.reason}`);
   if (info.smokeTest) details.push(`one training step passed in ${info.smokeTest.ms.toFixed(0)} ms`);
   for (const a of info.attempts) if (a.error) details.push(`${a.backend} unavailable: ${a.error.slice(0, 160)}`);
-  return `empirical-bregman: tfjs backend ${info.backend} (${details.join('; ')})`;
+  const backend = native?.enabled ? `${info.backend} + native BLAS` : info.backend;
+  return `empirical-bregman: tfjs backend ${backend} (${details.join('; ')})`;
 }

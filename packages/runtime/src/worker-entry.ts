@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   try {
     const info = await initBackend({ ...data.backend, quiet: true });
     context = { workerIndex: data.index, backend: info.backend };
-    port.postMessage({ type: 'ready', backend: info.backend } satisfies WorkerMessage);
+    port.postMessage({ type: 'ready', backend: info.backend, info } satisfies WorkerMessage);
   } catch (error) {
     port.postMessage({ type: 'start-failed', error: serializeError(error) } satisfies WorkerMessage);
     return;

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { findBuiltFile } from '@empirical-bregman/node-io';
-import type { InitBackendOptions } from './init-backend';
+import type { BackendInfo, InitBackendOptions } from './init-backend';
 import { RuntimeError } from './runtime-error';
 import type { SerializedError, TaskRequest, WorkerMessage, WorkerStartData } from './worker-protocol';
 
@@ -9,7 +9,7 @@ export interface WorkerPoolOptions {
   /** Number of workers (default: the machine's available parallelism). */
   size?: number;
   /** Backend options for every worker (each worker starts its own backend with `initBackend`). */
-  backend?: Pick<InitBackendOptions, 'prefer' | 'force' | 'patchWasm'>;
+  backend?: Pick<InitBackendOptions, 'prefer' | 'force' | 'patchWasm' | 'native'>;
 }
 
 interface Pending {
@@ -23,6 +23,7 @@ interface Pending {
 interface Slot {
   worker: Worker;
   backend: string;
+  info: BackendInfo;
   busy: boolean;
 }
 
@@ -104,6 +105,11 @@ export class WorkerPool {
   /** The backend each worker runs. */
   get backends(): string[] {
     return this.slots.map((s) => s.backend);
+  }
+
+  /** What each worker's `initBackend` started (e.g. whether its native BLAS kernels are on): record it with results. */
+  get backendInfo(): BackendInfo[] {
+    return this.slots.map((s) => s.info);
   }
 
   /**
@@ -217,7 +223,7 @@ function startWorker(entry: string, data: WorkerStartData): Promise<Slot> {
     const onMessage = (message: WorkerMessage) => {
       if (message.type === 'ready') {
         cleanup();
-        resolve({ worker, backend: message.backend, busy: false });
+        resolve({ worker, backend: message.backend, info: message.info, busy: false });
       } else if (message.type === 'start-failed') {
         cleanup();
         void worker.terminate();

@@ -1,8 +1,8 @@
-import type { InitBackendOptions } from './init-backend';
+import type { BackendInfo, InitBackendOptions } from './init-backend';
 
 /** Sent to a worker as `workerData`. */
 export interface WorkerStartData {
-  readonly backend: Pick<InitBackendOptions, 'prefer' | 'force' | 'patchWasm'>;
+  readonly backend: Pick<InitBackendOptions, 'prefer' | 'force' | 'patchWasm' | 'native'>;
   readonly index: number;
 }
 
@@ -23,7 +23,7 @@ export interface SerializedError {
 }
 
 export type WorkerMessage =
-  | { readonly type: 'ready'; readonly backend: string }
+  | { readonly type: 'ready'; readonly backend: string; readonly info: BackendInfo }
   | { readonly type: 'start-failed'; readonly error: SerializedError }
   | { readonly type: 'result'; readonly id: number; readonly value: unknown }
   | { readonly type: 'error'; readonly id: number; readonly error: SerializedError };

@@ -5,7 +5,8 @@ import { initBackend } from '../init-backend';
 import { transposePlan } from './batch-mat-mul-transposed';
 import { matrixTransposeShape } from './transpose-on-heap';
 
-// Every replacement kernel is compared with the cpu backend's stock kernels: forward values and gradients.
+// Every replacement kernel is compared with the cpu backend's stock kernels: forward values and gradients. The native
+// BLAS kernels stay off here (they would run the products and convolutions instead); they have their own tests.
 
 const rng = new SeededRandom(2024);
 
@@ -50,7 +51,7 @@ function input(shape: number[]) {
 
 beforeAll(async () => {
   await import('@tensorflow/tfjs-backend-cpu');
-  await initBackend({ force: 'wasm', env: {}, quiet: true });
+  await initBackend({ force: 'wasm', env: {}, native: false, quiet: true });
 });
 afterAll(async () => {
   await tf.setBackend('wasm');
