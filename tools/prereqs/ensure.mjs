@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // The first step of `pnpm test`: make sure the system packages the tests need are present (one step for the whole
 // workspace: parallel apt-get runs would collide on dpkg's lock). As root on Debian it installs what is missing;
-// otherwise it stops with one line that names the exact command. Tests never skip for a missing prerequisite.
+// otherwise it stops with one line that names the exact command. Then it runs the builds that need those packages
+// and are missing or stale (the native BLAS addon, whose install script ran at `pnpm install`, maybe before the
+// compiler was here). Tests never skip for a missing prerequisite.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { plan, readManifest, realSystem } from './prerequisites.mjs';
+import { plan, readBuilds, readManifest, realFiles, realSystem, staleBuilds } from './prerequisites.mjs';
 
 const manifestPath = fileURLToPath(new URL('./system-prerequisites.json', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const packages = readManifest(manifestPath);
 const first = plan(packages, realSystem);
 
@@ -25,6 +28,16 @@ if (first.action === 'install') {
     console.error(
       `prereqs: apt-get could not install ${(after.names.length ? after.names : first.names).join(' ')} (exit ${install.status}); run: apt-get update && apt-get install -y ${first.names.join(' ')}`,
     );
+    process.exit(1);
+  }
+}
+for (const build of staleBuilds(readBuilds(manifestPath), root, realFiles)) {
+  console.error(`prereqs: building ${build.name} (${build.output} is missing or older than its sources)`);
+  const [command, ...args] = build.command;
+  const ran = spawnSync(command === 'node' ? process.execPath : command, args, { cwd: root, stdio: 'inherit' });
+  if (ran.status !== 0) {
+    // The build printed its own one-line reason above.
+    console.error(`prereqs: could not build ${build.name}, needed by ${build.neededBy}`);
     process.exit(1);
   }
 }
