@@ -16,11 +16,13 @@ import { renderVegaLiteSvg } from './render-vega-lite-svg';
 /** The backend and configuration section, shared by run and bench reports. */
 export function backendSection(data: Pick<RunReportData, 'backend' | 'createdAt'>, extra: [string, string][] = []) {
   const b = data.backend;
+  const native = b.native ?? null;
   return keyValueList([
     ['backend', b.backend],
     ['tfjs', b.tfjsVersion],
     ['SIMD', b.simd === null ? 'n/a' : b.simd ? 'on' : 'off'],
     ['threads', b.threads === null ? 'n/a' : String(b.threads)],
+    ...(native === null ? [] : [['native BLAS', native] as [string, string]]),
     ['created', data.createdAt],
     ...extra,
   ]);

@@ -10,6 +10,11 @@ export interface BackendSummary {
   readonly tfjsVersion: string;
   readonly simd: boolean | null;
   readonly threads: number | null;
+  /**
+   * wasm in Node: the native BLAS kernels, "OpenBLAS 0.3.21, 2 threads, Haswell" when on, "off: <why>" when not;
+   * null on other backends, absent from results saved before it was recorded.
+   */
+  readonly native?: string | null;
 }
 
 /** One point of a learning curve. */

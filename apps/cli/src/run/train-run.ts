@@ -28,7 +28,13 @@ export interface RunOutcome {
 }
 
 export function backendSummary(info: BackendInfo): BackendSummary {
-  return { backend: info.backend, tfjsVersion: info.tfjsVersion, simd: info.simd, threads: info.threads };
+  const n = info.native;
+  const native = !n
+    ? null
+    : n.enabled
+      ? `${n.library}, ${n.threads} thread${n.threads === 1 ? '' : 's'}, ${n.core}`
+      : `off: ${n.reason}`;
+  return { backend: info.backend, tfjsVersion: info.tfjsVersion, simd: info.simd, threads: info.threads, native };
 }
 
 /**
