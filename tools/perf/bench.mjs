@@ -99,7 +99,7 @@ if (json) {
   else console.log(document);
 } else {
   console.log(
-    `backend ${env.backend} (SIMD ${env.simd}, ${env.threads} thread), tfjs ${env.tfjsVersion}, ${env.cpuModel} × ${env.cores}, node ${env.node}`,
+    `${env.description.replace('empirical-bregman: ', '')}, ${env.cpuModel} × ${env.cores}, node ${env.node}`,
   );
   if (runtime.length > 0)
     printTable(

@@ -1,5 +1,6 @@
 // Timing helpers shared by the perf suites: warm-up, then the median of N runs (robust on a noisy shared machine).
 import { cpus } from 'node:os';
+import { describeBackend } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Runs `fn` `warmup` times, then `runs` times, and returns the median and spread in milliseconds. */
@@ -62,6 +63,9 @@ export function machine(info) {
     tfjsVersion: tf.version_core,
     simd: info.simd,
     threads: info.threads,
+    // Whether products and convolutions ran on OpenBLAS (the native BLAS kernels), and the whole backend line.
+    native: info.native,
+    description: describeBackend(info),
     cpuModel: cpu[0]?.model ?? 'unknown',
     cores: cpu.length,
     node: process.version,
