@@ -21,6 +21,11 @@ const smoke = {
   // The CLI binary itself, as a user who installed the package runs it.
   '@empirical-bregman/cli':
     "const { execFileSync } = await import('node:child_process'); const v = execFileSync('npx', ['--no-install', 'bregman', '--version'], { encoding: 'utf8' }).trim(); if (!/^\\d+\\.\\d+\\.\\d+$/.test(v)) throw new Error('bregman --version printed ' + v);",
+  // The addon builds from the shipped C source at install (npm runs the install script; CI has gcc and OpenBLAS).
+  '@empirical-bregman/native-blas':
+    'const n = m.loadNativeBlas(); if (!n.ok) throw new Error(n.reason);' +
+    'const h = new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0]);' +
+    "n.blas.gemmBatch(h, Int32Array.from([0, 4, 8]), 2, 2, 2, false, false); if (h[11] !== 50) throw new Error('gemm gave ' + h.join());",
   '@empirical-bregman/runtime':
     "const info = await m.initBackend({ force: 'wasm', quiet: true }); if (info.backend !== 'wasm') throw new Error(info.backend);" +
     "const { WorkerPool } = await import('@empirical-bregman/runtime/node');" +
