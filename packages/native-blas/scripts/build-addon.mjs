@@ -39,52 +39,63 @@ function nodeApiHeaders() {
   return candidates.find((dir) => existsSync(join(dir, 'node_api.h')));
 }
 
-const compiler = ['cc', 'gcc'].find(onPath);
-if (!compiler) stop('no C compiler: neither cc nor gcc is on PATH');
-const include = nodeApiHeaders();
-if (!include) stop(`Node's N-API headers (node_api.h) not found beside ${process.execPath}`);
+function build() {
+  const compiler = ['cc', 'gcc'].find(onPath);
+  if (!compiler) stop('no C compiler: neither cc nor gcc is on PATH');
+  const include = nodeApiHeaders();
+  if (!include) stop(`Node's N-API headers (node_api.h) not found beside ${process.execPath}`);
 
-const started = Date.now();
-mkdirSync(dirname(output), { recursive: true });
-// Built under a temporary name and renamed: a process loading the addon meanwhile sees the old file or the new one.
-// (It keeps the .node extension: require() loads other extensions as JavaScript.)
-const partial = join(dirname(output), `native_blas.${process.pid}.partial.node`);
-const args = [
-  '-O2',
-  '-fPIC',
-  '-shared',
-  '-std=c11',
-  '-Wall',
-  `-I${include}`,
-  source,
-  '-o',
-  partial,
-  '-lopenblas',
-  '-lm',
-];
-const compiled = spawnSync(compiler, args, { encoding: 'utf8', timeout: 120_000 });
-if (compiled.status !== 0) {
-  rmSync(partial, { force: true });
-  const message = `${compiled.stderr ?? ''}${compiled.error?.message ?? ''}`;
-  if (/-lopenblas|openblas/i.test(message)) stop('OpenBLAS not found: the linker cannot find -lopenblas');
-  const first = message.split('\n').find((line) => /error/i.test(line)) ?? message.split('\n')[0];
-  stop(`${compiler} failed: ${first.trim().slice(0, 200)}`);
+  const started = Date.now();
+  mkdirSync(dirname(output), { recursive: true });
+  // Built under a temporary name and renamed: a process loading the addon meanwhile sees the old file or the new one.
+  // (It keeps the .node extension: require() loads other extensions as JavaScript.)
+  const partial = join(dirname(output), `native_blas.${process.pid}.partial.node`);
+  const args = [
+    '-O2',
+    '-fPIC',
+    '-shared',
+    '-std=c11',
+    '-Wall',
+    `-I${include}`,
+    source,
+    '-o',
+    partial,
+    '-lopenblas',
+    '-lm',
+  ];
+  const compiled = spawnSync(compiler, args, { encoding: 'utf8', timeout: 120_000 });
+  if (compiled.status !== 0) {
+    rmSync(partial, { force: true });
+    const message = `${compiled.stderr ?? ''}${compiled.error?.message ?? ''}`;
+    if (/-lopenblas|openblas/i.test(message)) stop('OpenBLAS not found: the linker cannot find -lopenblas');
+    const first = message.split('\n').find((line) => /error/i.test(line)) ?? message.split('\n')[0];
+    stop(`${compiler} failed: ${first.trim().slice(0, 200)}`);
+  }
+  // Load it once in a fresh process: a library missing at run time (libopenblas.so.0) shows here, not in a test.
+  const probe = spawnSync(
+    process.execPath,
+    ['-e', `process.stdout.write(require(${JSON.stringify(partial)}).config())`],
+    {
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
+  if (probe.status !== 0) {
+    rmSync(partial, { force: true });
+    const lines = (probe.stderr ?? '').split('\n');
+    stop(
+      `the built addon does not load: ${(lines.find((l) => /Error/.test(l)) ?? lines[0] ?? '').trim().slice(0, 200)}`,
+    );
+  }
+  renameSync(partial, output);
+  console.error(
+    `native-blas: built ${output} (${probe.stdout.split(' ').slice(0, 2).join(' ')}) in ${Date.now() - started} ms`,
+  );
 }
-// Load it once in a fresh process: a library missing at run time (libopenblas.so.0) shows here, not in a test.
-const probe = spawnSync(
-  process.execPath,
-  ['-e', `process.stdout.write(require(${JSON.stringify(partial)}).config())`],
-  {
-    encoding: 'utf8',
-    timeout: 60_000,
-  },
-);
-if (probe.status !== 0) {
-  rmSync(partial, { force: true });
-  const lines = (probe.stderr ?? '').split('\n');
-  stop(`the built addon does not load: ${(lines.find((l) => /Error/.test(l)) ?? lines[0] ?? '').trim().slice(0, 200)}`);
+
+try {
+  build();
+} catch (error) {
+  // Whatever went wrong (a read-only folder, a killed compiler), the install itself must not fail.
+  stop(`unexpected: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
 }
-renameSync(partial, output);
-console.error(
-  `native-blas: built ${output} (${probe.stdout.split(' ').slice(0, 2).join(' ')}) in ${Date.now() - started} ms`,
-);
