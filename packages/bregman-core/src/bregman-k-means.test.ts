@@ -98,6 +98,30 @@ describe('bregmanKMeans', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('plain k-means (cached ‖x‖²) equals k-means through pairwise to the bit, in several batches', () => {
+    const rng = new SeededRandom(11);
+    const x = tf.tensor2d(Array.from({ length: 90 }, () => Array.from({ length: 7 }, () => rng.normal(0, 1))));
+    const euclidean = new SquaredEuclideanDivergence();
+    // The same divergence seen only through pairwise (another type): the generic path.
+    const generic = {
+      type: 'Wrapped',
+      symmetric: true,
+      dim: null,
+      trainableVariables: [],
+      pairwise: euclidean.pairwise.bind(euclidean),
+    };
+    const before = tf.memory().numTensors;
+    const fast = bregmanKMeans(x, euclidean, { k: 12, seed: 4, batchSize: 32 });
+    const slow = bregmanKMeans(x, generic as unknown as SquaredEuclideanDivergence, { k: 12, seed: 4, batchSize: 32 });
+    expect(Array.from(fast.assignments)).toEqual(Array.from(slow.assignments));
+    expect(fast.objective).toBe(slow.objective);
+    expect(fast.restartObjectives).toEqual(slow.restartObjectives);
+    expect(Array.from(fast.centroids.dataSync())).toEqual(Array.from(slow.centroids.dataSync()));
+    tf.dispose([fast.centroids, slow.centroids]);
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+
   it('handles k = n and duplicate points, and rejects bad arguments', () => {
     const x = tf.tensor2d([
       [0, 0],

@@ -207,7 +207,7 @@ export const RUN_CONFIG_SCHEMA = {
     integer: true,
     min: 0,
     default: 0,
-    doc: 'class-disjoint: training classes held out for validation (0: auto = 2)',
+    doc: 'class-disjoint: training classes held out for validation (0: auto = a tenth of them, at least 2)',
   },
   valFraction: {
     kind: 'number',

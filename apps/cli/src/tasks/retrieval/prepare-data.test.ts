@@ -4,7 +4,13 @@ import { validateRunConfig } from '../../config/validate-run-config';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { classList, IN_DISTRIBUTION_TEST_FRACTION, MIN_SEEN_TEST_ITEMS, prepareData } from './prepare-data';
+import {
+  autoValidationClasses,
+  classList,
+  IN_DISTRIBUTION_TEST_FRACTION,
+  MIN_SEEN_TEST_ITEMS,
+  prepareData,
+} from './prepare-data';
 
 const rowKey = (features: Float32Array, width: number, i: number) =>
   Array.from(features.subarray(i * width, (i + 1) * width)).join(',');
@@ -55,6 +61,12 @@ describe('prepareData: the seen-class test part of a class-disjoint run', () => 
   it('closed-set runs have none', async () => {
     const data = await prepareData(validateRunConfig({ dataset: 'iris', protocol: 'closed-set' }));
     expect(data.seenTest).toBeUndefined();
+  });
+});
+
+describe('autoValidationClasses', () => {
+  it('holds out a tenth of the training classes, at least 2 (5 → 2, 21 → 3, 100 → 10, 938 emoji → 94)', () => {
+    expect([3, 5, 20, 21, 100, 938].map(autoValidationClasses)).toEqual([2, 2, 2, 3, 10, 94]);
   });
 });
 
