@@ -4,6 +4,10 @@
 // (pytorch_peer.py, in the interpreter BREGMAN_PYTHON, else python3 or /usr/bin/python3, whichever imports torch),
 // in rounds alternating with ours; rows gain PyTorch's time and our ms ÷ PyTorch's (JSON: peerMs, peerThreads,
 // peerRatio, or peerError when PyTorch is missing or failed; rows it does not mirror stay blank).
+// Every bregman row is timed on wasm alone and on wasm + native BLAS (runtime's setNativeKernels) in alternating
+// rounds (JSON: wasmMs, nativeMs, nativeSpeedup, or nativeError when the native kernels are off, with initBackend's
+// reason); `ms`, the reference ratios and the PyTorch ratios are in the default configuration (wasm + native when
+// on). Issue 23's targets are checked on those rows (JSON `targets`; a table of their own).
 // With --json, stdout is the JSON document alone (logs go to stderr; the root script sends the build's output there
 // too); pnpm itself prints its "> script" banner on stdout unless run as `pnpm -s bench:perf --json`, so
 // `--json-out FILE` writes the same document to a file, whatever runs the script.
@@ -14,7 +18,9 @@ import { runBregmanSuite } from './bregman-workloads.mjs';
 import { runParallelWorkloads } from './parallel-workloads.mjs';
 import { writeFileSync } from 'node:fs';
 import { machine, printTable } from './harness.mjs';
-import { PEER_COLUMNS, peerCells } from './peer-columns.mjs';
+import { checkIssue23Targets } from './issue-23-targets.mjs';
+import { NATIVE_COLUMNS, nativeCells, nativeSwitch } from './native-columns.mjs';
+import { PEER_COLUMNS, PEER_THREADS, peerCells } from './peer-columns.mjs';
 import { startPytorchPeer } from './pytorch-peer.mjs';
 import { runRuntimeSuite } from './runtime-kernels.mjs';
 
@@ -54,19 +60,22 @@ const peer = peerName && withBregman ? await startPytorchPeer() : undefined;
 if (peer && !peer.available) console.error(`bench:perf: ${peer.reason}`);
 const info = await initBackend({ quiet: true });
 const env = machine(info);
+const native = nativeSwitch(info);
+if (!native.available) console.error(`bench:perf: wasm alone only: ${native.reason}`);
 const retrieval = !args.includes('--no-retrieval');
 let runtime = [];
 let bregman = [];
 try {
-  runtime = suite === 'runtime' || suite === 'all' ? await runRuntimeSuite({ runs }) : [];
-  bregman = withBregman ? await runBregmanSuite({ runs, retrieval, peer }) : [];
+  runtime = suite === 'runtime' || suite === 'all' ? await runRuntimeSuite({ runs, native }) : [];
+  bregman = withBregman ? await runBregmanSuite({ runs, retrieval, peer, native }) : [];
   if (withBregman) {
     // Both cores, after the single-thread rows.
-    bregman.push(...(await runParallelWorkloads({ runs, retrieval, peer })));
+    bregman.push(...(await runParallelWorkloads({ runs, retrieval, peer, native })));
   }
 } finally {
   await peer?.close();
 }
+const targets = withBregman ? checkIssue23Targets(bregman) : [];
 // W5: ANN over 100k trained embeddings of Fashion-MNIST (3 runs each, whatever --runs says; width 256 adds nothing
 // beyond 128 here: recall 0.999 vs 0.997).
 let ann = [];
@@ -90,6 +99,7 @@ if (json) {
       ...(peer ? { peer: peer.describe() } : {}),
       runtime,
       bregman,
+      targets,
       ann,
     },
     null,
@@ -103,25 +113,31 @@ if (json) {
   );
   if (runtime.length > 0)
     printTable(
-      `runtime: stock wasm kernels vs @empirical-bregman/runtime's (median of ${runs} runs after warm-up)`,
+      `runtime: stock wasm kernels vs @empirical-bregman/runtime's, both with native BLAS off, then patched + native BLAS (median of ${runs} runs after warm-up)`,
       runtime.map((r) => ({
         workload: r.workload,
         'stock ms': r.stockMs === null ? `fails: ${r.stockError}` : fmt(r.stockMs),
         'patched ms': fmt(r.patchedMs),
         'stock / patched': r.ratio ? `${fmt(r.ratio, 1)}×` : '',
+        // Why native is off, or why its side failed; its ms otherwise.
+        'patched + native ms': r.nativeError ?? fmt(r.nativeMs),
+        'patched / native': r.nativeSpeedup ? `${fmt(r.nativeSpeedup, 2)}×` : '',
       })),
-      ['workload', 'stock ms', 'patched ms', 'stock / patched'],
+      ['workload', 'stock ms', 'patched ms', 'stock / patched', 'patched + native ms', 'patched / native'],
     );
   if (bregman.length > 0) {
     const torch = peer?.describe().torch;
     const peerNote = peer
-      ? `; ms / PyTorch = our ms ÷ PyTorch's${torch ? ` (torch ${torch})` : ''}, timed in alternating rounds`
+      ? `; PyTorch${torch ? ` ${torch}` : ''} on ${PEER_THREADS} threads, (wasm + native) / PyTorch = our ms ÷ PyTorch's${native.available ? '' : ' (wasm alone: native is off)'}`
       : '';
+    const nativeNote = native.available
+      ? 'wasm alone and wasm + native BLAS in alternating rounds; reference ratios on wasm + native'
+      : `wasm alone (${native.reason})`;
     printTable(
-      `bregman: workloads against their references and targets (median of ${runs} runs; W3 median of 3; ratio = ms / reference ms, or a speed-up where the target says ≥${peerNote})`,
+      `bregman: workloads against their references and targets (${nativeNote}; median of ${runs} runs, W4 of ${Math.min(runs, 10)}, W3 of 3; ratio = ms / reference ms, or a speed-up where the target says ≥${peerNote})`,
       bregman.map((r) => ({
         workload: r.workload,
-        ms: fmt(r.ms, 1),
+        ...nativeCells(r),
         reference: r.referenceMs === null ? r.reference : `${r.reference} ${fmt(r.referenceMs, 1)} ms`,
         ratio: fmt(r.ratio, 2),
         target: r.target,
@@ -129,7 +145,27 @@ if (json) {
         ...(peer ? peerCells(r) : {}),
         detail: r.detail ?? '',
       })),
-      ['workload', 'ms', 'reference', 'ratio', 'target', 'status', ...(peer ? PEER_COLUMNS : []), 'detail'],
+      [
+        'workload',
+        ...NATIVE_COLUMNS,
+        'reference',
+        'ratio',
+        'target',
+        'status',
+        ...(peer ? PEER_COLUMNS : []),
+        'detail',
+      ],
+    );
+    printTable(
+      'issue 23 targets (same run)',
+      targets.map((t) => ({
+        target: t.target,
+        measured: t.value === null ? '' : fmt(t.value, 2),
+        goal: t.goal,
+        status: t.met === null ? '' : t.met ? 'met' : 'MISSED',
+        note: t.note,
+      })),
+      ['target', 'measured', 'goal', 'status', 'note'],
     );
   }
 }

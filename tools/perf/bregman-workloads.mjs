@@ -1,12 +1,15 @@
 // Suite "bregman": the performance issue's workloads W1 (training step), W2 (pairwise divergence) and W3 (exact
-// retrieval), each next to the reference it is judged against, measured in the same run. With a peer (--peer
-// pytorch) the mirrored workloads also run in it, in the same alternating rounds as ours, on one thread like ours.
+// retrieval), each next to the reference it is judged against, measured in the same run, each on wasm alone and on
+// wasm + native BLAS in alternating rounds. With a peer (--peer pytorch) the mirrored workloads also run in it, in
+// the same rounds, on PEER_THREADS threads.
 import { BregmanDivergence, SquaredEuclideanDivergence } from '@empirical-bregman/bregman-core';
 import { SeededRandom } from '@empirical-bregman/common';
 import { IcnnConvexFunction } from '@empirical-bregman/convex-net';
 import { exactKnn } from '@empirical-bregman/search';
 import * as tf from '@tensorflow/tfjs-core';
-import { normalTensor, timeInterleaved, timeMedian } from './harness.mjs';
+import { normalTensor, timeInterleavedGroups, timeMedian } from './harness.mjs';
+import { defaultConfigurationFields, nativeEntries, nativeFields } from './native-columns.mjs';
+import { openblasSquareMatMul } from './openblas-reference.mjs';
 import { PEER_THREADS, peerEntries, peerFields } from './peer-columns.mjs';
 
 const rng = new SeededRandom(3);
@@ -150,14 +153,14 @@ function ratioRow(name, ms, referenceName, referenceMs, target) {
   };
 }
 
-/** A row of our figure beside the peer's only (no reference or target of our own): what --peer adds. */
-function peerOnlyRow(name, ms, detail) {
+/** A row without a reference or target of its own: its native and PyTorch columns are what it is for. */
+function columnsOnlyRow(name, ms, detail) {
   return { workload: name, ms, reference: '', referenceMs: null, ratio: null, target: '', met: null, detail };
 }
 
 /**
- * A plain 1024 × 1024 by 1024 × 1024 matMul (forward only), for GFLOP/s against the peer's. Its own generator, so
- * that --peer leaves the inputs of the workloads after it as they are without it.
+ * A plain 1024 × 1024 by 1024 × 1024 matMul (forward only), for GFLOP/s against OpenBLAS's own and the peer's. Its
+ * own generator, so that this row leaves the inputs of the workloads after it as they were before it existed.
  */
 function squareMatMul() {
   const own = new SeededRandom(4);
@@ -169,91 +172,106 @@ function squareMatMul() {
 const gflops = (flops, ms) => flops / (ms / 1000) / 1e9;
 
 /**
- * The suite's rows. With `peer` (pytorch-peer's PytorchPeer) each round of W1, W1-trunk, W2, W4 and a 1024³ matMul
- * runs the peer's copy after ours, on 1 thread (ours are single-threaded wasm); rows gain peerMs, peerThreads and
- * peerRatio (ours ÷ the peer's), or peerError, and W1-trunk and the matMul get rows of their own.
+ * The suite's rows, each with an `id` (issue-23-targets.mjs finds rows by it). Each round of W1, W1-trunk, W2, W4
+ * and a 1024³ matMul runs ours on wasm alone, then on wasm + native (`native`, native-columns.mjs' nativeSwitch,
+ * when available), then the peer's copy (pytorch-peer's PytorchPeer, with --peer) on PEER_THREADS threads; rows gain
+ * wasmMs, nativeMs and nativeSpeedup (or nativeError), and peerMs, peerThreads and peerRatio (or peerError). `ms`,
+ * the reference ratios and the peer ratios are in the default configuration: wasm + native when available.
  */
-export async function runBregmanSuite({ runs = 20, retrieval = true, peer } = {}) {
+export async function runBregmanSuite({ runs = 20, retrieval = true, peer, native }) {
   const rows = [];
   const divergence = w1Divergence();
   const trunkOnly = new SquaredEuclideanDivergence();
   const w1 = trainingStep(divergence);
   const w1Trunk = trainingStep(trunkOnly);
-  const w1Peer = [
-    ...peerEntries(peer, 'W1', { threads: PEER_THREADS }),
-    ...peerEntries(peer, 'W1-trunk', { threads: PEER_THREADS }),
-  ];
-  const [w1Time, w1TrunkTime, w1PeerTime, w1TrunkPeerTime] = await timeInterleaved([w1.run, w1Trunk.run, ...w1Peer], {
-    runs,
-  });
-  const [w1Ms, w1TrunkMs] = [w1Time.medianMs, w1TrunkTime.medianMs];
+  const [w1Times, w1TrunkTimes, [w1PeerTime], [w1TrunkPeerTime]] = await timeInterleavedGroups(
+    [
+      nativeEntries(native, w1.run),
+      nativeEntries(native, w1Trunk.run),
+      peerEntries(peer, 'W1', { threads: PEER_THREADS }),
+      peerEntries(peer, 'W1-trunk', { threads: PEER_THREADS }),
+    ],
+    { runs },
+  );
   w1.dispose();
   w1Trunk.dispose();
+  const w1Fields = nativeFields(native, w1Times);
+  const w1TrunkFields = nativeFields(native, w1TrunkTimes);
   rows.push({
-    ...ratioRow('W1 Bregman training step (ICNN head)', w1Ms, 'W1-trunk (squared Euclidean)', w1TrunkMs, 2.0),
-    ...peerFields(peer, w1Ms, w1PeerTime, PEER_THREADS),
+    id: 'W1',
+    ...w1Fields,
+    ...ratioRow(
+      'W1 Bregman training step (ICNN head)',
+      w1Fields.ms,
+      'W1-trunk (squared Euclidean)',
+      w1TrunkFields.ms,
+      2.0,
+    ),
+    ...peerFields(peer, w1Fields.ms, w1PeerTime, PEER_THREADS),
   });
-  if (peer) {
-    rows.push({
-      ...peerOnlyRow('W1-trunk training step (squared Euclidean)', w1TrunkMs, ''),
-      ...peerFields(peer, w1TrunkMs, w1TrunkPeerTime, PEER_THREADS),
-    });
-  }
+  rows.push({
+    id: 'W1-trunk',
+    ...w1TrunkFields,
+    ...columnsOnlyRow('W1-trunk training step (squared Euclidean)', w1TrunkFields.ms, ''),
+    ...peerFields(peer, w1TrunkFields.ms, w1TrunkPeerTime, PEER_THREADS),
+  });
 
   const w2 = pairwiseStep(divergence);
   const w2mm = matMulStep();
-  const [w2Time, w2mmTime, w2PeerTime] = await timeInterleaved(
-    [w2.run, w2mm.run, ...peerEntries(peer, 'W2', { threads: PEER_THREADS })],
+  const [w2Times, w2mmTimes, [w2PeerTime]] = await timeInterleavedGroups(
+    [
+      nativeEntries(native, w2.run),
+      nativeEntries(native, w2mm.run),
+      peerEntries(peer, 'W2', { threads: PEER_THREADS }),
+    ],
     { runs },
   );
-  const [w2Ms, w2mmMs] = [w2Time.medianMs, w2mmTime.medianMs];
   w2.dispose();
   w2mm.dispose();
+  const w2Fields = nativeFields(native, w2Times);
   rows.push({
-    ...ratioRow('W2 pairwise D 1024×1024×128 fwd+bwd', w2Ms, 'W2-matmul fwd+bwd', w2mmMs, 5.0),
-    ...peerFields(peer, w2Ms, w2PeerTime, PEER_THREADS),
+    id: 'W2',
+    ...w2Fields,
+    ...ratioRow(
+      'W2 pairwise D 1024×1024×128 fwd+bwd',
+      w2Fields.ms,
+      'W2-matmul fwd+bwd',
+      nativeFields(native, w2mmTimes).ms,
+      5.0,
+    ),
+    ...peerFields(peer, w2Fields.ms, w2PeerTime, PEER_THREADS),
   });
 
-  if (peer) {
-    const mm = squareMatMul();
-    const [mmTime, mmPeerTime] = await timeInterleaved(
-      [mm.run, ...peerEntries(peer, 'matMul', { threads: PEER_THREADS, n: 1024 })],
-      { runs },
-    );
-    mm.dispose();
-    const flops = 2 * 1024 ** 3;
-    rows.push({
-      ...peerOnlyRow(
-        'plain matMul 1024×1024×1024',
-        mmTime.medianMs,
-        `${gflops(flops, mmTime.medianMs).toFixed(1)} GFLOP/s${mmPeerTime?.medianMs ? `; PyTorch ${gflops(flops, mmPeerTime.medianMs).toFixed(1)} GFLOP/s` : ''}`,
-      ),
-      ...peerFields(peer, mmTime.medianMs, mmPeerTime, PEER_THREADS),
-    });
-  }
+  rows.push(await squareMatMulRow(runs, peer, native));
 
   const w4 = cnnStep(divergence);
-  const [w4Time, w4PeerTime] = await timeInterleaved([w4.run, ...peerEntries(peer, 'W4', { threads: PEER_THREADS })], {
-    runs: Math.min(runs, 10),
-  });
-  const w4Ms = w4Time.medianMs;
+  const [w4Times, [w4PeerTime]] = await timeInterleavedGroups(
+    [nativeEntries(native, w4.run), peerEntries(peer, 'W4', { threads: PEER_THREADS })],
+    { runs: Math.min(runs, 10) },
+  );
+  // The reference in the default configuration, like the row's `ms`.
+  await native.restore();
   const kernelTimes = [];
   for (let i = 0; i < 3; i++) kernelTimes.push(await w4.kernelMs());
   kernelTimes.sort((a, b) => a - b);
   w4.dispose();
+  const w4Fields = nativeFields(native, w4Times);
   rows.push({
+    id: 'W4',
+    ...w4Fields,
     ...ratioRow(
       'W4 CNN step (conv32-pool-conv64-pool-dense128 + ICNN), batch 128',
-      w4Ms,
+      w4Fields.ms,
       'its conv + matMul kernels (tf.profile)',
       kernelTimes[1],
       2.0,
     ),
-    ...peerFields(peer, w4Ms, w4PeerTime, PEER_THREADS),
+    ...peerFields(peer, w4Fields.ms, w4PeerTime, PEER_THREADS),
   });
 
   if (retrieval) {
-    // W3: 10,000 queries × 60,000 references × 128 dims, top-10 smallest D(q, r), through the eval package.
+    // W3: 10,000 queries × 60,000 references × 128 dims, top-10 smallest D(q, r), through the eval package, in the
+    // default configuration only (3 runs of ~9 s; its two-worker row has both).
     const queries = normal([10_000, 128]);
     const references = normal([60_000, 128]);
     let peakRss = process.memoryUsage().rss;
@@ -273,8 +291,9 @@ export async function runBregmanSuite({ runs = 20, retrieval = true, peer } = {}
     const effective = flops / (w3.medianMs / 1000) / 1e9;
     const matMulGflops = (2 * 1024 * 128 * 4096) / (mm.medianMs / 1000) / 1e9;
     rows.push({
+      id: 'W3',
       workload: 'W3 exact top-10, 10k × 60k × 128 (ICNN, query left)',
-      ms: w3.medianMs,
+      ...defaultConfigurationFields(native, w3.medianMs),
       reference: 'plain matMul GFLOP/s',
       referenceMs: null,
       ratio: effective / matMulGflops,
@@ -285,4 +304,42 @@ export async function runBregmanSuite({ runs = 20, retrieval = true, peer } = {}
   }
   divergence.dispose();
   return rows;
+}
+
+/**
+ * The 1024³ matMul row: tfjs on wasm alone and on wasm + native, OpenBLAS's own sgemm on the same shape (the
+ * addon called directly; `openblasShare` = its ms ÷ tfjs + native's, i.e. the share of its GFLOP/s tfjs reaches),
+ * and the peer's, all in the same rounds.
+ */
+async function squareMatMulRow(runs, peer, native) {
+  const n = 1024;
+  const mm = squareMatMul();
+  const openblas = native.available ? await openblasSquareMatMul(n) : { error: native.reason };
+  const [mmTimes, [openblasTime], [mmPeerTime]] = await timeInterleavedGroups(
+    [
+      nativeEntries(native, mm.run),
+      openblas.run ? [openblas.run] : [],
+      peerEntries(peer, 'matMul', { threads: PEER_THREADS, n }),
+    ],
+    { runs },
+  );
+  mm.dispose();
+  const fields = nativeFields(native, mmTimes);
+  const flops = 2 * n ** 3;
+  const rate = (label, ms) => `${label} ${gflops(flops, ms).toFixed(1)} GFLOP/s`;
+  const detail = [
+    rate('wasm', fields.wasmMs),
+    ...(fields.nativeMs === undefined ? [] : [rate('wasm + native', fields.nativeMs)]),
+    openblasTime ? rate('OpenBLAS sgemm', openblasTime.medianMs) : `OpenBLAS sgemm: ${openblas.error}`,
+    ...(mmPeerTime?.medianMs ? [rate('PyTorch', mmPeerTime.medianMs)] : []),
+  ].join('; ');
+  return {
+    id: 'matMul',
+    ...fields,
+    ...columnsOnlyRow('plain matMul 1024×1024×1024', fields.ms, detail),
+    ...(openblasTime && fields.nativeMs !== undefined
+      ? { openblasMs: openblasTime.medianMs, openblasShare: openblasTime.medianMs / fields.nativeMs }
+      : { openblasError: openblas.error ?? fields.nativeError }),
+    ...peerFields(peer, fields.ms, mmPeerTime, PEER_THREADS),
+  };
 }

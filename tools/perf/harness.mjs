@@ -26,18 +26,28 @@ export function selfTimed(measure) {
 }
 
 /**
+ * A contestant of {@link timeInterleaved} that needs `prepare()` (e.g. switching the native kernels on or off) before
+ * each of its runs: `prepare` is awaited untimed, then `run` is timed as a plain function entry is.
+ */
+export function prepared(prepare, run) {
+  return { prepare, run };
+}
+
+/**
  * Median ms of each of `fns`, timed in turn (a, b, a, b, …) so that a change in the host's load during the run hits
- * each alike: what a ratio between them needs on a shared machine. A function is timed here; a {@link selfTimed}
- * entry reports its own time.
+ * each alike: what a ratio between them needs on a shared machine. A function is timed here; a {@link prepared}
+ * entry is timed after its untimed preparation; a {@link selfTimed} entry reports its own time.
  */
 export async function timeInterleaved(fns, { runs = 20, warmup = 3 } = {}) {
   const times = fns.map(() => []);
   const errors = fns.map(() => null);
   for (let r = -warmup; r < runs; r++) {
     for (const [i, fn] of fns.entries()) {
-      if (typeof fn === 'function') {
+      if (typeof fn === 'function' || fn.run) {
+        if (fn.prepare) await fn.prepare();
+        const run = fn.run ?? fn;
         const t0 = process.hrtime.bigint();
-        await fn();
+        await run();
         if (r >= 0) times[i].push(Number(process.hrtime.bigint() - t0) / 1e6);
       } else if (errors[i] === null) {
         try {
@@ -53,6 +63,20 @@ export async function timeInterleaved(fns, { runs = 20, warmup = 3 } = {}) {
     if (errors[i] !== null) return { medianMs: null, error: errors[i], runs };
     t.sort((a, b) => a - b);
     return { medianMs: t[Math.floor(t.length / 2)], minMs: t[0], maxMs: t[t.length - 1], runs };
+  });
+}
+
+/**
+ * {@link timeInterleaved} over `groups` (arrays of entries, some empty), all in the same rounds; returns each group's
+ * results, in the same shape. What a row with an optional native and peer side needs.
+ */
+export async function timeInterleavedGroups(groups, options) {
+  const results = await timeInterleaved(groups.flat(), options);
+  let next = 0;
+  return groups.map((group) => {
+    const start = next;
+    next += group.length;
+    return results.slice(start, next);
   });
 }
 

@@ -31,13 +31,19 @@ export function peerFields(peer, oursMs, result, threads) {
   return { peerMs: result.medianMs, peerThreads: threads, peerRatio: oursMs / result.medianMs };
 }
 
+/**
+ * The ratio's column: the row's ms (wasm + native, the default configuration, when the native kernels are on; wasm
+ * alone otherwise, which the table's title then says) ÷ PyTorch's.
+ */
+const RATIO = '(wasm + native) / PyTorch';
+
 /** Column names the table gets with --peer pytorch. */
-export const PEER_COLUMNS = ['PyTorch ms', 'ms / PyTorch'];
+export const PEER_COLUMNS = ['PyTorch ms', RATIO];
 
 /** The table cells of a row's peer fields (a row the peer does not mirror stays blank). */
 export function peerCells(row) {
-  if (row.peerError !== undefined) return { 'PyTorch ms': row.peerError, 'ms / PyTorch': '' };
-  if (row.peerMs === undefined) return { 'PyTorch ms': '', 'ms / PyTorch': '' };
+  if (row.peerError !== undefined) return { 'PyTorch ms': row.peerError, [RATIO]: '' };
+  if (row.peerMs === undefined) return { 'PyTorch ms': '', [RATIO]: '' };
   const threads = `${row.peerThreads} thread${row.peerThreads === 1 ? '' : 's'}`;
-  return { 'PyTorch ms': `${row.peerMs.toFixed(1)} (${threads})`, 'ms / PyTorch': `${row.peerRatio.toFixed(2)}×` };
+  return { 'PyTorch ms': `${row.peerMs.toFixed(1)} (${threads})`, [RATIO]: `${row.peerRatio.toFixed(2)}×` };
 }

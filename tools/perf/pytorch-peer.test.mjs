@@ -106,10 +106,10 @@ describe('rounds with the peer', () => {
     expect(theirs.medianMs).toBe(4);
     const row = { ms: ours.medianMs, ...peerFields(peer, ours.medianMs, theirs, 2) };
     expect(row).toEqual({ ms: ours.medianMs, peerMs: 4, peerThreads: 2, peerRatio: ours.medianMs / 4 });
-    expect(PEER_COLUMNS).toEqual(['PyTorch ms', 'ms / PyTorch']);
+    expect(PEER_COLUMNS).toEqual(['PyTorch ms', '(wasm + native) / PyTorch']);
     expect(peerCells(row)).toEqual({
       'PyTorch ms': '4.0 (2 threads)',
-      'ms / PyTorch': `${(ours.medianMs / 4).toFixed(2)}×`,
+      '(wasm + native) / PyTorch': `${(ours.medianMs / 4).toFixed(2)}×`,
     });
   });
 
@@ -128,11 +128,11 @@ describe('rounds with the peer', () => {
     // A row timed after the crash has no peer entry at all; its reason comes from the peer.
     expect(peerEntries(peer, 'W2', { threads: 1 })).toEqual([]);
     expect(peerFields(peer, 1, undefined, 1)).toEqual({ peerError: reason });
-    expect(peerCells({ peerError: reason })).toEqual({ 'PyTorch ms': reason, 'ms / PyTorch': '' });
+    expect(peerCells({ peerError: reason })).toEqual({ 'PyTorch ms': reason, '(wasm + native) / PyTorch': '' });
   });
 
   it('leave rows blank without --peer, and rows the peer does not mirror blank with it', () => {
     expect(peerFields(undefined, 10, undefined, 1)).toEqual({});
-    expect(peerCells({ ms: 10 })).toEqual({ 'PyTorch ms': '', 'ms / PyTorch': '' });
+    expect(peerCells({ ms: 10 })).toEqual({ 'PyTorch ms': '', '(wasm + native) / PyTorch': '' });
   });
 });

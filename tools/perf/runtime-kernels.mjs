@@ -1,4 +1,5 @@
-// Suite "runtime": stock tfjs-wasm kernels against the runtime package's training kernels, in one run.
+// Suite "runtime": stock tfjs-wasm kernels against the runtime package's training kernels, both on wasm alone, and
+// those with the native BLAS kernels over them, in one run.
 import { SeededRandom } from '@empirical-bregman/common';
 import { setWasmTrainingKernels } from '@empirical-bregman/runtime';
 import * as tf from '@tensorflow/tfjs-core';
@@ -117,13 +118,21 @@ function cnnStep() {
   };
 }
 
-async function compare(name, run, runs) {
+/**
+ * The row of `run`: stock wasm kernels against this package's (both on wasm alone: the native kernels switched off
+ * around them, so that the comparison is the wasm kernels'), then patched + native when `native` (native-columns.mjs'
+ * nativeSwitch) has them; null ms with the error's first line when a side cannot run.
+ */
+async function compare(name, run, runs, native) {
   const out = { workload: name };
-  for (const [label, enabled] of [
-    ['stock', false],
-    ['patched', true],
-  ]) {
-    setWasmTrainingKernels(enabled);
+  const sides = [
+    ['stock', { training: false, native: false }],
+    ['patched', { training: true, native: false }],
+    ...(native.available ? [['native', { training: true, native: true }]] : []),
+  ];
+  for (const [label, kernels] of sides) {
+    setWasmTrainingKernels(kernels.training);
+    await native.use(kernels.native);
     try {
       out[`${label}Ms`] = (await timeMedian(run, { runs, warmup: 2 })).medianMs;
     } catch (error) {
@@ -132,28 +141,37 @@ async function compare(name, run, runs) {
     }
   }
   out.ratio = out.stockMs && out.patchedMs ? out.stockMs / out.patchedMs : null;
+  if (!native.available) out.nativeError = native.reason;
+  else out.nativeSpeedup = out.patchedMs && out.nativeMs ? out.patchedMs / out.nativeMs : null;
   return out;
 }
 
-/** Returns rows: workload, stock ms, patched ms, stock/patched ratio (stock = null when it cannot run). */
-export async function runRuntimeSuite({ runs = 20 } = {}) {
+/**
+ * Returns rows: workload, stock ms, patched ms, stock/patched ratio (stock = null when it cannot run), and patched +
+ * native ms with patched/native (nativeMs, nativeSpeedup), or nativeError when the native kernels are off.
+ */
+export async function runRuntimeSuite({ runs = 20, native }) {
   if (tf.getBackend() !== 'wasm')
     return [{ workload: 'runtime kernels', skipped: `backend is ${tf.getBackend()}, not wasm` }];
   const rows = [];
-  for (const make of [matMulWorkloads, transposeWorkloads]) {
-    const w = make();
-    for (const c of w.cases) rows.push(await compare(c.name, c.run, runs));
-    tf.dispose(w.tensors);
+  try {
+    for (const make of [matMulWorkloads, transposeWorkloads]) {
+      const w = make();
+      for (const c of w.cases) rows.push(await compare(c.name, c.run, runs, native));
+      tf.dispose(w.tensors);
+    }
+    for (const [name, make] of [
+      ['MLP 784-256-128 Adam step, batch 256', mlpStep],
+      ['CNN conv32-pool-conv64-pool-dense128 Adam step, batch 64', cnnStep],
+    ]) {
+      const w = make();
+      rows.push(await compare(name, w.run, runs, native));
+      tf.dispose(w.tensors);
+      w.optimizer.dispose();
+    }
+  } finally {
+    setWasmTrainingKernels(true);
+    await native.restore();
   }
-  for (const [name, make] of [
-    ['MLP 784-256-128 Adam step, batch 256', mlpStep],
-    ['CNN conv32-pool-conv64-pool-dense128 Adam step, batch 64', cnnStep],
-  ]) {
-    const w = make();
-    rows.push(await compare(name, w.run, runs));
-    tf.dispose(w.tensors);
-    w.optimizer.dispose();
-  }
-  setWasmTrainingKernels(true);
   return rows;
 }
