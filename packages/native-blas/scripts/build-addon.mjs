@@ -52,6 +52,9 @@ function build() {
   const partial = join(dirname(output), `native_blas.${process.pid}.partial.node`);
   const args = [
     '-O2',
+    // Every float32 operation rounded on its own, as tfjs's kernels round them (adamUpdate matches tfjs's Adam bit
+    // for bit only so): no multiply-add contracted into an FMA.
+    '-ffp-contract=off',
     '-fPIC',
     '-shared',
     '-std=c11',
