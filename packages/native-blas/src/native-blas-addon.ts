@@ -49,7 +49,7 @@ export interface NativeBlasAddon {
    * One Adam step of one variable in one pass, tfjs 4.22's `AdamOptimizer.applyGradients` arithmetic op by op in
    * float32: m' = m·β₁ + g·(1−β₁), v' = v·β₂ + g²·(1−β₂), x' = ((m'/(1−β₁ᵗ)) / (√(v'/(1−β₂ᵗ)) + ε))·(−lr) + x.
    * `offsets` holds 9 element offsets: x, m, v, g (`count` values each), β₁ᵗ and β₂ᵗ (one value each), then x', m',
-   * v' (`count` values each; an output may be its input's own range). The scalars are rounded to float32 here, as
+   * v' (`count` values each; an output is its input's own range, in place, or apart from every other range). The scalars are rounded to float32 here, as
    * tfjs rounds its scalar tensors: pass (1−β₁), (1−β₂) and −lr computed in double, as tfjs computes them.
    */
   adamUpdate(
