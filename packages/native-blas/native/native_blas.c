@@ -438,6 +438,90 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// adamUpdate(heap, offsets, count, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, negLearningRate): one Adam
+// step of one variable in a single pass. `offsets` (Int32Array) holds, in elements: x, m, v, g (the variable, its
+// first and second moments and its gradient, `count` values each), accBeta1, accBeta2 (one value each: β₁ᵗ, β₂ᵗ), and
+// where to write x', m', v' (`count` values each; each on its input's own range, in place, or apart from every other
+// range). The arithmetic is tfjs 4.22's AdamOptimizer.applyGradients op by op, each step rounded to float32:
+//   m' = m·β₁ + g·(1−β₁)              v' = v·β₂ + g²·(1−β₂)
+//   x' = ((m'/(1−β₁ᵗ)) / (√(v'/(1−β₂ᵗ)) + ε))·(−lr) + x
+// The build passes -ffp-contract=off, so no step is fused into an FMA (which would round once instead of twice and
+// drift from tfjs in the last bit). The scalars arrive as doubles and are rounded to float32 here, as tfjs's scalar
+// tensors are: (1−β₁) and −lr are computed in double by tfjs before that rounding, so the caller passes them so too.
+
+enum { A_X, A_M, A_V, A_G, A_ACC1, A_ACC2, A_OUT_X, A_OUT_M, A_OUT_V, A_COUNT };
+
+static napi_value adam_update(napi_env env, napi_callback_info info) {
+  const char *fn = "adamUpdate";
+  size_t argc = 9;
+  napi_value argv[9];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 9) {
+    fail(env, fn, "expected 9 arguments");
+    return NULL;
+  }
+  float *heap;
+  size_t length, offset_count;
+  const int32_t *o;
+  int32_t count;
+  float beta1, one_minus_beta1, beta2, one_minus_beta2, epsilon, neg_lr;
+  if (!arg_heap(env, fn, argv[0], &heap, &length) || !arg_ints(env, fn, argv[1], &o, &offset_count) ||
+      !arg_i32(env, fn, argv[2], &count) || !arg_f32(env, fn, argv[3], &beta1) ||
+      !arg_f32(env, fn, argv[4], &one_minus_beta1) || !arg_f32(env, fn, argv[5], &beta2) ||
+      !arg_f32(env, fn, argv[6], &one_minus_beta2) || !arg_f32(env, fn, argv[7], &epsilon) ||
+      !arg_f32(env, fn, argv[8], &neg_lr))
+    return NULL;
+  if (offset_count != A_COUNT) {
+    fail(env, fn, "expected 9 offsets (x, m, v, g, accBeta1, accBeta2, x', m', v')");
+    return NULL;
+  }
+  if (count < 0) {
+    fail(env, fn, "expected a non-negative count, got a negative one");
+    return NULL;
+  }
+  static const char *names[A_COUNT] = {"x", "m", "v", "g", "accBeta1", "accBeta2", "x'", "m'", "v'"};
+  for (int i = 0; i < A_COUNT; i++) {
+    const int64_t extent = i == A_ACC1 || i == A_ACC2 ? 1 : count;
+    if (!in_heap(env, fn, names[i], o[i], extent, length)) return NULL;
+  }
+  // The vectorised loop is right for an output on its own input's range or apart from every array, not for one that
+  // overlaps another range partly (it would read values it already wrote).
+  for (int out = A_OUT_X; out <= A_OUT_V; out++) {
+    for (int other = A_X; other <= A_OUT_V; other++) {
+      if (other == out || other == A_ACC1 || other == A_ACC2 || (other == out - A_OUT_X && o[other] == o[out])) continue;
+      if (count > 0 && o[out] < o[other] + count && o[other] < o[out] + count) {
+        char what[200];
+        snprintf(what, sizeof what, "expected %s on its input's range or apart from the others, got it overlapping %s",
+                 names[out], names[other]);
+        fail(env, fn, what);
+        return NULL;
+      }
+    }
+  }
+  const float *x = heap + o[A_X], *m = heap + o[A_M], *v = heap + o[A_V], *g = heap + o[A_G];
+  float *out_x = heap + o[A_OUT_X], *out_m = heap + o[A_OUT_M], *out_v = heap + o[A_OUT_V];
+  // tfjs: sub(1, accBeta1), one float32 subtraction, once per step.
+  const float bias1 = 1.0f - heap[o[A_ACC1]], bias2 = 1.0f - heap[o[A_ACC2]];
+  // No dependence between iterations, also with an output on its input's own range (each value is read, then
+  // written, at the same index): ivdep lets GCC vectorise without a run-time alias check over seven arrays, which it
+  // gives up on. Vector divisions and square roots round each lane as the scalar ones do.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC ivdep
+#endif
+  for (int32_t i = 0; i < count; i++) {
+    const float gi = g[i];
+    const float mi = m[i] * beta1 + gi * one_minus_beta1;
+    const float vi = v[i] * beta2 + (gi * gi) * one_minus_beta2;
+    const float step = (mi / bias1) / (sqrtf(vi / bias2) + epsilon);
+    const float xi = step * neg_lr + x[i];
+    out_m[i] = mi;
+    out_v[i] = vi;
+    out_x[i] = xi;
+  }
+  return NULL;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // OpenBLAS's thread count (process-wide: every thread of the process shares it) and build description.
 
 static napi_value set_threads(napi_env env, napi_callback_info info) {
@@ -482,6 +566,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"conv2d", NULL, conv2d, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2dBackpropInput", NULL, conv2d_backprop_input, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2dBackpropFilter", NULL, conv2d_backprop_filter, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"adamUpdate", NULL, adam_update, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threads", NULL, get_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"config", NULL, get_config, NULL, NULL, NULL, napi_enumerable, NULL},

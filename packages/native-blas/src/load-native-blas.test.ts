@@ -274,3 +274,105 @@ describe('conv2d and its gradients', () => {
     expect(() => blas.conv2d(heap, 0, 0, 0, convGeometry({ ...g, strideWidth: 0 }))).toThrow(/strides and dilations/);
   });
 });
+
+describe('adamUpdate', () => {
+  const [beta1, beta2, epsilon, learningRate] = [0.9, 0.999, 1e-7, 0.01];
+  const f = Math.fround;
+  /** tfjs's Adam step op by op, each op rounded to float32 (Math.fround of a double op is the float32 op, exactly). */
+  function float32Step(x: number, m: number, v: number, g: number, acc1: number, acc2: number) {
+    const m1 = f(f(m * f(beta1)) + f(g * f(1 - beta1)));
+    const v1 = f(f(v * f(beta2)) + f(f(g * g) * f(1 - beta2)));
+    const step = f(f(m1 / f(1 - acc1)) / f(f(Math.sqrt(f(v1 / f(1 - acc2)))) + f(epsilon)));
+    return { x: f(f(step * f(-learningRate)) + x), m: m1, v: v1 };
+  }
+  /** The same step in float64. */
+  function float64Step(x: number, m: number, v: number, g: number, acc1: number, acc2: number) {
+    const m1 = m * beta1 + g * (1 - beta1);
+    const v1 = v * beta2 + g * g * (1 - beta2);
+    return { x: x - (learningRate * (m1 / (1 - acc1))) / (Math.sqrt(v1 / (1 - acc2)) + epsilon), m: m1, v: v1 };
+  }
+  const call = (heap: Float32Array, offsets: number[], count: number) =>
+    blas.adamUpdate(heap, Int32Array.from(offsets), count, beta1, 1 - beta1, beta2, 1 - beta2, epsilon, -learningRate);
+
+  /** x, m, v, g of `count` values, then β₁ᵗ and β₂ᵗ of step 3, then room for x', m', v'. */
+  function adamHeap(count: number) {
+    const { heap, offsets } = heapWith([count, count, count, count, 1, 1, count, count, count]);
+    const [, m, v, , acc1, acc2] = offsets as [number, number, number, number, number, number];
+    for (let i = 0; i < count; i++) {
+      heap[m + i] = f(0.1 * heap[m + i]!);
+      heap[v + i] = f(0.01 * heap[v + i]! ** 2);
+    }
+    heap[acc1] = f(f(f(beta1) * f(beta1)) * f(beta1));
+    heap[acc2] = f(f(f(beta2) * f(beta2)) * f(beta2));
+    return { heap, offsets };
+  }
+
+  it("equals tfjs's float32 arithmetic bit for bit, and float64 within 1e-5 · lr, on 1001 values (vector lanes and a remainder)", () => {
+    const count = 1001;
+    const { heap, offsets } = adamHeap(count);
+    const before = Float32Array.from(heap);
+    call(heap, offsets, count);
+    const [x, m, v, g, acc1, acc2, ox, om, ov] = offsets as number[] as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const at = (a: Float32Array, o: number, i: number) => a[o + i]!;
+    for (let i = 0; i < count; i++) {
+      const args = [
+        at(before, x, i),
+        at(before, m, i),
+        at(before, v, i),
+        at(before, g, i),
+        before[acc1]!,
+        before[acc2]!,
+      ] as const;
+      const want = float32Step(...args);
+      expect([heap[ox + i], heap[om + i], heap[ov + i]], `value ${i}`).toEqual([want.x, want.m, want.v]);
+      const exact = float64Step(...args);
+      expect(Math.abs(heap[ox + i]! - exact.x), `value ${i}`).toBeLessThan(
+        1e-5 * learningRate + 1e-7 * Math.abs(exact.x),
+      );
+    }
+    // The inputs are left as they were.
+    expect(Array.from(heap.subarray(0, ox))).toEqual(Array.from(before.subarray(0, ox)));
+  });
+
+  it('gives the same values when it writes over its inputs (x′ = x, m′ = m, v′ = v)', () => {
+    const count = 37;
+    const { heap, offsets } = adamHeap(count);
+    const copy = Float32Array.from(heap);
+    call(copy, offsets, count);
+    const inPlace = [...offsets.slice(0, 6), offsets[0]!, offsets[1]!, offsets[2]!];
+    call(heap, inPlace, count);
+    for (const [input, output] of [
+      [0, 6],
+      [1, 7],
+      [2, 8],
+    ] as const) {
+      const [o, p] = [offsets[input]!, offsets[output]!];
+      expect(Array.from(heap.subarray(o, o + count))).toEqual(Array.from(copy.subarray(p, p + count)));
+    }
+  });
+
+  it('rejects ranges outside the heap and a wrong number of offsets, before writing anything', () => {
+    const heap = new Float32Array(40);
+    expect(() => call(heap, [0, 4, 8, 12, 16, 17, 18, 22, 37], 4)).toThrow(
+      /native-blas adamUpdate: expected v' \[37, 41\) inside the heap of 40 floats/,
+    );
+    expect(() => call(heap, [0, 4, 8, 12, 40, 17, 18, 22, 26], 4)).toThrow(/expected accBeta1 \[40, 41\)/);
+    expect(() => call(heap, [0, 4, 8], 4)).toThrow(/expected 9 offsets/);
+    expect(() => call(heap, [0, 4, 8, 12, 16, 17, 18, 22, 9], 4)).toThrow(
+      /expected v' on its input's range or apart from the others, got it overlapping v$/,
+    );
+    expect(() => call(heap, [0, 4, 8, 12, 16, 17, 4, 22, 26], 4)).toThrow(/expected x' .* overlapping m$/);
+    expect(() => call(heap, [0, 4, 8, 12, 16, 17, 18, 22, 26], -1)).toThrow(/non-negative count/);
+    expect(Array.from(heap)).toEqual(Array(40).fill(0));
+  });
+});

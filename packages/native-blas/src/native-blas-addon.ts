@@ -45,6 +45,24 @@ export interface NativeBlasAddon {
   conv2dBackpropInput(heap: Float32Array, dy: number, filter: number, dx: number, geometry: Int32Array): void;
   /** dw = the gradient of conv2d with respect to its filter, from x and dy: im2col(x)ᵀ · dy. */
   conv2dBackpropFilter(heap: Float32Array, x: number, dy: number, dw: number, geometry: Int32Array): void;
+  /**
+   * One Adam step of one variable in one pass, tfjs 4.22's `AdamOptimizer.applyGradients` arithmetic op by op in
+   * float32: m' = m·β₁ + g·(1−β₁), v' = v·β₂ + g²·(1−β₂), x' = ((m'/(1−β₁ᵗ)) / (√(v'/(1−β₂ᵗ)) + ε))·(−lr) + x.
+   * `offsets` holds 9 element offsets: x, m, v, g (`count` values each), β₁ᵗ and β₂ᵗ (one value each), then x', m',
+   * v' (`count` values each; an output is its input's own range, in place, or apart from every other range). The scalars are rounded to float32 here, as
+   * tfjs rounds its scalar tensors: pass (1−β₁), (1−β₂) and −lr computed in double, as tfjs computes them.
+   */
+  adamUpdate(
+    heap: Float32Array,
+    offsets: Int32Array,
+    count: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    epsilon: number,
+    negLearningRate: number,
+  ): void;
   /** Sets OpenBLAS's thread count: process-wide, every thread of the process shares it. */
   setThreads(threads: number): void;
   /** OpenBLAS's thread count now. */

@@ -58,12 +58,14 @@ describe('DataParallelTrainer', () => {
     await pool.close();
   });
 
-  it('runs each replica with the native BLAS kernels (unless BREGMAN_NATIVE=0), on one OpenBLAS thread each', () => {
+  it('runs each replica with the native BLAS kernels and fused Adam (unless BREGMAN_NATIVE=0), on one OpenBLAS thread each', () => {
     // The tests below then check bit-identical replicas and exact resume with the kernels a user gets by default.
     const native = tf.getBackend() === 'wasm' && process.env.BREGMAN_NATIVE !== '0';
     for (const info of pool.backendInfo) {
       expect(info.native?.enabled ?? false, info.native?.reason ?? 'not on wasm').toBe(native);
       if (native) expect(info.native?.threads).toBe(1);
+      // …and Adam's fused native step: the replicas below step through it.
+      if (native) expect(info.native?.kernels).toContain('NativeAdamUpdate');
     }
   });
 

@@ -88,7 +88,11 @@ describe('native BLAS kernels', () => {
   it(`are ${NATIVE ? 'on' : 'off (BREGMAN_NATIVE=0)'}, and initBackend says so`, async () => {
     const line = describeBackend(info);
     if (NATIVE) {
-      expect(info.native).toMatchObject({ enabled: true, kernels: [...NATIVE_KERNELS], reason: null });
+      expect(info.native).toMatchObject({
+        enabled: true,
+        kernels: [...NATIVE_KERNELS, 'NativeAdamUpdate'],
+        reason: null,
+      });
       expect(info.native?.library).toMatch(/^OpenBLAS \d+\.\d+\.\d+$/);
       expect(info.native?.threads).toBe(Math.min(2, availableParallelism()));
       expect(line).toMatch(

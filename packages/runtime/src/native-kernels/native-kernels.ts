@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as NativeBlasPackage from '@empirical-bregman/native-blas';
 import type { KernelFunc } from '../wasm-kernels/kernel-types';
 import { setWasmKernelLayer, type WasmKernelLayer } from '../wasm-kernels/wasm-kernel-layers';
+import { NATIVE_ADAM_KERNEL, setNativeAdam } from './native-adam';
 import type { NativeBlasBinding } from './native-blas-binding';
 import { makeNativeConv2d } from './native-conv2d';
 import { makeNativeConv2dBackpropFilter } from './native-conv2d-backprop-filter';
@@ -20,7 +21,10 @@ export const NATIVE_KERNELS = [
 
 /** Whether the native BLAS kernels run on the wasm backend, on what, or why not. */
 export interface NativeKernelsInfo {
-  /** True when the kernels of `NATIVE_KERNELS` are registered over the wasm ones. */
+  /**
+   * True when the kernels of `NATIVE_KERNELS` are registered over the wasm ones, and `tf.AdamOptimizer` steps
+   * through the fused native update.
+   */
   readonly enabled: boolean;
   /** e.g. "OpenBLAS 0.3.21"; null when off. */
   readonly library: string | null;
@@ -28,6 +32,7 @@ export interface NativeKernelsInfo {
   readonly core: string | null;
   /** OpenBLAS's threads (process-wide) when this was read; null when off. */
   readonly threads: number | null;
+  /** When on: `NATIVE_KERNELS`, then `NativeAdamUpdate` (the fused Adam step, a kernel of its own); else empty. */
   readonly kernels: readonly string[];
   /** Why they are off, in one line (disabled by BREGMAN_NATIVE=0; the addon not built, and how to build it); null when on. */
   readonly reason: string | null;
@@ -95,11 +100,12 @@ const off = (reason: string): NativeKernelsInfo => ({
 
 /**
  * Registers the native BLAS kernels (`NATIVE_KERNELS`: OpenBLAS through the optional addon
- * `@empirical-bregman/native-blas`) over the wasm backend's, or with `enabled = false` takes them off again; the
- * perf benchmark compares wasm with wasm + native in one process this way. They sit on top of this package's wasm
- * training kernels (`setWasmTrainingKernels`), which stay their fallback. Node only; `initBackend` calls it on wasm
- * unless `BREGMAN_NATIVE=0`. Never throws for a missing addon: the result says why the kernels are off and how to
- * build them.
+ * `@empirical-bregman/native-blas`) over the wasm backend's and makes `tf.AdamOptimizer` (`tf.train.adam`) take each
+ * variable's step in one native pass (same state and float32 arithmetic as tfjs's), or with `enabled = false` takes
+ * them off again; the perf benchmark compares wasm with wasm + native in one process this way. They sit on top of
+ * this package's wasm training kernels (`setWasmTrainingKernels`), which stay their fallback. Node only;
+ * `initBackend` calls it on wasm unless `BREGMAN_NATIVE=0`. Never throws for a missing addon: the result says why the
+ * kernels are off and how to build them.
  *
  * ```ts
  * const native = await setNativeKernels(true);
@@ -114,6 +120,7 @@ export function setNativeKernels(enabled: boolean): Promise<NativeKernelsInfo> {
 export async function applyNativeKernels(enabled: boolean, offReason: string): Promise<NativeKernelsInfo> {
   if (!enabled) {
     setWasmKernelLayer('native', null);
+    setNativeAdam(null);
     return off(offReason);
   }
   // The stock kernels are saved on the first registration: the wasm backend's must exist by then.
@@ -124,15 +131,17 @@ export async function applyNativeKernels(enabled: boolean, offReason: string): P
   const loaded = await loading;
   if ('reason' in loaded) {
     setWasmKernelLayer('native', null);
+    setNativeAdam(null);
     return off(loaded.reason);
   }
   setWasmKernelLayer('native', nativeLayer(loaded.binding));
+  setNativeAdam(loaded.binding);
   return {
     enabled: true,
     library: loaded.library,
     core: loaded.core,
     threads: loaded.binding.blas.threads(),
-    kernels: [...NATIVE_KERNELS],
+    kernels: [...NATIVE_KERNELS, NATIVE_ADAM_KERNEL],
     reason: null,
   };
 }
