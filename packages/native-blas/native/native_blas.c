@@ -438,6 +438,102 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// maxPoolGrad(heap, x, dy, dx, geometry): the gradient of a max pool with respect to its input, NHWC, with tfjs-core's
+// semantics (tfjs-backend-cpu's maxPoolPositions + maxPoolGrad): each window's gradient dy goes to the FIRST element
+// of the window, in row-major scan order, that is strictly greater than everything before it (starting from −∞), so
+// on ties the first one wins, NaNs never win, and a window of only −∞/NaN passes no gradient. Taps in the padding are
+// skipped. An element that is the max of several windows gets the sum of their dy, added in double in the order of
+// those windows (row-major), then rounded once to float32: tfjs-cpu's arithmetic. The geometry is a convolution's
+// (conv_t) with outChannels = inChannels; the filter is ignored. Stock wasm's kernel (4.22) differs: it keeps the
+// LAST max and starts from FLT_MIN, so a window whose values are all below FLT_MIN (all negative, say) passes its
+// gradient to x[0] or nowhere.
+//
+// One image at a time: its argmax scan, then a scatter of dy into a double accumulator of one image (H·W·C values,
+// 200 KB for 28×28×32, in cache), then the rounding into dx.
+
+static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
+  const char *fn = "maxPoolGrad";
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 5) {
+    fail(env, fn, "expected 5 arguments");
+    return NULL;
+  }
+  float *heap;
+  size_t length;
+  int32_t offsets[3];
+  conv_t g;
+  if (!arg_heap(env, fn, argv[0], &heap, &length) || !arg_i32(env, fn, argv[1], &offsets[0]) ||
+      !arg_i32(env, fn, argv[2], &offsets[1]) || !arg_i32(env, fn, argv[3], &offsets[2]) ||
+      !arg_conv(env, fn, argv[4], &g))
+    return NULL;
+  if (g.out_c != g.in_c) {
+    fail(env, fn, "expected as many output channels as input channels");
+    return NULL;
+  }
+  if (!in_heap(env, fn, "x", offsets[0], g.x_size, length) || !in_heap(env, fn, "dy", offsets[1], y_size(&g), length) ||
+      !in_heap(env, fn, "dx", offsets[2], g.x_size, length))
+    return NULL;
+  const float *x = heap + offsets[0], *dy = heap + offsets[1];
+  float *dx = heap + offsets[2];
+  const int channels = g.in_c;
+  const int64_t image = (int64_t)g.in_h * g.in_w * channels, pixels_out = (int64_t)g.out_h * g.out_w;
+  if (g.x_size == 0) return NULL;
+  // Per image: the accumulator; per output pixel: each channel's running max and the input pixel it sits at.
+  double *acc = malloc((size_t)image * sizeof(double));
+  float *best = malloc((size_t)channels * sizeof(float));
+  int32_t *at = malloc((size_t)channels * sizeof(int32_t));
+  if (!acc || !best || !at) {
+    free(acc);
+    free(best);
+    free(at);
+    fail(env, fn, "could not allocate the accumulator");
+    return NULL;
+  }
+  for (int b = 0; b < g.batch; b++) {
+    const float *xb = x + (int64_t)b * image;
+    const float *dyb = dy + (int64_t)b * pixels_out * channels;
+    memset(acc, 0, (size_t)image * sizeof(double));
+    for (int oy = 0; oy < g.out_h; oy++) {
+      const int corner_y = oy * g.stride_h - g.pad_top;
+      for (int ox = 0; ox < g.out_w; ox++) {
+        const int corner_x = ox * g.stride_w - g.pad_left;
+        for (int c = 0; c < channels; c++) {
+          best[c] = -INFINITY;
+          at[c] = -1;
+        }
+        for (int ky = 0; ky < g.kh; ky++) {
+          const int iy = corner_y + ky * g.dil_h;
+          if (iy < 0 || iy >= g.in_h) continue;
+          for (int kx = 0; kx < g.kw; kx++) {
+            const int ix = corner_x + kx * g.dil_w;
+            if (ix < 0 || ix >= g.in_w) continue;
+            const int32_t pixel = iy * g.in_w + ix;
+            const float *v = xb + (int64_t)pixel * channels;
+            for (int c = 0; c < channels; c++) {
+              if (v[c] > best[c]) {
+                best[c] = v[c];
+                at[c] = pixel;
+              }
+            }
+          }
+        }
+        const float *d = dyb + ((int64_t)oy * g.out_w + ox) * channels;
+        for (int c = 0; c < channels; c++)
+          if (at[c] >= 0) acc[(int64_t)at[c] * channels + c] += (double)d[c];
+      }
+    }
+    float *dxb = dx + (int64_t)b * image;
+    for (int64_t i = 0; i < image; i++) dxb[i] = (float)acc[i];
+  }
+  free(acc);
+  free(best);
+  free(at);
+  return NULL;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // adamUpdate(heap, offsets, count, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, negLearningRate): one Adam
 // step of one variable in a single pass. `offsets` (Int32Array) holds, in elements: x, m, v, g (the variable, its
 // first and second moments and its gradient, `count` values each), accBeta1, accBeta2 (one value each: β₁ᵗ, β₂ᵗ), and
@@ -566,6 +662,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"conv2d", NULL, conv2d, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2dBackpropInput", NULL, conv2d_backprop_input, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2dBackpropFilter", NULL, conv2d_backprop_filter, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"maxPoolGrad", NULL, max_pool_grad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adamUpdate", NULL, adam_update, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threads", NULL, get_threads, NULL, NULL, NULL, napi_enumerable, NULL},

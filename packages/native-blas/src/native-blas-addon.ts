@@ -46,6 +46,13 @@ export interface NativeBlasAddon {
   /** dw = the gradient of conv2d with respect to its filter, from x and dy: im2col(x)ᵀ · dy. */
   conv2dBackpropFilter(heap: Float32Array, x: number, dy: number, dw: number, geometry: Int32Array): void;
   /**
+   * dx = the gradient of a max pool with respect to its input x, from dy, with tfjs-core's semantics (tfjs-cpu's
+   * `maxPoolPositions`): each window's dy goes to its first strictly greatest element in row-major order (ties: the
+   * first; NaN never; a window of only −∞/NaN passes nothing); sums over windows in double, rounded once. The geometry
+   * is a convolution's with outChannels = inChannels and the pool's window as the filter (no filter is read).
+   */
+  maxPoolGrad(heap: Float32Array, x: number, dy: number, dx: number, geometry: Int32Array): void;
+  /**
    * One Adam step of one variable in one pass, tfjs 4.22's `AdamOptimizer.applyGradients` arithmetic op by op in
    * float32: m' = m·β₁ + g·(1−β₁), v' = v·β₂ + g²·(1−β₂), x' = ((m'/(1−β₁ᵗ)) / (√(v'/(1−β₂ᵗ)) + ε))·(−lr) + x.
    * `offsets` holds 9 element offsets: x, m, v, g (`count` values each), β₁ᵗ and β₂ᵗ (one value each), then x', m',

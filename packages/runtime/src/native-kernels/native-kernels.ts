@@ -8,6 +8,7 @@ import { makeNativeConv2d } from './native-conv2d';
 import { makeNativeConv2dBackpropFilter } from './native-conv2d-backprop-filter';
 import { makeNativeConv2dBackpropInput } from './native-conv2d-backprop-input';
 import { makeNativeMatMul } from './native-mat-mul';
+import { makeNativeMaxPoolGrad } from './native-max-pool-grad';
 
 /** The wasm kernels the native BLAS layer replaces (each falls back to the kernel below it). */
 export const NATIVE_KERNELS = [
@@ -17,6 +18,7 @@ export const NATIVE_KERNELS = [
   'FusedConv2D',
   'Conv2DBackpropInput',
   'Conv2DBackpropFilter',
+  'MaxPoolGrad',
 ] as const;
 
 /** Whether the native BLAS kernels run on the wasm backend, on what, or why not. */
@@ -84,6 +86,8 @@ function nativeLayer(native: NativeBlasBinding): WasmKernelLayer {
           return makeNativeConv2dBackpropInput(native, below);
         case 'Conv2DBackpropFilter':
           return makeNativeConv2dBackpropFilter(native, below);
+        case 'MaxPoolGrad':
+          return makeNativeMaxPoolGrad(native, below);
       }
     },
   };
