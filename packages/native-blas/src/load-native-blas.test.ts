@@ -376,3 +376,51 @@ describe('adamUpdate', () => {
     expect(Array.from(heap)).toEqual(Array(40).fill(0));
   });
 });
+
+describe('maxPoolGrad', () => {
+  // One image, 3 × 4 pixels, 2 channels; 2×2 windows, stride 2 across, 1 down, no padding: 2 × 2 outputs.
+  const geometry = convGeometry({
+    batch: 1,
+    inHeight: 3,
+    inWidth: 4,
+    inChannels: 2,
+    outHeight: 2,
+    outWidth: 2,
+    outChannels: 2,
+    filterHeight: 2,
+    filterWidth: 2,
+    strideHeight: 1,
+    strideWidth: 2,
+    dilationHeight: 1,
+    dilationWidth: 1,
+    padTop: 0,
+    padLeft: 0,
+  });
+
+  it('gives each window its dy at the first strictly greatest input, summing where windows share it (by hand)', () => {
+    // Channel 0 (rows): 1 5 2 2 / 5 0 3 −1 / 9 9 −1 −1. Channel 1: every value −7, so every window ties.
+    const channel0 = [1, 5, 2, 2, 5, 0, 3, -1, 9, 9, -1, -1];
+    const x = channel0.flatMap((v) => [v, -7]);
+    const dy = [0.5, 10, 2, 20, 4, 30, 8, 40];
+    const heap = new Float32Array(3 + 24 + 8 + 24);
+    heap.set(x, 3);
+    heap.set(dy, 27);
+    blas.maxPoolGrad(heap, 3, 27, 35, geometry);
+    // Channel 0: window (0,0) {1,5,5,0} → the 5 at (0,1) (first of the tie); (0,1) {2,2,3,−1} → 3 at (1,2);
+    // (1,0) {5,0,9,9} → 9 at (2,0); (1,1) {3,−1,−1,−1} → 3 at (1,2) again: 2 + 8. Channel 1: each window's first tap.
+    const want0 = [0, 0.5, 0, 0, 0, 0, 10, 0, 4, 0, 0, 0];
+    const want1 = [10, 0, 20, 0, 30, 0, 40, 0, 0, 0, 0, 0];
+    expect(Array.from(heap.subarray(35))).toEqual(want0.flatMap((v, i) => [v, want1[i]!]));
+  });
+
+  it('rejects tensors that do not fit the heap and unequal channel counts, before writing anything', () => {
+    const heap = new Float32Array(24 + 8 + 23);
+    expect(() => blas.maxPoolGrad(heap, 0, 24, 32, geometry)).toThrow(
+      /native-blas maxPoolGrad: expected dx \[32, 56\) inside the heap of 55 floats/,
+    );
+    const uneven = geometry.slice();
+    uneven[6] = 3;
+    expect(() => blas.maxPoolGrad(heap, 0, 24, 31, uneven)).toThrow(/as many output channels as input channels/);
+    expect(Array.from(heap)).toEqual(Array(55).fill(0));
+  });
+});
