@@ -3,6 +3,7 @@ import type { KernelArgs, KernelFunc } from '../wasm-kernels/kernel-types';
 import { heapOffsets } from './heap-offsets';
 import { countNativeCall } from './native-kernel-calls';
 import type { NativeBlasBinding } from './native-blas-binding';
+import { nativeGeometry } from './native-conv2d';
 
 /**
  * `MaxPoolGrad` (NHWC, every window, stride and padding tfjs's `computePool2DInfo` describes) on the wasm heap, with
@@ -27,23 +28,8 @@ export function makeNativeMaxPoolGrad(native: NativeBlasBinding, below: () => Ke
     const dx = args.backend.makeOutput(input.shape, 'float32');
     // After makeOutput: it may have grown the heap (see heapOffsets).
     const { heap, offsets } = heapOffsets(args.backend, [input, dy, dx]);
-    const geometry = native.convGeometry({
-      batch: info.batchSize,
-      inHeight: info.inHeight,
-      inWidth: info.inWidth,
-      inChannels: info.inChannels,
-      outHeight: info.outHeight,
-      outWidth: info.outWidth,
-      outChannels: info.outChannels,
-      filterHeight: info.filterHeight,
-      filterWidth: info.filterWidth,
-      strideHeight: info.strideHeight,
-      strideWidth: info.strideWidth,
-      dilationHeight: info.dilationHeight,
-      dilationWidth: info.dilationWidth,
-      padTop: info.padInfo.top,
-      padLeft: info.padInfo.left,
-    });
+    // A pool's geometry is a convolution's with as many output channels as input channels (computePool2DInfo).
+    const geometry = nativeGeometry(native, info);
     native.blas.maxPoolGrad(heap, offsets[0]!, offsets[1]!, offsets[2]!, geometry);
     countNativeCall('MaxPoolGrad');
     return dx;
