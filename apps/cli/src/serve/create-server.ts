@@ -105,7 +105,6 @@ export function createServer(options: ServerOptions): FastifyInstance {
       if (inBody[key] !== undefined && query[key] !== undefined)
         throw new HttpError(400, `serve: expected ${key} in the body or in the query string, got both`);
     const k = kFromQuery(query.k, limits);
-    if (typeof k === 'string') throw new HttpError(400, k);
     return { k: inBody.k ?? k, slot: inBody.slot ?? query.slot };
   };
   /** A class label's name: the manifest's, or the number for a class the model never saw. */

@@ -1,3 +1,5 @@
+import { CliError } from '../cli-error';
+
 /**
  * The JSON schemas of the server's request bodies, built for one model and the server's limits, so Fastify's
  * validator (Ajv) refuses a wrong shape before any work: rows of another width than ∏ manifest.input.sampleShape,
@@ -81,11 +83,15 @@ export function queryParametersSchema(options: { slot: boolean }) {
   } as const;
 }
 
-/** The query string's `k` as a number within the body schema's range (1…index size), else a one-line message. */
-export function kFromQuery(text: string | undefined, limits: SchemaLimits): number | string | undefined {
+/** The query string's `k` as a number within the body schema's range (1…index size); out of range is a 400. */
+export function kFromQuery(text: string | undefined, limits: SchemaLimits): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
   const max = limits.indexSize > 0 ? limits.indexSize : Number.POSITIVE_INFINITY;
   if (value >= 1 && value <= max) return value;
-  return `expected querystring/k to be an integer from 1 to ${limits.indexSize > 0 ? max : 'the index size'}, got ${text}`;
+  throw new CliError(
+    'serve',
+    'INVALID_ARGUMENT',
+    `expected querystring/k to be an integer from 1 to ${limits.indexSize > 0 ? max : 'the index size'}, got ${text}`,
+  );
 }
