@@ -41,6 +41,16 @@ static bool fail(napi_env env, const char *fn, const char *what) {
   return false;
 }
 
+// The call's arguments into argv[0..expected), or false (a RangeError thrown) when their number differs.
+static bool arg_list(napi_env env, napi_callback_info info, const char *fn, size_t expected, napi_value *argv) {
+  size_t argc = expected;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc == expected) return true;
+  char what[64];
+  snprintf(what, sizeof what, "expected %zu arguments, got %zu", expected, argc);
+  return fail(env, fn, what);
+}
+
 static bool arg_heap(napi_env env, const char *fn, napi_value value, float **data, size_t *length) {
   bool is_typed = false;
   if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed)
@@ -103,13 +113,8 @@ static bool positive_dims(napi_env env, const char *fn, const int32_t *dims, int
 
 static napi_value gemm_batch(napi_env env, napi_callback_info info) {
   const char *fn = "gemmBatch";
-  size_t argc = 7;
   napi_value argv[7];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc != 7) {
-    fail(env, fn, "expected 7 arguments");
-    return NULL;
-  }
+  if (!arg_list(env, info, fn, 7, argv)) return NULL;
   float *heap;
   size_t length, count;
   const int32_t *offsets;
@@ -157,13 +162,8 @@ enum { ACT_LINEAR, ACT_RELU, ACT_RELU6, ACT_PRELU, ACT_LEAKYRELU, ACT_SIGMOID, A
 
 static napi_value bias_activation(napi_env env, napi_callback_info info) {
   const char *fn = "biasActivation";
-  size_t argc = 10;
   napi_value argv[10];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc != 10) {
-    fail(env, fn, "expected 10 arguments");
-    return NULL;
-  }
+  if (!arg_list(env, info, fn, 10, argv)) return NULL;
   float *heap;
   size_t length;
   int32_t offset, count, n, bias_offset, bias_size, activation, prelu_offset, prelu_size;
@@ -302,10 +302,8 @@ static void col2im_add(const conv_t *g, const float *cols, int64_t r0, int64_t c
 // Reads (heap, three offsets, geometry) and checks the three tensors' extents.
 static bool conv_args(napi_env env, napi_callback_info info, const char *fn, const char *names[3], float **heap,
                       float *ptrs[3], conv_t *g, int64_t sizes_of(const conv_t *, int)) {
-  size_t argc = 5;
   napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc != 5) return fail(env, fn, "expected 5 arguments");
+  if (!arg_list(env, info, fn, 5, argv)) return false;
   size_t length;
   int32_t offsets[3];
   if (!arg_heap(env, fn, argv[0], heap, &length) || !arg_i32(env, fn, argv[1], &offsets[0]) ||
@@ -453,13 +451,8 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
 
 static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
   const char *fn = "maxPoolGrad";
-  size_t argc = 5;
   napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc != 5) {
-    fail(env, fn, "expected 5 arguments");
-    return NULL;
-  }
+  if (!arg_list(env, info, fn, 5, argv)) return NULL;
   float *heap;
   size_t length;
   int32_t offsets[3];
@@ -549,13 +542,8 @@ enum { A_X, A_M, A_V, A_G, A_ACC1, A_ACC2, A_OUT_X, A_OUT_M, A_OUT_V, A_COUNT };
 
 static napi_value adam_update(napi_env env, napi_callback_info info) {
   const char *fn = "adamUpdate";
-  size_t argc = 9;
   napi_value argv[9];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc != 9) {
-    fail(env, fn, "expected 9 arguments");
-    return NULL;
-  }
+  if (!arg_list(env, info, fn, 9, argv)) return NULL;
   float *heap;
   size_t length, offset_count;
   const int32_t *o;
@@ -621,11 +609,9 @@ static napi_value adam_update(napi_env env, napi_callback_info info) {
 // OpenBLAS's thread count (process-wide: every thread of the process shares it) and build description.
 
 static napi_value set_threads(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int32_t threads = 0;
-  if (argc != 1 || !arg_i32(env, "setThreads", argv[0], &threads)) return NULL;
+  if (!arg_list(env, info, "setThreads", 1, argv) || !arg_i32(env, "setThreads", argv[0], &threads)) return NULL;
   if (threads < 1) {
     fail(env, "setThreads", "expected at least 1 thread");
     return NULL;
