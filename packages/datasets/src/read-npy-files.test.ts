@@ -3,18 +3,12 @@ import { loadDataFiles } from './load-data-files';
 import { labelsFileCandidates } from './read-npy-files';
 import { expectDatasetError } from './testing/expect-dataset-error';
 import { npyBytes } from './testing/npy-bytes';
+import { NUMPY_SAVEZ, NUMPY_SAVEZ_COMPRESSED } from './testing/numpy-npz';
 import { tempFolder } from './testing/temp-folder';
 import { zipBytes } from './testing/zip-bytes';
 
 const { write } = tempFolder('npy');
 
-// Written by numpy 2.4 itself (`np.savez(f, x=float32 (3, 2), y=int64 [7, 3, 7])` and
-// `np.savez_compressed(f, features=Fortran-order float64 (3, 2), labels=['b', 'a', 'b'])`): zip64 local headers, a
-// Fortran-order array and unicode labels as numpy really writes them, not as our own test writer does.
-const NUMPY_SAVEZ =
-  'UEsDBC0AAAAAAAAAIQCH8RKR//////////8FABQAeC5ucHkBABAAmAAAAAAAAACYAAAAAAAAAJNOVU1QWQEAdgB7J2Rlc2NyJzogJzxmNCcsICdmb3J0cmFuX29yZGVyJzogRmFsc2UsICdzaGFwZSc6ICgzLCAyKSwgfSAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAKAAAAPwAAoL8AAEBAAACAQG8SgzoAAABAUEsDBC0AAAAAAAAAIQCHXEoU//////////8FABQAeS5ucHkBABAAmAAAAAAAAACYAAAAAAAAAJNOVU1QWQEAdgB7J2Rlc2NyJzogJzxpOCcsICdmb3J0cmFuX29yZGVyJzogRmFsc2UsICdzaGFwZSc6ICgzLCksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAKBwAAAAAAAAADAAAAAAAAAAcAAAAAAAAAUEsBAi0DLQAAAAAAAAAhAIfxEpGYAAAAmAAAAAUAAAAAAAAAAAAAAIABAAAAAHgubnB5UEsBAi0DLQAAAAAAAAAhAIdcShSYAAAAmAAAAAUAAAAAAAAAAAAAAIABzwAAAHkubnB5UEsFBgAAAAACAAIAZgAAAJ4BAAAAAA==';
-const NUMPY_SAVEZ_COMPRESSED =
-  'UEsDBC0AAAAIAAAAIQDJuSB0//////////8MABQAZmVhdHVyZXMubnB5AQAQALAAAAAAAAAAXQAAAAAAAACb7BfqGxDJyFDGUK2eklqcXKRupaBuk2ahrqOgnpZfVFKUmBefX5SSChIPKSpNBQoXZyQWpAK5GsY6CkaaOgq1CuQDLgYweGAPoTkcQBzfpAAo/8t+CC3gAKEZHABQSwMELQAAAAgAAAAhAAg/7Bb//////////woAFABsYWJlbHMubnB5AQAQAIwAAAAAAAAATAAAAAAAAACb7BfqGxDJyFDGUK2eklqcXKRupaBuE2qorqOgnpZfVFKUmBefX5SSChJ3S8wpTgWKF2ckFqQC+RrGOpo6CrUKFACuJAYGhkQgBtEAUEsBAi0DLQAAAAgAAAAhAMm5IHRdAAAAsAAAAAwAAAAAAAAAAAAAAIABAAAAAGZlYXR1cmVzLm5weVBLAQItAy0AAAAIAAAAIQAIP+wWTAAAAIwAAAAKAAAAAAAAAAAAAACAAZsAAABsYWJlbHMubnB5UEsFBgAAAAACAAIAcgAAACMBAAAAAA==';
 const X = [0.5, -1.25, 3, 4, 1e-3, 2];
 
 describe('loadDataFiles: NPY', () => {

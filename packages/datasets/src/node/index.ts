@@ -17,6 +17,7 @@ export type { IdxDatasetOptions } from '../load-idx-dataset';
 export { loadIdxDataset } from '../load-idx-dataset';
 export type { IdxFileSet } from '../find-idx-files';
 export { findIdxFiles, DEBIAN_FASHION_MNIST_DIR } from '../find-idx-files';
+export { parseNpz } from '../parse-npz';
 export type { DataFilesOptions, LoadedFiles } from '../load-data-files';
 export { loadDataFiles } from '../load-data-files';
 export type { DataFileFormat } from '../data-file-format';
