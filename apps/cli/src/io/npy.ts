@@ -1,9 +1,18 @@
+/** The element types the CLI writes: float32 values (embeddings, divergences) and int32 ones (indices, labels). */
+export type NpyValues = Float32Array | Int32Array;
+
 /**
- * A 2-D float32 array as NumPy `.npy` (format 1.0), so embeddings go straight into Python: `np.load('embeddings.npy')`.
- * (Reading is datasets' `parseNpy`, through `samplesFromNpy`.)
+ * An array as NumPy `.npy` (format 1.0), so results go straight into Python: `np.load('embeddings.npy')`. float32
+ * values are written as `<f4`, int32 as `<i4`, row-major. (Reading is datasets' `parseNpy`, through
+ * `samplesFromNpy`.)
  */
-export function encodeNpy(values: Float32Array, shape: readonly [number, number]): Uint8Array {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape[0]}, ${shape[1]}), }`;
+export function encodeNpy(values: NpyValues, shape: readonly number[]): Uint8Array {
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count !== values.length)
+    throw new RangeError(`encodeNpy: expected ${count} values for shape (${shape.join(', ')}), got ${values.length}`);
+  const descr = values instanceof Float32Array ? '<f4' : '<i4';
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   // Magic (6) + version (2) + header length (2) + header, padded with spaces to a multiple of 64, ending in \n.
   const unpadded = 10 + header.length + 1;
   header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
