@@ -6,6 +6,8 @@ import { loadModel } from '@empirical-bregman/model/node';
 import { initBackend } from '@empirical-bregman/runtime';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseNpy } from '@empirical-bregman/datasets';
+import { parseNpz } from '@empirical-bregman/datasets/node';
 import { encodeNpy } from '../io/npy';
 import { ComputeSlot } from './compute-slot';
 import { createServer } from './create-server';
@@ -199,6 +201,102 @@ describe('bregman serve: .npy bodies (application/x-npy), k and slot in the quer
       Array.from({ length: 300 }, () => [1, 2, 3, 4]),
     );
     expect(reply.statusCode).toBe(413);
+  });
+});
+
+describe('bregman serve: binary answers (Accept: application/x-npz on /search, application/x-npy on /embed)', () => {
+  const accept = (type: string) => ({ accept: type });
+  /** The arrays of an .npz answer (the datasets package's reader: zip directory, CRC-32, .npy headers). */
+  const npzArrays = (body: Buffer) =>
+    Object.fromEntries(
+      [...parseNpz(body, 'answer')].map(([name, a]) => [
+        name,
+        { shape: a.shape, values: Array.from(a.data as ArrayLike<number>) },
+      ]),
+    );
+
+  it('/search as .npz: indices, divergences and labels [queries, k], the same values as the JSON answer', async () => {
+    for (const send of [
+      () =>
+        app.inject({
+          method: 'POST',
+          url: '/search',
+          headers: accept('application/x-npz'),
+          payload: { queries, k: 7 },
+        }),
+      () =>
+        app.inject({
+          method: 'POST',
+          url: '/search?k=7',
+          headers: { ...accept('application/x-npz'), 'content-type': 'application/x-npy' },
+          payload: Buffer.from(encodeNpy(Float32Array.from(queries.flat()), [queries.length, 4])),
+        }),
+    ]) {
+      const reply = await send();
+      expect(reply.statusCode, reply.body).toBe(200);
+      expect(reply.headers['content-type']).toBe('application/x-npz');
+      const arrays = npzArrays(reply.rawPayload);
+      const json = (await post('/search', { queries, k: 7 })).json().results as Record<string, number[]>[];
+      expect(Object.keys(arrays).sort()).toEqual(['divergences', 'indices', 'labels']);
+      for (const name of ['indices', 'divergences', 'labels']) {
+        expect(arrays[name]!.shape).toEqual([queries.length, 7]);
+        expect(arrays[name]!.values).toEqual(json.flatMap((r) => r[name]!));
+      }
+    }
+    // An index without labels has no labels array.
+    const plain = createServer({ engine: inProcessEngine(model, unlabelled), ...LIMITS });
+    const reply = await plain.inject({
+      method: 'POST',
+      url: '/search',
+      headers: accept('application/x-npz'),
+      payload: { queries },
+    });
+    expect(Object.keys(npzArrays(reply.rawPayload)).sort()).toEqual(['divergences', 'indices']);
+    await plain.close();
+  });
+
+  it('/embed as .npy: one float32 [rows, embeddingDim] array equal to model.embedArray', async () => {
+    const reply = await app.inject({
+      method: 'POST',
+      url: '/embed',
+      headers: accept('application/x-npy'),
+      payload: { inputs: queries },
+    });
+    expect(reply.statusCode, reply.body).toBe(200);
+    expect(reply.headers['content-type']).toBe('application/x-npy');
+    const array = parseNpy(reply.rawPayload, 'answer');
+    expect(array.dtype).toBe('float32');
+    expect(array.shape).toEqual([queries.length, model.embeddingDim]);
+    expect(Array.from(array.data as Float32Array)).toEqual(Array.from(await model.embedArray(queries)));
+  });
+
+  it('JSON unless the Accept header prefers the binary type (q-values), and 406 naming the offered types', async () => {
+    const search = (type: string) =>
+      app.inject({ method: 'POST', url: '/search', headers: accept(type), payload: { queries } });
+    for (const type of ['*/*', 'application/json', 'application/x-npz;q=0.5, application/json', 'application/*'])
+      expect((await search(type)).headers['content-type'], type).toMatch(/^application\/json/);
+    expect((await search('application/json;q=0.1, application/x-npz')).headers['content-type']).toBe(
+      'application/x-npz',
+    );
+    const refused: Array<[string, string, RegExp]> = [
+      [
+        '/search',
+        'text/html',
+        /^serve: expected an Accept header that takes application\/json or application\/x-npz for \/search, got text\/html$/,
+      ],
+      [
+        '/embed',
+        'application/x-npz',
+        /takes application\/json or application\/x-npy for \/embed, got application\/x-npz$/,
+      ],
+      ['/predict', 'application/x-npz', /takes application\/json for \/predict, got application\/x-npz$/],
+    ];
+    for (const [url, type, message] of refused) {
+      const payload = url === '/search' ? { queries } : { inputs: queries };
+      const reply = await app.inject({ method: 'POST', url, headers: accept(type), payload });
+      expect(reply.statusCode, url).toBe(406);
+      expect(reply.json()).toEqual({ error: 'Not Acceptable', message: expect.stringMatching(message) });
+    }
   });
 });
 

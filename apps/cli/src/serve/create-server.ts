@@ -1,10 +1,15 @@
 import { isEmpiricalBregmanError } from '@empirical-bregman/common';
 import { checkFeatureValue } from '@empirical-bregman/datasets';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import accepts from 'accepts';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { encodeNpy } from '../io/npy';
 import { samplesFromNpy } from '../io/npy-samples';
+import { encodeNpz } from '../io/npz';
 import { ComputeSlot, QueueFull } from './compute-slot';
 import {
+  JSON_MEDIA_TYPE,
   NPY_MEDIA_TYPE,
+  NPZ_MEDIA_TYPE,
   type SchemaLimits,
   embedBodySchema,
   predictBodySchema,
@@ -191,10 +196,13 @@ export function createServer(options: ServerOptions): FastifyInstance {
   app.post<{ Body: Buffer | { inputs: number[][] } }>(
     '/embed',
     { schema: { body: bodySchemas(embedBodySchema(limits)) } },
-    async (request) => {
+    async (request, reply) => {
+      const answer = answerType(request, [JSON_MEDIA_TYPE, NPY_MEDIA_TYPE]);
       const inputs = requestRows(request.body, 'inputs');
       const flat = await slot.run(() => engine.embed(inputs));
       const d = manifest.embeddingDim;
+      if (answer === NPY_MEDIA_TYPE)
+        return reply.type(NPY_MEDIA_TYPE).send(asBuffer(encodeNpy(flat, [flat.length / d, d])));
       return { embeddings: rowsOf(flat, d) };
     },
   );
@@ -205,12 +213,23 @@ export function createServer(options: ServerOptions): FastifyInstance {
   }>(
     '/search',
     { schema: { body: bodySchemas(searchBodySchema(limits)), querystring: queryParametersSchema({ slot: true }) } },
-    async (request) => {
+    async (request, reply) => {
       const chosen = requireIndex(index, 'search');
+      const answer = answerType(request, [JSON_MEDIA_TYPE, NPZ_MEDIA_TYPE]);
       const queries = requestRows(request.body, 'queries');
       const asked = parameters(request.body, request.query);
       const k = asked.k ?? Math.min(10, chosen.size);
       const result = await slot.run(() => engine.search(queries, { k, slot: asked.slot }));
+      if (answer === NPZ_MEDIA_TYPE) {
+        // The JSON answer's three lists per query as three [queries, k] arrays (np.load(io.BytesIO(body))).
+        const shape = [result.numQueries, result.k];
+        const arrays = {
+          indices: { values: result.indices, shape },
+          divergences: { values: result.divergences, shape },
+          ...(result.labels && { labels: { values: result.labels, shape } }),
+        };
+        return reply.type(NPZ_MEDIA_TYPE).send(asBuffer(encodeNpz(arrays)));
+      }
       return {
         results: Array.from({ length: result.numQueries }, (_, i) => {
           const span = [i * result.k, (i + 1) * result.k] as const;
@@ -231,6 +250,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
       const chosen = requireIndex(index, 'predict');
       if (!chosen.hasLabels)
         throw new HttpError(409, 'serve: expected an index with labels for /predict, got one saved without labels');
+      answerType(request, [JSON_MEDIA_TYPE]);
       const inputs = requestRows(request.body, 'inputs');
       const { k } = parameters(request.body, request.query);
       const p = await slot.run(() => engine.predict(inputs, { k }));
@@ -268,10 +288,30 @@ export function createServer(options: ServerOptions): FastifyInstance {
   return app;
 }
 
+/**
+ * The answer's media type: the first of `offered` (the route's own order, JSON first) that the request's `Accept`
+ * header takes, by its q-values; no `Accept` takes JSON. None taken is a 406 naming what the route offers.
+ */
+function answerType(request: FastifyRequest, offered: readonly string[]): string {
+  // Given a list, accepts answers one of its entries or false (its types allow a list for the no-argument call).
+  const chosen = accepts(request.raw).type([...offered]) as string | false;
+  if (chosen === false)
+    throw new HttpError(
+      406,
+      `serve: expected an Accept header that takes ${offered.join(' or ')} for ${request.url.split('?')[0]}, got ${oneLine(request.headers.accept ?? '')}`,
+    );
+  return chosen;
+}
+
+/** The bytes as a Buffer without a copy (Fastify sends a Buffer as it is). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** A JSON body is checked by its schema; a .npy body by `samplesFromNpy` (its shape, dtype and values). */
 function bodySchemas(json: object) {
   return {
-    content: { 'application/json': { schema: json }, [NPY_MEDIA_TYPE]: { schema: {} } },
+    content: { [JSON_MEDIA_TYPE]: { schema: json }, [NPY_MEDIA_TYPE]: { schema: {} } },
   };
 }
 
@@ -326,6 +366,7 @@ function reasonOf(status: number): string {
     400: 'Bad Request',
     404: 'Not Found',
     409: 'Conflict',
+    406: 'Not Acceptable',
     413: 'Payload Too Large',
     415: 'Unsupported Media Type',
     503: 'Service Unavailable',

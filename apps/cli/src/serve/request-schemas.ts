@@ -13,6 +13,16 @@ import { CliError } from '../cli-error';
  */
 export const NPY_MEDIA_TYPE = 'application/x-npy';
 
+/** JSON, the default of every request and answer. */
+export const JSON_MEDIA_TYPE = 'application/json';
+
+/**
+ * The media type of a /search answer as NumPy `.npz` (`Accept: application/x-npz`): arrays `indices` and `labels`
+ * (int32) and `divergences` (float32), each [queries, k], read with `np.load(io.BytesIO(body))`. (/embed answers
+ * `Accept: application/x-npy` with one float32 [rows, embeddingDim] array.)
+ */
+export const NPZ_MEDIA_TYPE = 'application/x-npz';
+
 /** What the schemas depend on. */
 export interface SchemaLimits {
   /** Values per row: ∏ manifest.input.sampleShape. */

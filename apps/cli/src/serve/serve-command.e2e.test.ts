@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseNpz } from '@empirical-bregman/datasets/node';
 import { loadModel } from '@empirical-bregman/model/node';
 import { initBackend } from '@empirical-bregman/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,6 +120,16 @@ describe('bregman serve (built binary)', () => {
       });
       expect(npy.status).toBe(200);
       expect(((await npy.json()) as { results: unknown }).results).toEqual(results);
+      // Binary both ways: .npy rows in, the answer as .npz arrays [queries, k].
+      const npz = await fetch(`${url}/search?k=5`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-npy', accept: 'application/x-npz' },
+        body: encodeNpy(Float32Array.from(queries.flat()), [queries.length, queries[0]!.length]),
+      });
+      expect(npz.headers.get('content-type')).toBe('application/x-npz');
+      const arrays = parseNpz(new Uint8Array(await npz.arrayBuffer()), 'answer');
+      expect(arrays.get('indices')).toMatchObject({ shape: [queries.length, 5], data: ref.indices });
+      expect(arrays.get('divergences')).toMatchObject({ shape: [queries.length, 5], data: ref.divergences });
       index.dispose();
       model.dispose();
       server.child.kill('SIGTERM');
