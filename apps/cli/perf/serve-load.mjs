@@ -5,16 +5,21 @@
 // autocannon's latencies are whole milliseconds.
 //
 //   pnpm --filter @empirical-bregman/cli build && node apps/cli/perf/serve-load.mjs [--seconds 5] [--rounds 3]
-//     [--compute-thread] [--kinds exact,ann] [--batches 1,64] [--bodies json,npy]
+//     [--compute-thread] [--kinds exact,ann] [--batches 1,64] [--formats json:json,npy:json,npy:npz]
 //
-// `--bodies`: the request body as JSON (`{"queries": [[…]], "k": 10}`, the numbers as JSON.stringify writes float32
-// values, as a Python client's `json.dumps(x.tolist())` does) and/or as a float32 .npy array (`application/x-npy`,
-// k in the query string).
+// `--formats`: body:answer pairs. The request body as JSON (`{"queries": [[…]], "k": 10}`, the numbers as
+// JSON.stringify writes float32 values, as a Python client's `json.dumps(x.tolist())` does) or as a float32 .npy
+// array (`application/x-npy`, k in the query string); the answer as JSON or as .npz arrays (`Accept:
+// application/x-npz`, what `np.load(io.BytesIO(body))` reads).
 //
 // Each case alternates in process and HTTP `--rounds` times (the median round is reported) so that a change in the
 // machine's load during the run falls on both. HTTP runs with one connection (each request waits for the previous
 // answer: the client's time is in the figure) and with two (the server computes one request while the next is read:
 // its throughput).
+//
+// The floor: the same client against null-server.mjs, which holds its thread for the in-process search time of the
+// round and answers as many bytes as the .npz answer. What HTTP costs on this machine around a compute that long (the
+// client, loopback, waking idle cores) whatever the server does: no format can be below it.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +37,12 @@ const listArg = (name, fallback) =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1].split(',') : fallback;
 const kinds = listArg('--kinds', ['exact', 'ann']);
 const batches = listArg('--batches', ['1', '64']).map(Number);
-const bodies = listArg('--bodies', ['json', 'npy']);
+const formats = listArg('--formats', ['json:json', 'npy:json', 'npy:npz']).map((f) => {
+  const [body, answer] = f.split(':');
+  if (!['json', 'npy'].includes(body) || !['json', 'npz'].includes(answer))
+    throw new Error(`--formats: expected body:answer pairs of json|npy:json|npz, got ${f}`);
+  return { name: f, body, answer };
+});
 // `bregman serve --compute-thread`: the model on a worker thread (the default computes on the HTTP thread).
 const computeThread = process.argv.includes('--compute-thread');
 const FEATURES = 16;
@@ -40,6 +50,9 @@ const CLASSES = 5;
 const ITEMS = 10_000;
 const K = 10;
 const bin = fileURLToPath(new URL('../bin/bregman.js', import.meta.url));
+const nullServerScript = fileURLToPath(new URL('./null-server.mjs', import.meta.url));
+/** What the floor is measured with: a .npy body, an answer of raw bytes. */
+const NULL_FORMAT = { name: 'null', body: 'npy', answer: 'bytes' };
 const root = mkdtempSync(join(tmpdir(), 'eb-serve-load-'));
 
 /** n rows of FEATURES values around a per-class centre, with their classes. */
@@ -95,6 +108,15 @@ function medianRound(results) {
   return [...results].sort((a, b) => a.rps - b.rps)[Math.floor(results.length / 2)];
 }
 
+/**
+ * The median over rounds of (time per request over HTTP) / (time in process) of the same round: a change of the
+ * machine's load between rounds falls on both sides of each ratio.
+ */
+function medianRatio(local, http) {
+  const ratios = local.map((here, round) => here.rps / http[round].rps).sort((a, b) => a - b);
+  return ratios[Math.floor(ratios.length / 2)];
+}
+
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -120,8 +142,8 @@ async function inProcess(index, queries) {
 }
 
 /** `bregman serve` on 127.0.0.1:0, resolved with its URL and a stop function. */
-async function startServer(modelDir, indexDir) {
-  const child = spawn(process.execPath, [
+function startServer(modelDir, indexDir) {
+  return startListening([
     bin,
     'serve',
     modelDir,
@@ -136,6 +158,11 @@ async function startServer(modelDir, indexDir) {
     '--quiet',
     ...(computeThread ? ['--compute-thread'] : []),
   ]);
+}
+
+/** A node process that says "listening on http://127.0.0.1:PORT" on stderr: its URL and a stop function. */
+async function startListening(args) {
+  const child = spawn(process.execPath, args);
   process.once('exit', () => child.kill('SIGKILL')); // never leave a server behind this script
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (t) => (stderr += t));
@@ -145,7 +172,7 @@ async function startServer(modelDir, indexDir) {
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
       if (m) resolve(m[1]);
     });
-    exited.then((code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+    exited.then((code) => reject(new Error(`server exited ${code}: ${stderr}`)));
   });
   return {
     url,
@@ -168,12 +195,15 @@ function npyBody(flat, n) {
   return out;
 }
 
-/** autocannon on POST url/search for `seconds` over `connections` connections, the queries as a `bodyKind` body. */
-async function overHttp(url, queries, batch, connections, bodyKind) {
+/**
+ * autocannon on POST url/search?query for `seconds` over `connections` connections, in `format` (body and answer;
+ * a JSON body carries k itself).
+ */
+async function overHttp(url, queries, batch, connections, format, query = `k=${K}`) {
   const opts =
-    bodyKind === 'npy'
+    format.body === 'npy'
       ? {
-          url: `${url}/search?k=${K}`,
+          url: `${url}/search?${query}`,
           headers: { 'content-type': 'application/x-npy' },
           body: npyBody(queries, batch),
         }
@@ -182,6 +212,7 @@ async function overHttp(url, queries, batch, connections, bodyKind) {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ queries: toRows(queries, batch), k: K }),
         };
+  if (format.answer === 'npz') opts.headers.accept = 'application/x-npz';
   Object.assign(opts, { method: 'POST', connections });
   await autocannon({ ...opts, amount: 20 }); // warm-up
   const r = await autocannon({ ...opts, duration: seconds });
@@ -207,28 +238,58 @@ for (const kind of kinds) {
     const server = await startServer(modelDir, indexDir);
     const local = [];
     const http = Object.fromEntries(
-      bodies.flatMap((b) => [
-        [`${b} 1`, []],
-        [`${b} 2`, []],
+      formats.flatMap((f) => [
+        [`${f.name} 1`, []],
+        [`${f.name} 2`, []],
       ]),
     );
+    const floor = { 1: [], 2: [] };
+    const nullServer = await startListening([nullServerScript]);
+    // The floor answers as many bytes as the server's smallest answer (.npz).
+    const answerBytes = (
+      await (
+        await fetch(`${server.url}/search?k=${K}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-npy', accept: 'application/x-npz' },
+          body: npyBody(queries, batch),
+        })
+      ).arrayBuffer()
+    ).byteLength;
     for (let round = 0; round < rounds; round++) {
-      local.push(await inProcess(index, queries));
-      for (const body of bodies)
+      const here = await inProcess(index, queries);
+      local.push(here);
+      for (const format of formats)
         for (const connections of [1, 2])
-          http[`${body} ${connections}`].push(await overHttp(server.url, queries, batch, connections, body));
+          http[`${format.name} ${connections}`].push(await overHttp(server.url, queries, batch, connections, format));
+      for (const connections of [1, 2]) {
+        const hold = `hold-ms=${here.mean}&answer-bytes=${answerBytes}`;
+        floor[connections].push(await overHttp(`${nullServer.url}`, queries, batch, connections, NULL_FORMAT, hold));
+      }
     }
-    await server.stop();
+    await Promise.all([server.stop(), nullServer.stop()]);
     const inProcessRound = medianRound(local);
     table.push({ kind, batch, where: 'in process', ...inProcessRound });
-    for (const body of bodies) {
-      const [one, two] = [1, 2].map((c) => medianRound(http[`${body} ${c}`]));
+    const [floorOne, floorTwo] = [1, 2].map((c) => medianRound(floor[c]));
+    table.push(
+      { kind, batch, where: 'floor (null server), 1 connection', ...floorOne },
+      { kind, batch, where: 'floor (null server), 2 connections', ...floorTwo },
+    );
+    if (batch === 64)
+      overhead64[`${kind}, floor: a server that only holds its thread for the in-process time`] = {
+        one: medianRatio(local, floor[1]),
+        two: medianRatio(local, floor[2]),
+      };
+    for (const { name } of formats) {
+      const [one, two] = [1, 2].map((c) => medianRound(http[`${name} ${c}`]));
       table.push(
-        { kind, batch, where: `HTTP ${body}, 1 connection`, ...one },
-        { kind, batch, where: `HTTP ${body}, 2 connections`, ...two },
+        { kind, batch, where: `HTTP ${name}, 1 connection`, ...one },
+        { kind, batch, where: `HTTP ${name}, 2 connections`, ...two },
       );
       if (batch === 64)
-        overhead64[`${kind}, ${body} body`] = { one: inProcessRound.rps / one.rps, two: inProcessRound.rps / two.rps };
+        overhead64[`${kind}, ${name} (body:answer)`] = {
+          one: medianRatio(local, http[`${name} 1`]),
+          two: medianRatio(local, http[`${name} 2`]),
+        };
     }
   }
   index.dispose();
@@ -238,7 +299,7 @@ rmSync(root, { recursive: true, force: true });
 
 const f = (x, d = 2) => x.toFixed(d);
 console.log(
-  `\`bregman serve${computeThread ? ' --compute-thread' : ''}\` /search, ${ITEMS} items, embedding dim 16, k = ${K}, ${seconds} s per measurement, median of ${rounds} rounds\n`,
+  `\`bregman serve${computeThread ? ' --compute-thread' : ''}\` /search, ${ITEMS} items, embedding dim 16, k = ${K}, ${seconds} s per measurement, median of ${rounds} rounds (overheads: the median of the rounds' ratios)\n`,
 );
 console.log('| index | batch | where | requests/s | p50 ms | p99 ms | mean ms |');
 console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: |');
