@@ -606,6 +606,54 @@ static napi_value adam_update(napi_env env, napi_callback_info info) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// averageSlots(slots, base, workers, size, out, outOffset): out[outOffset + i] = (Σ_w slots[base + w·size + i]) /
+// workers, the data-parallel all-reduce of runtime's SharedGradientAverage, with its JavaScript arithmetic exactly:
+// the sum in float32, worker 0 first (every partial sum rounded, as Math.fround rounds it), then one product with the
+// double 1/workers, rounded once to float32. `slots` is usually a view of a SharedArrayBuffer, `out` a plain array or
+// the wasm heap; the two ranges may not overlap.
+
+static napi_value average_slots(napi_env env, napi_callback_info info) {
+  const char *fn = "averageSlots";
+  napi_value argv[6];
+  if (!arg_list(env, info, fn, 6, argv)) return NULL;
+  float *slots, *out;
+  size_t slots_length, out_length;
+  int32_t base, workers, size, out_offset;
+  if (!arg_heap(env, fn, argv[0], &slots, &slots_length) || !arg_i32(env, fn, argv[1], &base) ||
+      !arg_i32(env, fn, argv[2], &workers) || !arg_i32(env, fn, argv[3], &size) ||
+      !arg_heap(env, fn, argv[4], &out, &out_length) || !arg_i32(env, fn, argv[5], &out_offset))
+    return NULL;
+  if (workers < 1 || size < 0) {
+    fail(env, fn, "expected at least 1 worker and a non-negative size");
+    return NULL;
+  }
+  if (!in_heap(env, fn, "slots", base, (int64_t)workers * size, slots_length) ||
+      !in_heap(env, fn, "out", out_offset, size, out_length))
+    return NULL;
+  const float *in = slots + base;
+  float *dst = out + out_offset;
+  if (size > 0 && dst < in + (size_t)workers * size && in < dst + size) {
+    fail(env, fn, "expected out apart from the slots, got overlapping ranges");
+    return NULL;
+  }
+  if (workers == 1) {
+    memcpy(dst, in, (size_t)size * sizeof(float));
+  } else if (workers == 2) {
+    // (a + b) · 0.5 is exact in float32 as in double: one vectorisable float loop.
+    const float *a = in, *b = in + size;
+    for (int32_t i = 0; i < size; i++) dst[i] = (a[i] + b[i]) * 0.5f;
+  } else {
+    const double scale = 1.0 / workers;
+    for (int32_t i = 0; i < size; i++) {
+      float sum = in[i];
+      for (int32_t w = 1; w < workers; w++) sum += in[(size_t)w * size + i];
+      dst[i] = (float)((double)sum * scale);
+    }
+  }
+  return NULL;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // OpenBLAS's thread count (process-wide: every thread of the process shares it) and build description.
 
 static napi_value set_threads(napi_env env, napi_callback_info info) {
@@ -650,6 +698,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"conv2dBackpropFilter", NULL, conv2d_backprop_filter, NULL, NULL, NULL, napi_enumerable, NULL},
       {"maxPoolGrad", NULL, max_pool_grad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adamUpdate", NULL, adam_update, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"averageSlots", NULL, average_slots, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threads", NULL, get_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"config", NULL, get_config, NULL, NULL, NULL, napi_enumerable, NULL},

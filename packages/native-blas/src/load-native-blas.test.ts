@@ -424,3 +424,44 @@ describe('maxPoolGrad', () => {
     expect(Array.from(heap)).toEqual(Array(55).fill(0));
   });
 });
+
+describe('averageSlots', () => {
+  /** runtime's SharedGradientAverage loop, written out: float32 sum in worker order, then · (1/workers) rounded once. */
+  function jsAverage(slots: Float32Array, base: number, workers: number, size: number): Float32Array {
+    const out = new Float32Array(size);
+    for (let i = 0; i < size; i++) {
+      let sum = slots[base + i]!;
+      for (let w = 1; w < workers; w++) sum = Math.fround(sum + slots[base + w * size + i]!);
+      out[i] = sum * (1 / workers);
+    }
+    return out;
+  }
+
+  it('gives the bits of the float32 loop for 1, 2, 3 and 5 workers, from a SharedArrayBuffer into any offset', () => {
+    for (const workers of [1, 2, 3, 5]) {
+      for (const size of [0, 1, 7, 1000, 4099]) {
+        const base = 3;
+        const slots = new Float32Array(new SharedArrayBuffer((base + workers * size + 2) * 4));
+        // Values over many binades, and subnormals, where halving rounds.
+        slots.set(rng.normalArray(slots.length).map((v, i) => v * 2 ** ((i % 60) - 30)));
+        for (let i = 0; i < slots.length; i += 97) slots[i] = 3e-45 * (i % 5);
+        const out = new Float32Array(size + 9).fill(Number.NaN);
+        blas.averageSlots(slots, base, workers, size, out, 4);
+        expect(out.subarray(4, 4 + size), `${workers} workers, ${size}`).toEqual(jsAverage(slots, base, workers, size));
+        expect(Number.isNaN(out[3]!) && (size + 4 >= out.length || Number.isNaN(out[4 + size]!))).toBe(true);
+      }
+    }
+  });
+
+  it('checks every range and refuses overlapping ones before writing', () => {
+    const slots = new Float32Array(20);
+    const out = new Float32Array(10);
+    expect(() => blas.averageSlots(slots, 12, 2, 5, out, 0)).toThrow(
+      /native-blas averageSlots: expected slots \[12, 22\) inside the heap of 20 floats/,
+    );
+    expect(() => blas.averageSlots(slots, 0, 2, 5, out, 6)).toThrow(/expected out \[6, 11\) inside the heap of 10/);
+    expect(() => blas.averageSlots(slots, 0, 0, 5, out, 0)).toThrow(/expected at least 1 worker/);
+    expect(() => blas.averageSlots(slots, 0, 2, 5, slots, 8)).toThrow(/expected out apart from the slots/);
+    expect(() => blas.averageSlots(slots, 0, 2, 5, new Int32Array(5) as never, 0)).toThrow(/expected a Float32Array/);
+  });
+});

@@ -70,6 +70,21 @@ export interface NativeBlasAddon {
     epsilon: number,
     negLearningRate: number,
   ): void;
+  /**
+   * The data-parallel all-reduce of runtime's `SharedGradientAverage` in one native pass: out[outOffset + i] =
+   * (Σ_w slots[base + w·size + i]) / workers, with its JavaScript arithmetic exactly (the sum in float32 in worker
+   * order, then one product with the double 1/workers rounded to float32), so both give the same bits. `slots` is
+   * typically a view of a SharedArrayBuffer; `out` may be any Float32Array (a plain one, or the wasm heap) whose range
+   * does not overlap the slots'.
+   */
+  averageSlots(
+    slots: Float32Array,
+    base: number,
+    workers: number,
+    size: number,
+    out: Float32Array,
+    outOffset: number,
+  ): void;
   /** Sets OpenBLAS's thread count: process-wide, every thread of the process shares it. */
   setThreads(threads: number): void;
   /** OpenBLAS's thread count now. */

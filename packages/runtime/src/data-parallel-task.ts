@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { heapView } from '@empirical-bregman/zero-copy';
 import type { CreateReplica, DataParallelState, Replica, ReplicaStepResult } from './data-parallel/replica';
 import { SharedGradientAverage, type SharedGradientBuffers } from './data-parallel/shared-gradient-average';
+import { nativeBlasInUse } from './native-kernels/native-kernels';
 import { loadOptimizerState, type OptimizerStateValues, readOptimizerState } from './optimizer-state';
 import { RuntimeError } from './runtime-error';
 import type { TaskContext } from './worker-protocol';
@@ -151,7 +152,9 @@ function stepOnce(state: ReplicaState, batch: unknown): ReplicaStepResult {
     throw error;
   }
   const computed = performance.now();
-  const waitMs = average.average(averaged);
+  // The addon of an older build has no averageSlots: the loop in JavaScript then (the same bits).
+  const native = nativeBlasInUse()?.blas;
+  const waitMs = average.average(averaged, typeof native?.averageSlots === 'function' ? native : null);
   const averagedAt = performance.now();
   tf.tidy(() => {
     const gradients: tf.Tensor[] = [];

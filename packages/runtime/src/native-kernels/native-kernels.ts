@@ -45,6 +45,16 @@ export interface NativeKernelsInfo {
 const NATIVE_BLAS = '@empirical-bregman/native-blas';
 
 type Loaded = { binding: NativeBlasBinding; library: string; core: string } | { reason: string };
+
+// Per thread, not per copy of this module (a bundle may hold its own copy of runtime): the binding the native kernels
+// use now, for code outside the kernel registry (the data-parallel all-reduce).
+const IN_USE = Symbol.for('@empirical-bregman/runtime: native BLAS binding in use');
+const registry = globalThis as { [IN_USE]?: NativeBlasBinding | null };
+
+/** The addon the native kernels of this thread use now, or null when they are off. */
+export function nativeBlasInUse(): NativeBlasBinding | null {
+  return registry[IN_USE] ?? null;
+}
 let loading: Promise<Loaded> | undefined;
 
 async function load(): Promise<Loaded> {
@@ -125,6 +135,7 @@ export async function applyNativeKernels(enabled: boolean, offReason: string): P
   if (!enabled) {
     setWasmKernelLayer('native', null);
     setNativeAdam(null);
+    registry[IN_USE] = null;
     return off(offReason);
   }
   // The stock kernels are saved on the first registration: the wasm backend's must exist by then.
@@ -136,10 +147,12 @@ export async function applyNativeKernels(enabled: boolean, offReason: string): P
   if ('reason' in loaded) {
     setWasmKernelLayer('native', null);
     setNativeAdam(null);
+    registry[IN_USE] = null;
     return off(loaded.reason);
   }
   setWasmKernelLayer('native', nativeLayer(loaded.binding));
   setNativeAdam(loaded.binding);
+  registry[IN_USE] = loaded.binding;
   return {
     enabled: true,
     library: loaded.library,
