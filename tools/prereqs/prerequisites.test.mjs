@@ -31,6 +31,7 @@ describe('the system prerequisites', () => {
       'dataset-fashion-mnist',
       'gcc',
       'libopenblas-dev',
+      'python3-numpy',
     ]);
   });
 

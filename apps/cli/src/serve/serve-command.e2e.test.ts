@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { parseNpz } from '@empirical-bregman/datasets/node';
 import { loadModel } from '@empirical-bregman/model/node';
 import { initBackend } from '@empirical-bregman/runtime';
@@ -18,6 +19,10 @@ let modelDir: string;
 const indexDir = join(root, 'index');
 const queries = tableRows(4, 9).rows;
 const children: ChildProcess[] = [];
+const execFileAsync = promisify(execFile);
+/** [n · k] → n rows of k numbers. */
+const rowsOf = (flat: ArrayLike<number>, k: number) =>
+  Array.from({ length: flat.length / k }, (_, i) => Array.from(flat).slice(i * k, (i + 1) * k));
 
 beforeAll(async () => {
   await initBackend({ quiet: true });
@@ -137,6 +142,34 @@ describe('bregman serve (built binary)', () => {
     },
     60_000,
   );
+
+  it("the README's Python client (numpy, .npy rows in, .npz arrays out) reads index.search's answer", async () => {
+    // The block after "From Python, binary both ways" in this app's README, run as written with /usr/bin/python3
+    // (python3-numpy is a prerequisite of the test command), against this server instead of port 8765.
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const block = /From Python, binary both ways[\s\S]*?```python\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, 'the Python block of the README').toBeDefined();
+    const server = startServer([modelDir, '--index', indexDir, '--port', '0', '--quiet']);
+    const url = await server.url;
+    const script = [
+      'import json, numpy as np',
+      `queries = np.array(${JSON.stringify(queries)})`,
+      block!.replaceAll('http://127.0.0.1:8765', url),
+      'print(json.dumps({name: [str(answer[name].dtype), answer[name].tolist()] for name in answer.files}))',
+    ].join('\n');
+    const { stdout } = await execFileAsync('/usr/bin/python3', ['-c', script]);
+    const answer = JSON.parse(stdout) as Record<string, [string, number[][]]>;
+    const model = await loadModel(modelDir);
+    const index = await model.loadIndex(indexDir);
+    const ref = await index.search(queries, { k: 10 });
+    expect(answer.indices).toEqual(['int32', rowsOf(ref.indices, 10)]);
+    expect(answer.divergences).toEqual(['float32', rowsOf(ref.divergences, 10)]);
+    expect(answer.labels).toEqual(['int32', rowsOf(ref.labels!, 10)]);
+    index.dispose();
+    model.dispose();
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  }, 60_000);
 
   it('SIGTERM during a request: stops accepting, answers the request in flight, exits 0', async () => {
     const server = startServer([modelDir, '--index', indexDir, '--port', '0', '--quiet', '--test-hold-ms', '1500']);
