@@ -365,8 +365,8 @@ function reasonOf(status: number): string {
   const reasons: Record<number, string> = {
     400: 'Bad Request',
     404: 'Not Found',
-    409: 'Conflict',
     406: 'Not Acceptable',
+    409: 'Conflict',
     413: 'Payload Too Large',
     415: 'Unsupported Media Type',
     503: 'Service Unavailable',
