@@ -32,7 +32,13 @@ export interface ClassCentroids {
  * argmin_μ Σᵢ D_φ(μ, xᵢ) = ∇φ*(mean ∇φ(xᵢ)) (bregman-core's `leftCentroid`: closed form through φ's conjugate, else a
  * numeric solve). A head that is not a Bregman divergence (no `bregmanGenerator`) gets the mean in both slots, which
  * minimises Σ ‖xᵢ − μ‖² but is only a stand-in for Euclidean, cosine or Jeffreys. The mean is computed in float64.
- * Internal; no tensor outlives the call.
+ * No tensor outlives the call. `index.classCentroids(slot)` is this on the index's items (cached); the CLI's
+ * training-time calibration calls it on the training embeddings, so both fit their probabilities against the same
+ * centroids and priors.
+ *
+ * ```ts
+ * const { classes, counts, centroids } = await classCentroids(model.head, embeddings, labels, model.embeddingDim, 'left');
+ * ```
  */
 export async function classCentroids(
   head: Divergence,

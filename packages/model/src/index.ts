@@ -31,6 +31,7 @@ export type {
 } from './bregman-model-index';
 export { INDEX_FORMAT, INDEX_HEADER, INDEX_VERSION } from './index-files';
 export type { ArrayFileEntry, IndexHeader } from './index-files';
+export { classCentroids } from './class-centroids';
 export type { ClassCentroids } from './class-centroids';
 export type { VoteWeights } from './knn-vote';
 export { chooseThreshold } from './choose-threshold';

@@ -1,3 +1,4 @@
+import type { NativeBlasAddon } from '@empirical-bregman/native-blas';
 import { RuntimeError } from '../runtime-error';
 
 /**
@@ -32,16 +33,7 @@ export function abortGradientExchange(buffers: SharedGradientBuffers): void {
  * A native all-reduce (native-blas's `averageSlots`): the same float32 arithmetic as {@link SharedGradientAverage}'s
  * own loop, so the same bits, in one vectorised pass.
  */
-export interface NativeSlotAverage {
-  averageSlots(
-    slots: Float32Array,
-    base: number,
-    workers: number,
-    size: number,
-    out: Float32Array,
-    outOffset: number,
-  ): void;
-}
+export type NativeSlotAverage = Pick<NativeBlasAddon, 'averageSlots'>;
 
 /** How long a worker waits at the barrier before it checks whether another worker gave up (ms). */
 const POLL_MS = 200;

@@ -12,6 +12,7 @@ import {
   selectivePrediction,
   unseenDetection,
 } from '@empirical-bregman/eval';
+import { classCentroids } from '@empirical-bregman/model';
 import { exactKnn } from '@empirical-bregman/search';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -22,35 +23,28 @@ import { embedAll } from './embeddings';
 export const UNCERTAINTY_NEIGHBOURS = 10;
 
 /**
- * The training classes' embeddings, their centroids (class means: the right-type Bregman centroid, minimiser of
- * Σ_i D(z_i, μ), for the query in the left slot; the plain mean for fixed heads), log-priors from the class counts,
- * and the two ways to score new embeddings against them. `dispose()` frees the tensors.
+ * The training classes' embeddings, their centroids (the model package's `classCentroids` for the query in the left
+ * slot: class means, the right-type Bregman centroid, minimiser of Σ_i D(z_i, μ); what `index.predict` uses),
+ * log-priors from the class counts, and the two ways to score new embeddings against them. `dispose()` frees the
+ * tensors.
  */
 async function trainingReference(trunk: tfl.LayersModel, divergence: Divergence, train: LabelledData) {
-  let C = 0;
-  for (const l of train.labels) C = Math.max(C, l + 1);
-  const counts = new Float64Array(C);
-  for (const l of train.labels) counts[l]! += 1;
-  const classes = Array.from(counts.keys()).filter((c) => counts[c]! > 0);
-  const column = new Int32Array(C).fill(-1);
+  const embeddings = embedAll(trunk, train);
+  const dim = embeddings.shape[1];
+  let found: Awaited<ReturnType<typeof classCentroids>>;
+  try {
+    found = await classCentroids(divergence, (await embeddings.data()) as Float32Array, train.labels, dim, 'left');
+  } catch (error) {
+    embeddings.dispose();
+    throw error;
+  }
+  const classes = Array.from(found.classes);
+  const column = new Int32Array((classes.at(-1) ?? -1) + 1).fill(-1);
   classes.forEach((c, j) => {
     column[c] = j;
   });
-  const logPriors = classes.map((c) => Math.log(counts[c]! / train.labels.length));
-  const embeddings = embedAll(trunk, train);
-  const centroids = tf.tidy(() => {
-    const oneHot = tf.cast(
-      tf.oneHot(
-        tf.tensor1d(
-          Array.from(train.labels, (l) => column[l]!),
-          'int32',
-        ),
-        classes.length,
-      ),
-      'float32',
-    );
-    return tf.div(tf.matMul(oneHot, embeddings, true, false), tf.expandDims(tf.sum(oneHot, 0), 1)) as tf.Tensor2D;
-  });
+  const logPriors = Array.from(found.counts, (n) => Math.log(n / train.labels.length));
+  const centroids = tf.tensor2d(found.centroids, [classes.length, dim]);
   return {
     /** The classes with training items, ascending: column j of the centroid divergences is class classes[j]. */
     classes,
