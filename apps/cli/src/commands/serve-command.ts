@@ -160,7 +160,19 @@ function hostName(text: string): string {
 export function registerServeCommand(program: Command, out: CliOutput): void {
   program
     .command('serve')
-    .description('serve a model (and a saved index) as an HTTP JSON API: /embed, /search, /predict')
+    .description(
+      'serve a model (and a saved index) over HTTP: /embed, /search, /predict; JSON, or NumPy arrays both ways',
+    )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Bodies: JSON, or the rows as one .npy array (Content-Type: application/x-npy; k and slot in the query string).',
+        'Answers: JSON, or by the Accept header /search as .npz arrays (application/x-npz: indices, divergences,',
+        'labels, each [queries, k]) and /embed as one .npy array (application/x-npy); 406 for an Accept a route',
+        'cannot answer. For ANN indexes send .npy and ask for .npz: JSON costs a third of an ANN search more.',
+      ].join('\n'),
+    )
     .argument('<modelDir>', "a model folder (a run's model/) or a run folder")
     .option('--index <dir>', 'a saved index of this model (index.save): enables /search and /predict')
     .option('--port <n>', 'TCP port; 0 picks a free one', integerIn('--port', 0, 65535), SERVE_DEFAULTS.port)

@@ -60,8 +60,9 @@ class HttpError extends Error {
 }
 
 /**
- * The `bregman serve` HTTP JSON API over one model and an optional index, as a Fastify instance that is not yet
- * listening (tests call `app.inject()`; `listenServer` binds it). Model work runs in one {@link ComputeSlot}.
+ * The `bregman serve` HTTP API (JSON, or NumPy arrays both ways) over one model and an optional index, as a Fastify
+ * instance that is not yet listening (tests call `app.inject()`; `listenServer` binds it). Model work runs in one
+ * {@link ComputeSlot}.
  *
  * - `GET /health` → `{ ok: true }`; `GET /model` → `{ manifest, index: { kind, size, hasLabels, defaultSlot } | null }`
  * - `POST /embed` `{ inputs }` → `{ embeddings }`
@@ -70,8 +71,12 @@ class HttpError extends Error {
  *   centroid }] }` (knn: label, className, vote scores and kernel probabilities; centroid: label, className,
  *   divergences and the probabilities p(c | x) ∝ π_c · exp(−D / τ))
  *
- * Errors are `{ error, message }` with 400 (shape, width, non-finite, batch too large), 409 (no index / no labels),
- * 413 (body over maxBody), 503 + Retry-After (queue full), 500 (a bug; the message says so, the log has the stack).
+ * Bodies are JSON or one `.npy` array (`application/x-npy`); by the `Accept` header /search answers `.npz` arrays
+ * (`application/x-npz`) and /embed one `.npy` array instead of JSON.
+ *
+ * Errors are `{ error, message }` with 400 (shape, width, non-finite, batch too large), 406 (an Accept the route
+ * cannot answer), 409 (no index / no labels), 413 (body over maxBody), 503 + Retry-After (queue full), 500 (a bug;
+ * the message says so, the log has the stack).
  *
  * ```ts
  * const app = createServer({ engine: inProcessEngine(model, index), maxBatch: 256, maxQueue: 16, maxBody: 8 << 20 });
