@@ -42,14 +42,17 @@ describe('the system prerequisites', () => {
 
   it('installs only the missing packages as root on Debian', () => {
     const result = plan(manifest, fakeSystem({ present: ['redis-server', 'gcc'] }));
-    expect(result).toEqual({ action: 'install', names: ['chromium', 'dataset-fashion-mnist', 'libopenblas-dev'] });
+    expect(result).toEqual({
+      action: 'install',
+      names: ['chromium', 'dataset-fashion-mnist', 'libopenblas-dev', 'python3-numpy'],
+    });
   });
 
   it('stops with the one exact command when not root', () => {
     const result = plan(manifest, fakeSystem({ present: ['/usr/bin/chromium', 'libopenblas.so'], root: false }));
     expect(result.action).toBe('stop');
     expect(result.message).toContain(
-      'Install with: sudo apt-get update && sudo apt-get install -y redis-server dataset-fashion-mnist gcc',
+      'Install with: sudo apt-get update && sudo apt-get install -y redis-server dataset-fashion-mnist gcc python3-numpy',
     );
     expect(result.message.split('\n')).toHaveLength(1);
   });
