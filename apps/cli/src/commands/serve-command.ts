@@ -167,10 +167,12 @@ export function registerServeCommand(program: Command, out: CliOutput): void {
       'after',
       [
         '',
-        'Bodies: JSON, or the rows as one .npy array (Content-Type: application/x-npy; k and slot in the query string).',
-        'Answers: JSON, or by the Accept header /search as .npz arrays (application/x-npz: indices, divergences,',
-        'labels, each [queries, k]) and /embed as one .npy array (application/x-npy); 406 for an Accept a route',
-        'cannot answer. For ANN indexes send .npy and ask for .npz: JSON costs a third of an ANN search more.',
+        'Bodies: JSON, or the rows as one .npy array (Content-Type: application/x-npy;',
+        'k and slot then in the query string).',
+        'Answers: JSON, or by the Accept header: /search as .npz arrays',
+        '(application/x-npz: indices, divergences, labels, each [queries, k]), /embed as',
+        'one .npy array (application/x-npy); 406 for an Accept a route cannot answer.',
+        'For ANN indexes send .npy and ask for .npz: JSON adds a third of a search.',
       ].join('\n'),
     )
     .argument('<modelDir>', "a model folder (a run's model/) or a run folder")
