@@ -273,8 +273,20 @@ describe('bregman serve: binary answers (Accept: application/x-npz on /search, a
   it('JSON unless the Accept header prefers the binary type (q-values), and 406 naming the offered types', async () => {
     const search = (type: string) =>
       app.inject({ method: 'POST', url: '/search', headers: accept(type), payload: { queries } });
-    for (const type of ['*/*', 'application/json', 'application/x-npz;q=0.5, application/json', 'application/*'])
+    // Parameters other than q are ignored (clients send charset); a header naming no media range is ignored too.
+    for (const type of [
+      '*/*',
+      'application/json',
+      'application/x-npz;q=0.5, application/json',
+      'application/*',
+      'application/json; charset=utf-8',
+      'garbage',
+      '',
+    ])
       expect((await search(type)).headers['content-type'], type).toMatch(/^application\/json/);
+    expect((await search('application/x-npz; version=1')).headers['content-type']).toBe('application/x-npz');
+    // The answer depends on Accept: a cache must key on it.
+    expect((await search('*/*')).headers.vary).toBe('Accept');
     expect((await search('application/json;q=0.1, application/x-npz')).headers['content-type']).toBe(
       'application/x-npz',
     );

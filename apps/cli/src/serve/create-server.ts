@@ -203,6 +203,8 @@ export function createServer(options: ServerOptions): FastifyInstance {
     { schema: { body: bodySchemas(embedBodySchema(limits)) } },
     async (request, reply) => {
       const answer = answerType(request, [JSON_MEDIA_TYPE, NPY_MEDIA_TYPE]);
+      // The same URL answers JSON or .npy by Accept: caches must key on it.
+      void reply.header('vary', 'Accept');
       const inputs = requestRows(request.body, 'inputs');
       const flat = await slot.run(() => engine.embed(inputs));
       const d = manifest.embeddingDim;
@@ -221,6 +223,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     async (request, reply) => {
       const chosen = requireIndex(index, 'search');
       const answer = answerType(request, [JSON_MEDIA_TYPE, NPZ_MEDIA_TYPE]);
+      void reply.header('vary', 'Accept');
       const queries = requestRows(request.body, 'queries');
       const asked = parameters(request.body, request.query);
       const k = asked.k ?? Math.min(10, chosen.size);
@@ -298,14 +301,33 @@ export function createServer(options: ServerOptions): FastifyInstance {
  * header takes, by its q-values; no `Accept` takes JSON. None taken is a 406 naming what the route offers.
  */
 function answerType(request: FastifyRequest, offered: readonly string[]): string {
+  const accept = rangesWithoutParameters(request.headers.accept);
+  if (accept === null) return offered[0]!;
   // Given a list, accepts answers one of its entries or false (its types allow a list for the no-argument call).
-  const chosen = accepts(request.raw).type([...offered]) as string | false;
+  const chosen = accepts({ headers: { accept } } as Parameters<typeof accepts>[0]).type([...offered]) as string | false;
   if (chosen === false)
     throw new HttpError(
       406,
       `serve: expected an Accept header that takes ${offered.join(' or ')} for ${request.url.split('?')[0]}, got ${oneLine(request.headers.accept ?? '')}`,
     );
   return chosen;
+}
+
+/**
+ * An Accept header's media ranges with their q-values only, or null when it names none (absent, empty, or no range
+ * with a "/": malformed headers are ignored, as RFC 9110 allows). Why: the negotiator matches other parameters
+ * exactly, so `application/json; charset=utf-8`, which many clients send, would match nothing and get a 406.
+ */
+function rangesWithoutParameters(header: string | undefined): string | null {
+  const ranges = (header ?? '')
+    .split(',')
+    .map((range) => {
+      const [type, ...parameters] = range.split(';').map((part) => part.trim());
+      const q = parameters.find((p) => /^q\s*=/i.test(p));
+      return type?.includes('/') ? (q ? `${type};${q}` : type) : null;
+    })
+    .filter((range): range is string => range !== null);
+  return ranges.length > 0 ? ranges.join(', ') : null;
 }
 
 /** The bytes as a Buffer without a copy (Fastify sends a Buffer as it is). */
