@@ -1,3 +1,5 @@
+import { CliError } from '../cli-error';
+
 /** The element types the CLI writes: float32 values (embeddings, divergences) and int32 ones (indices, labels). */
 export type NpyValues = Float32Array | Int32Array;
 
@@ -9,7 +11,11 @@ export type NpyValues = Float32Array | Int32Array;
 export function encodeNpy(values: NpyValues, shape: readonly number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== values.length)
-    throw new RangeError(`encodeNpy: expected ${count} values for shape (${shape.join(', ')}), got ${values.length}`);
+    throw new CliError(
+      'encodeNpy',
+      'INVALID_SHAPE',
+      `expected ${count} values for shape (${shape.join(', ')}), got ${values.length}`,
+    );
   const descr = values instanceof Float32Array ? '<f4' : '<i4';
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;

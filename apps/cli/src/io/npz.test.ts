@@ -57,12 +57,24 @@ describe('encodeNpz', () => {
       at += 46 + nameLength;
     }
     expect(names).toEqual(['x.npy', 'y.npy']);
+    // Names flagged UTF-8 (general-purpose bit 11), in the local and the central headers.
+    expect(view.getUint16(6, true)).toBe(0x0800);
+    expect(view.getUint16(centralStart + 8, true)).toBe(0x0800);
   });
 
   it('a changed byte is refused by the reader (the CRC is the one it checks)', () => {
     const broken = bytes.slice();
     broken[30 + 'x.npy'.length + 128] ^= 0xff; // the first feature value of x
     expect(() => parseNpz(broken, 'broken.npz')).toThrow(/CRC/);
+  });
+
+  it('keeps a non-ASCII name as Python reads it, and refuses what zip without zip64 cannot hold', () => {
+    const named = parseNpz(encodeNpz({ résumé: { values: Int32Array.of(1), shape: [1] } }), 'n.npz');
+    expect([...named.keys()]).toEqual(['résumé']);
+    const many = Object.fromEntries(
+      Array.from({ length: 65536 }, (_, i) => [`a${i}`, { values: new Int32Array(0), shape: [0] }]),
+    );
+    expect(() => encodeNpz(many)).toThrow('encodeNpz: expected at most 65535 arrays');
   });
 });
 

@@ -1,5 +1,6 @@
 import * as zlib from 'node:zlib';
 import { crc32 as tableCrc32 } from '@empirical-bregman/common';
+import { CliError } from '../cli-error';
 import { type NpyValues, encodeNpy } from './npy';
 
 /** One array of an `.npz`: its values (row-major) and shape. */
@@ -27,6 +28,14 @@ export function encodeNpz(arrays: Readonly<Record<string, NpzArray>>): Uint8Arra
   }));
   const localSize = files.reduce((sum, f) => sum + LOCAL_HEADER + f.name.length + f.bytes.length, 0);
   const centralSize = files.reduce((sum, f) => sum + CENTRAL_HEADER + f.name.length, 0);
+  // Without zip64 the counts are 16-bit and sizes and offsets 32-bit: refuse what would wrap around.
+  const longName = files.find((f) => f.name.length > 0xffff);
+  if (files.length > 0xffff || longName || localSize + centralSize > 0xffffffff)
+    throw new CliError(
+      'encodeNpz',
+      'UNSUPPORTED',
+      `expected at most 65535 arrays, names of at most 65535 bytes and 4 GiB in all (no zip64), got ${files.length} arrays${longName ? ', a longer name' : ''} and ${localSize + centralSize} bytes`,
+    );
   const out = new Uint8Array(localSize + centralSize + END_RECORD);
   const view = new DataView(out.buffer);
   const offsets: number[] = [];
@@ -70,6 +79,8 @@ const crc32: (bytes: Uint8Array) => number =
 const LOCAL_HEADER = 30;
 const CENTRAL_HEADER = 46;
 const END_RECORD = 22;
+/** General-purpose flag bit 11: the names are UTF-8 (else readers such as Python's zipfile decode them as cp437). */
+const UTF8_NAMES = 0x0800;
 /** Zip 2.0: what a stored file needs. */
 const VERSION = 20;
 /** 1980-01-01 in MS-DOS date format (year − 1980 << 9 | month << 5 | day), the earliest date zip can hold. */
@@ -78,7 +89,7 @@ const DOS_DATE_1980 = (1 << 5) | 1;
 /** The fields local and central headers share, from "version needed": flags, method, time, date, CRC, sizes, name. */
 function writeEntryFields(view: DataView, at: number, crc: number, size: number, nameLength: number): void {
   view.setUint16(at, VERSION, true); // version needed to extract
-  view.setUint16(at + 2, 0, true); // flags
+  view.setUint16(at + 2, UTF8_NAMES, true); // flags
   view.setUint16(at + 4, 0, true); // compression: stored
   view.setUint16(at + 6, 0, true); // time 00:00:00
   view.setUint16(at + 8, DOS_DATE_1980, true);
