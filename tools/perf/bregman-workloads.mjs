@@ -199,6 +199,8 @@ export async function runBregmanSuite({ runs = 20, retrieval = true, peer, nativ
   const w1TrunkFields = nativeFields(native, w1TrunkTimes);
   rows.push({
     id: 'W1',
+    // Samples one step trains (issue 23's per-sample comparison of the two-worker step reads it).
+    samplesPerStep: 256,
     ...w1Fields,
     ...ratioRow(
       'W1 Bregman training step (ICNN head)',

@@ -38,10 +38,12 @@ export const ISSUE_23_TARGETS = [
 
 /** Figures computed from two rows of the run: (row, rows by id) → the figure, or undefined. */
 const DERIVED = {
-  // Our data-parallel step trains 2 × 256 samples, PyTorch's W1 step 256 (both on 2 cores): time per sample.
+  // Our data-parallel step trains 2 × 256 samples, PyTorch's W1 step 256 (both on 2 cores): time per sample, from
+  // the samples each row says its step trains.
   perSampleVsPeerW1: (row, byId) => {
     const w1 = byId.get('W1');
-    return row.ms !== undefined && w1?.peerMs !== undefined ? row.ms / 512 / (w1.peerMs / 256) : undefined;
+    if (row.ms === undefined || w1?.peerMs === undefined || !row.samplesPerStep || !w1.samplesPerStep) return undefined;
+    return row.ms / row.samplesPerStep / (w1.peerMs / w1.samplesPerStep);
   },
 };
 

@@ -112,6 +112,7 @@ export async function runParallelWorkloads({ runs = 20, retrieval = true, peer, 
   const speedup = (2 * 256) / twoMs / (256 / oneMs);
   rows.push({
     id: 'W1-2-workers',
+    samplesPerStep: 2 * 256,
     workload: 'W1 data-parallel, 2 workers × batch 256 (effective 512)',
     ...fields,
     reference: '1 worker × batch 256',

@@ -246,15 +246,14 @@ for (const kind of kinds) {
     const floor = { 1: [], 2: [] };
     const nullServer = await startListening([nullServerScript]);
     // The floor answers as many bytes as the server's smallest answer (.npz).
-    const answerBytes = (
-      await (
-        await fetch(`${server.url}/search?k=${K}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-npy', accept: 'application/x-npz' },
-          body: npyBody(queries, batch),
-        })
-      ).arrayBuffer()
-    ).byteLength;
+    const answer = await fetch(`${server.url}/search?k=${K}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-npy', accept: 'application/x-npz' },
+      body: npyBody(queries, batch),
+    });
+    if (answer.status !== 200 || answer.headers.get('content-type') !== 'application/x-npz')
+      throw new Error(`serve-load: expected a 200 .npz answer, got ${answer.status} ${await answer.text()}`);
+    const answerBytes = (await answer.arrayBuffer()).byteLength;
     for (let round = 0; round < rounds; round++) {
       const here = await inProcess(index, queries);
       local.push(here);
