@@ -639,7 +639,8 @@ static napi_value average_slots(napi_env env, napi_callback_info info) {
   if (workers == 1) {
     memcpy(dst, in, (size_t)size * sizeof(float));
   } else if (workers == 2) {
-    // (a + b) · 0.5 is exact in float32 as in double: one vectorisable float loop.
+    // One float product rounds the exact (a + b) · 0.5 once, as JavaScript's double product stored to float32 does
+    // (exact except for subnormal results, which both round alike): one vectorisable float loop.
     const float *a = in, *b = in + size;
     for (int32_t i = 0; i < size; i++) dst[i] = (a[i] + b[i]) * 0.5f;
   } else {

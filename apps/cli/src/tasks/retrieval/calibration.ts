@@ -12,7 +12,7 @@ import {
   selectivePrediction,
   unseenDetection,
 } from '@empirical-bregman/eval';
-import { classCentroids } from '@empirical-bregman/model';
+import { type ClassCentroids, classCentroids } from '@empirical-bregman/model';
 import { exactKnn } from '@empirical-bregman/search';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -31,7 +31,7 @@ export const UNCERTAINTY_NEIGHBOURS = 10;
 async function trainingReference(trunk: tfl.LayersModel, divergence: Divergence, train: LabelledData) {
   const embeddings = embedAll(trunk, train);
   const dim = embeddings.shape[1];
-  let found: Awaited<ReturnType<typeof classCentroids>>;
+  let found: ClassCentroids;
   try {
     found = await classCentroids(divergence, (await embeddings.data()) as Float32Array, train.labels, dim, 'left');
   } catch (error) {
