@@ -3,15 +3,16 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SeededRandom } from '@empirical-bregman/common';
 import { initBackend } from '../init-backend';
 import type { WasmBackendLike } from '../wasm-kernels/kernel-types';
+import { setWasmTrainingKernels } from '../wasm-kernels/wasm-training-kernels';
 import { nativeCallCount } from './native-kernel-calls';
 import { setNativeKernels } from './native-kernels';
 
-// The native MaxPoolGrad against a JS reference of tfjs-cpu's semantics (maxPoolPositions: the first strictly
-// greatest element of each window in row-major order; sums in double), on random shapes with ties, negative windows,
-// strides, 'valid'/'same'/explicit padding and overlapping windows. The package's test script runs this file twice:
-// native kernels on, and BREGMAN_NATIVE=0, where the stock wasm kernel runs; that one keeps the LAST max, starts
-// from FLT_MIN and sums in float32, and the same cases must match a reference of exactly that (so both runs can
-// fail, and the difference the native kernel fixes is pinned down). Each case checks which path ran.
+// MaxPoolGrad on wasm against a JS reference of tfjs-cpu's semantics (maxPoolPositions: the first strictly greatest
+// element of each window in row-major order; sums in double), on random shapes with ties, negative windows, strides,
+// 'valid'/'same'/explicit padding and overlapping windows. The package's test script runs this file twice: native
+// kernels on (the native kernel), and BREGMAN_NATIVE=0 (the wasm training layer's kernel, max-pool-grad.ts); each
+// case checks which path ran. The stock wasm kernel under both, which keeps the LAST max, starts from FLT_MIN and
+// sums in float32, is pinned down against a reference of exactly that: the bug both replacements fix.
 
 const NATIVE = process.env.BREGMAN_NATIVE !== '0';
 const rng = new SeededRandom(4242);
@@ -28,6 +29,7 @@ beforeEach(() => {
   tensorsBefore = tf.memory().numTensors;
 });
 afterEach(async () => {
+  setWasmTrainingKernels(true);
   await setNativeKernels(NATIVE);
   expect(tf.memory().numTensors).toBe(tensorsBefore);
 });
@@ -122,7 +124,7 @@ const describeCase = (c: PoolCase) =>
   `x ${c.x.join('×')}, window ${c.filterSize.join('×')}, strides ${c.strides.join(',')}, pad ${JSON.stringify(c.pad)}`;
 /** Small integers: most windows hold ties, about half of them only negative values. */
 const integers = (n: number) => Float32Array.from({ length: n }, () => int(-3, 3));
-const semantics: Semantics = NATIVE ? 'tfjs-cpu' : 'stock-wasm';
+const semantics: Semantics = 'tfjs-cpu';
 
 describe('MaxPoolGrad', () => {
   it(`follows ${semantics}'s semantics exactly on random shapes with ties, negative windows, strides and padding`, () => {
@@ -137,13 +139,31 @@ describe('MaxPoolGrad', () => {
     }
   });
 
-  it('gives the gradient of a tied window to its first element (tfjs-cpu), of an all-negative one too', () => {
+  it('gives the gradient of a tied window to its first element (tfjs-cpu), of an all-negative one too', async () => {
     // One 2×2 window of ties, one of negative values, in the second image of a batch of 2.
     const c: PoolCase = { x: [2, 2, 2, 1], filterSize: [2, 2], strides: [2, 2], pad: 'valid' };
     const got = runMaxPoolGrad(Float32Array.of(1, 1, 1, 1, -4, -2, -3, -2), Float32Array.of(5, 7), c);
     expect(got.native).toBe(NATIVE);
-    // Stock wasm: the last of the ties, and nothing for the negative window.
-    expect(Array.from(got.values)).toEqual(NATIVE ? [5, 0, 0, 0, 0, 7, 0, 0] : [0, 0, 0, 5, 0, 0, 0, 0]);
+    expect(Array.from(got.values)).toEqual([5, 0, 0, 0, 0, 7, 0, 0]);
+    // The stock wasm kernel (both layers off): the last of the ties, and nothing for the negative window.
+    await setNativeKernels(false);
+    setWasmTrainingKernels(false);
+    const stock = runMaxPoolGrad(Float32Array.of(1, 1, 1, 1, -4, -2, -3, -2), Float32Array.of(5, 7), c);
+    expect(Array.from(stock.values)).toEqual([0, 0, 0, 5, 0, 0, 0, 0]);
+  });
+
+  it('the stock wasm kernel under both replacements follows stock-wasm semantics exactly (the bug they fix)', async () => {
+    await setNativeKernels(false);
+    setWasmTrainingKernels(false);
+    for (let trial = 0; trial < 20; trial++) {
+      const c = poolCase();
+      const info = tf.backend_util.computePool2DInfo(c.x, c.filterSize, c.strides, 1, c.pad);
+      const x = integers(size(c.x));
+      const dy = rng.normalArray(size(info.outShape));
+      const got = runMaxPoolGrad(x, dy, c);
+      expect(got.native).toBe(false);
+      expect(got.values, describeCase(c)).toEqual(maxPoolGradReference(x, dy, c, 'stock-wasm'));
+    }
   });
 
   it('is bit-identical to the stock wasm kernel on non-tied positive inputs with windows that do not overlap', async () => {
@@ -156,10 +176,27 @@ describe('MaxPoolGrad', () => {
       const dy = rng.normalArray(size(info.outShape));
       const mine = runMaxPoolGrad(x, dy, c);
       await setNativeKernels(false);
+      setWasmTrainingKernels(false);
       const stock = runMaxPoolGrad(x, dy, c);
+      setWasmTrainingKernels(true);
       await setNativeKernels(NATIVE);
       expect([mine.native, stock.native]).toEqual([NATIVE, false]);
       expect(mine.values, describeCase(c)).toEqual(stock.values);
+    }
+  });
+
+  it('the native kernel and the wasm layer’s agree bit for bit (ties, negative windows, overlapping windows)', async () => {
+    for (let trial = 0; trial < 12; trial++) {
+      const c = poolCase();
+      const info = tf.backend_util.computePool2DInfo(c.x, c.filterSize, c.strides, 1, c.pad);
+      const x = integers(size(c.x));
+      const dy = rng.normalArray(size(info.outShape));
+      const mine = runMaxPoolGrad(x, dy, c);
+      await setNativeKernels(!NATIVE);
+      const other = runMaxPoolGrad(x, dy, c);
+      await setNativeKernels(NATIVE);
+      expect([mine.native, other.native]).toEqual([NATIVE, !NATIVE]);
+      expect(mine.values, describeCase(c)).toEqual(other.values);
     }
   });
 

@@ -6,6 +6,7 @@ import { makeExactEmptyReduction } from './exact-empty-reduction';
 import { makeFusedMatMulByParts } from './fused-mat-mul-by-parts';
 import type { KernelFunc } from './kernel-types';
 import { makeSharedIdentity } from './identity-shared';
+import { makeMaxPoolGrad } from './max-pool-grad';
 import { makeHeapSlice } from './slice-on-heap';
 import { makeTiledTranspose } from './transpose-on-heap';
 import { makeLeadingAxesSum } from './sum-leading-axes';
@@ -29,6 +30,7 @@ export const WASM_TRAINING_KERNELS = [
   'Conv2DBackpropInput',
   'Conv2DBackpropFilter',
   'UnsortedSegmentSum',
+  'MaxPoolGrad',
 ] as const;
 
 function replacementFor(name: (typeof WASM_TRAINING_KERNELS)[number], below: () => KernelFunc): KernelFunc {
@@ -60,6 +62,8 @@ function replacementFor(name: (typeof WASM_TRAINING_KERNELS)[number], below: () 
       return conv2dBackpropFilter;
     case 'UnsortedSegmentSum':
       return unsortedSegmentSum;
+    case 'MaxPoolGrad':
+      return makeMaxPoolGrad(below());
   }
 }
 
