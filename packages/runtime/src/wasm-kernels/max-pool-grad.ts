@@ -31,11 +31,16 @@ export function makeMaxPoolGrad(below: KernelFunc): KernelFunc {
     const heap = args.backend.wasm.HEAPF32;
     const offset = (t: tf.TensorInfo) => args.backend.dataIdMap.get(t.dataId)!.memoryOffset / 4;
     const [xAt, dyAt, dxAt] = [offset(input), offset(dy), offset(dx)];
-    const sums = new Float64Array(batch * height * width * channels);
-    const best = new Float32Array(channels);
-    const winner = new Int32Array(channels);
     const { outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
     const { top, left } = info.padInfo;
+    const count = batch * height * width * channels;
+    // Windows that overlap can both pick one input: its dy are summed in double, rounded once. Windows that do not
+    // (the usual 2×2 pool with stride 2) give each input at most one dy, written straight into dx: the same values,
+    // without an array of the input's size in double per call.
+    const sums = strideHeight < filterHeight || strideWidth < filterWidth ? new Float64Array(count) : null;
+    if (!sums) heap.fill(0, dxAt, dxAt + count);
+    const best = new Float32Array(channels);
+    const winner = new Int32Array(channels);
     for (let b = 0; b < batch; b++)
       for (let oy = 0; oy < outHeight; oy++)
         for (let ox = 0; ox < outWidth; ox++) {
@@ -59,9 +64,14 @@ export function makeMaxPoolGrad(below: KernelFunc): KernelFunc {
             }
           }
           const dyBase = dyAt + ((b * outHeight + oy) * outWidth + ox) * channels;
-          for (let c = 0; c < channels; c++) if (winner[c]! >= 0) sums[winner[c]!]! += heap[dyBase + c]!;
+          for (let c = 0; c < channels; c++) {
+            const at = winner[c]!;
+            if (at < 0) continue;
+            if (sums) sums[at]! += heap[dyBase + c]!;
+            else heap[dxAt + at] = heap[dyBase + c]!;
+          }
         }
-    heap.set(sums, dxAt);
+    if (sums) heap.set(sums, dxAt);
     return dx;
   };
 }
