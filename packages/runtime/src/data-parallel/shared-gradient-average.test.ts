@@ -1,20 +1,16 @@
 import { SeededRandom } from '@empirical-bregman/common';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../init-backend';
+import { describe, expect, it } from 'vitest';
 import { nativeBlasInUse } from '../native-kernels/native-kernels';
+import { NATIVE_RUN, nativeKernelTestHooks } from '../testing/native-kernel-test-run';
 import { allocateGradientBuffers, SharedGradientAverage } from './shared-gradient-average';
 
 // The all-reduce in one thread: every worker's slot is written here, and the control word says the others arrived,
 // so `average` never waits. The JavaScript loop and the native pass (native-blas's averageSlots) must give the same
 // bits, which the data-parallel replicas' lockstep relies on whichever workers have the native kernels.
 
-const NATIVE = process.env.BREGMAN_NATIVE !== '0';
 const rng = new SeededRandom(5);
 
-beforeAll(async () => {
-  const info = await initBackend({ force: 'wasm', quiet: true });
-  expect(info.native?.enabled ?? false, info.native?.reason ?? '').toBe(NATIVE);
-});
+nativeKernelTestHooks();
 
 /** Worker 0's average of `gradients` (one array per worker), through `native` or the loop. */
 function averageOf(gradients: Float32Array[], native: Parameters<SharedGradientAverage['average']>[1]): Float32Array {
@@ -37,7 +33,7 @@ describe('SharedGradientAverage', () => {
       expect(out[i]).toBeCloseTo((gradients[0]![i]! + gradients[1]![i]! + gradients[2]![i]!) / 3, 6);
   });
 
-  it.runIf(NATIVE)('gives the same bits natively as in JavaScript, for 1 to 4 workers', () => {
+  it.runIf(NATIVE_RUN)('gives the same bits natively as in JavaScript, for 1 to 4 workers', () => {
     const blas = nativeBlasInUse()!.blas;
     for (const workers of [1, 2, 3, 4]) {
       const gradients = Array.from({ length: workers }, (_, w) =>
@@ -48,6 +44,6 @@ describe('SharedGradientAverage', () => {
   });
 
   it('nativeBlasInUse follows the native kernels (BREGMAN_NATIVE=0: none)', () => {
-    expect(nativeBlasInUse() !== null).toBe(NATIVE);
+    expect(nativeBlasInUse() !== null).toBe(NATIVE_RUN);
   });
 });

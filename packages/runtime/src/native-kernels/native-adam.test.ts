@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '@empirical-bregman/common';
-import { initBackend } from '../init-backend';
 import { loadOptimizerState, readOptimizerState } from '../optimizer-state';
+import { NATIVE_RUN, nativeKernelTestHooks } from '../testing/native-kernel-test-run';
 import type { WasmBackendLike } from '../wasm-kernels/kernel-types';
 import { NATIVE_ADAM_KERNEL } from './native-adam';
 import { nativeCallCount } from './native-kernel-calls';
@@ -12,24 +12,11 @@ import { setNativeKernels } from './native-kernels';
 // runs this file twice: native kernels on (tf.AdamOptimizer steps natively) and BREGMAN_NATIVE=0 (tfjs's own step,
 // which every case must then match just the same); each case checks which path ran.
 
-const NATIVE = process.env.BREGMAN_NATIVE !== '0';
 const rng = new SeededRandom(77);
 const SHAPES = [[7, 5], [3], [], [2, 3, 4]];
 
-beforeAll(async () => {
-  const info = await initBackend({ force: 'wasm', quiet: true });
-  expect(info.native?.enabled ?? false, info.native?.reason ?? '').toBe(NATIVE);
-});
-
-let tensorsBefore = 0;
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(async () => {
-  // Every case leaves the kernels as the run started them, and frees what it made.
-  await setNativeKernels(NATIVE);
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
+// Every case leaves the kernels as the run started them, and frees what it made.
+nativeKernelTestHooks();
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -71,7 +58,7 @@ async function train(
   make: () => tf.AdamOptimizer = () => tf.train.adam(0.01),
   options: { asArray?: boolean; gradientOf?: (g: tf.Tensor, variable: number) => tf.Tensor | null } = {},
 ): Promise<Run> {
-  await setNativeKernels(native && NATIVE);
+  await setNativeKernels(native && NATIVE_RUN);
   const variables = shapes.map((s, i) => variableOf(p.initial[i]!, s));
   const optimizer: tf.Optimizer = make();
   const before = nativeCallCount(NATIVE_ADAM_KERNEL);
@@ -125,9 +112,9 @@ function float64Adam(p: ReturnType<typeof problem>, lr: number, beta1: number, b
 }
 
 describe('fused native Adam (tf.AdamOptimizer.applyGradients)', () => {
-  it(`runs ${NATIVE ? 'one native pass per variable while the native kernels are on, tfjs’s own after setNativeKernels(false)' : 'tfjs’s own step (BREGMAN_NATIVE=0)'}`, async () => {
+  it(`runs ${NATIVE_RUN ? 'one native pass per variable while the native kernels are on, tfjs’s own after setNativeKernels(false)' : 'tfjs’s own step (BREGMAN_NATIVE=0)'}`, async () => {
     const p = problem(SHAPES, 3);
-    expect((await train(SHAPES, p, true)).nativeCalls).toBe(NATIVE ? 3 * SHAPES.length : 0);
+    expect((await train(SHAPES, p, true)).nativeCalls).toBe(NATIVE_RUN ? 3 * SHAPES.length : 0);
     expect((await train(SHAPES, p, false)).nativeCalls).toBe(0);
   });
 
@@ -144,7 +131,7 @@ describe('fused native Adam (tf.AdamOptimizer.applyGradients)', () => {
         );
       }
     }
-    expect(run.nativeCalls).toBe(NATIVE ? 6 * SHAPES.length : 0);
+    expect(run.nativeCalls).toBe(NATIVE_RUN ? 6 * SHAPES.length : 0);
   });
 
   for (const asArray of [false, true]) {
@@ -178,7 +165,7 @@ describe('fused native Adam (tf.AdamOptimizer.applyGradients)', () => {
     expect(fused.weights).toEqual(stock.weights);
     expect(fused.state).toEqual(stock.state);
     expect(fused.state.map((s) => s.values.length)).toEqual([1, 35, 3, 1, 24, 35, 3, 1, 24]);
-    expect(fused.nativeCalls).toBe(NATIVE ? 3 * (SHAPES.length - 1) : 0);
+    expect(fused.nativeCalls).toBe(NATIVE_RUN ? 3 * (SHAPES.length - 1) : 0);
   });
 
   it('hands a gradient that broadcasts (shape [1, 5] for a [7, 5] variable) to tfjs’s own step, with the same result', async () => {
@@ -206,7 +193,7 @@ describe('fused native Adam (tf.AdamOptimizer.applyGradients)', () => {
       const p = problem(SHAPES, 6);
       const whole = await train(SHAPES, p, true);
       // Three steps one way, the state read out (readOptimizerState: getWeights and β₁ᵗ, β₂ᵗ), three the other way.
-      await setNativeKernels(first && NATIVE);
+      await setNativeKernels(first && NATIVE_RUN);
       const variables = SHAPES.map((s, i) => variableOf(p.initial[i]!, s));
       const stepWith = (optimizer: tf.Optimizer, t: number) => {
         const map: tf.NamedTensorMap = {};
@@ -218,7 +205,7 @@ describe('fused native Adam (tf.AdamOptimizer.applyGradients)', () => {
       for (let t = 0; t < 3; t++) stepWith(before, t);
       const saved = await readOptimizerState(before);
       before.dispose();
-      await setNativeKernels(second && NATIVE);
+      await setNativeKernels(second && NATIVE_RUN);
       const after = tf.train.adam(0.01);
       await loadOptimizerState(after, saved);
       for (let t = 3; t < 6; t++) stepWith(after, t);
@@ -259,7 +246,7 @@ describe('fused native Adam (tf.AdamOptimizer.applyGradients)', () => {
     const p = { initial: [wave(0, 1)], gradients: [[wave(1, 0.5)], [wave(2, 0.5)]] };
     /** Two steps; the moments are made before the first (setWeights), so that only the step's outputs allocate. */
     const run = async (native: boolean) => {
-      await setNativeKernels(native && NATIVE);
+      await setNativeKernels(native && NATIVE_RUN);
       const variable = variableOf(p.initial[0]!, [count]);
       const optimizer: tf.Optimizer = tf.train.adam(0.01);
       const zeros = [

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '@empirical-bregman/common';
-import { initBackend } from '../init-backend';
+import { NATIVE_RUN, nativeKernelTestHooks } from '../testing/native-kernel-test-run';
 import type { WasmBackendLike } from '../wasm-kernels/kernel-types';
 import { setWasmTrainingKernels } from '../wasm-kernels/wasm-training-kernels';
 import { nativeCallCount } from './native-kernel-calls';
@@ -14,25 +14,11 @@ import { setNativeKernels } from './native-kernels';
 // case checks which path ran. The stock wasm kernel under both, which keeps the LAST max, starts from FLT_MIN and
 // sums in float32, is pinned down against a reference of exactly that: the bug both replacements fix.
 
-const NATIVE = process.env.BREGMAN_NATIVE !== '0';
 const rng = new SeededRandom(4242);
 const int = (low: number, high: number) => low + rng.int(high - low + 1);
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
-beforeAll(async () => {
-  const info = await initBackend({ force: 'wasm', quiet: true });
-  expect(info.native?.enabled ?? false, info.native?.reason ?? '').toBe(NATIVE);
-});
-
-let tensorsBefore = 0;
-beforeEach(() => {
-  tensorsBefore = tf.memory().numTensors;
-});
-afterEach(async () => {
-  setWasmTrainingKernels(true);
-  await setNativeKernels(NATIVE);
-  expect(tf.memory().numTensors).toBe(tensorsBefore);
-});
+nativeKernelTestHooks();
 
 type Pad = 'valid' | 'same' | [[0, 0], [number, number], [number, number], [0, 0]];
 interface PoolCase {
@@ -125,16 +111,19 @@ const describeCase = (c: PoolCase) =>
 /** Small integers: most windows hold ties, about half of them only negative values. */
 const integers = (n: number) => Float32Array.from({ length: n }, () => int(-3, 3));
 const semantics: Semantics = 'tfjs-cpu';
+/** A random case (poolCase) with small-integer inputs and a normal dy shaped like the pool's output. */
+function tiedCase() {
+  const c = poolCase();
+  const info = tf.backend_util.computePool2DInfo(c.x, c.filterSize, c.strides, 1, c.pad);
+  return { c, x: integers(size(c.x)), dy: rng.normalArray(size(info.outShape)) };
+}
 
 describe('MaxPoolGrad', () => {
   it(`follows ${semantics}'s semantics exactly on random shapes with ties, negative windows, strides and padding`, () => {
     for (let trial = 0; trial < 40; trial++) {
-      const c = poolCase();
-      const info = tf.backend_util.computePool2DInfo(c.x, c.filterSize, c.strides, 1, c.pad);
-      const x = integers(size(c.x));
-      const dy = rng.normalArray(size(info.outShape));
+      const { c, x, dy } = tiedCase();
       const got = runMaxPoolGrad(x, dy, c);
-      expect(got.native, describeCase(c)).toBe(NATIVE);
+      expect(got.native, describeCase(c)).toBe(NATIVE_RUN);
       expect(got.values, describeCase(c)).toEqual(maxPoolGradReference(x, dy, c, semantics));
     }
   });
@@ -143,7 +132,7 @@ describe('MaxPoolGrad', () => {
     // One 2×2 window of ties, one of negative values, in the second image of a batch of 2.
     const c: PoolCase = { x: [2, 2, 2, 1], filterSize: [2, 2], strides: [2, 2], pad: 'valid' };
     const got = runMaxPoolGrad(Float32Array.of(1, 1, 1, 1, -4, -2, -3, -2), Float32Array.of(5, 7), c);
-    expect(got.native).toBe(NATIVE);
+    expect(got.native).toBe(NATIVE_RUN);
     expect(Array.from(got.values)).toEqual([5, 0, 0, 0, 0, 7, 0, 0]);
     // The stock wasm kernel (both layers off): the last of the ties, and nothing for the negative window.
     await setNativeKernels(false);
@@ -156,10 +145,7 @@ describe('MaxPoolGrad', () => {
     await setNativeKernels(false);
     setWasmTrainingKernels(false);
     for (let trial = 0; trial < 20; trial++) {
-      const c = poolCase();
-      const info = tf.backend_util.computePool2DInfo(c.x, c.filterSize, c.strides, 1, c.pad);
-      const x = integers(size(c.x));
-      const dy = rng.normalArray(size(info.outShape));
+      const { c, x, dy } = tiedCase();
       const got = runMaxPoolGrad(x, dy, c);
       expect(got.native).toBe(false);
       expect(got.values, describeCase(c)).toEqual(maxPoolGradReference(x, dy, c, 'stock-wasm'));
@@ -179,23 +165,20 @@ describe('MaxPoolGrad', () => {
       setWasmTrainingKernels(false);
       const stock = runMaxPoolGrad(x, dy, c);
       setWasmTrainingKernels(true);
-      await setNativeKernels(NATIVE);
-      expect([mine.native, stock.native]).toEqual([NATIVE, false]);
+      await setNativeKernels(NATIVE_RUN);
+      expect([mine.native, stock.native]).toEqual([NATIVE_RUN, false]);
       expect(mine.values, describeCase(c)).toEqual(stock.values);
     }
   });
 
   it('the native kernel and the wasm layer’s agree bit for bit (ties, negative windows, overlapping windows)', async () => {
     for (let trial = 0; trial < 12; trial++) {
-      const c = poolCase();
-      const info = tf.backend_util.computePool2DInfo(c.x, c.filterSize, c.strides, 1, c.pad);
-      const x = integers(size(c.x));
-      const dy = rng.normalArray(size(info.outShape));
+      const { c, x, dy } = tiedCase();
       const mine = runMaxPoolGrad(x, dy, c);
-      await setNativeKernels(!NATIVE);
+      await setNativeKernels(!NATIVE_RUN);
       const other = runMaxPoolGrad(x, dy, c);
-      await setNativeKernels(NATIVE);
-      expect([mine.native, other.native]).toEqual([NATIVE, !NATIVE]);
+      await setNativeKernels(NATIVE_RUN);
+      expect([mine.native, other.native]).toEqual([NATIVE_RUN, !NATIVE_RUN]);
       expect(mine.values, describeCase(c)).toEqual(other.values);
     }
   });
@@ -236,7 +219,7 @@ describe('MaxPoolGrad', () => {
     });
     const got = Float32Array.from(dx.dataSync());
     dx.dispose();
-    expect(nativeCallCount('MaxPoolGrad') > before).toBe(NATIVE);
+    expect(nativeCallCount('MaxPoolGrad') > before).toBe(NATIVE_RUN);
     expect(got).toEqual(maxPoolGradReference(x, dy, c, semantics));
   });
 
@@ -251,7 +234,7 @@ describe('MaxPoolGrad', () => {
       const big = tf.zeros([before.length + (1 << 20)]);
       expect(before.length).toBe(0);
       const got = runMaxPoolGrad(x, dy, c);
-      expect(got.native).toBe(NATIVE);
+      expect(got.native).toBe(NATIVE_RUN);
       expect(got.values).toEqual(maxPoolGradReference(x, dy, c, semantics));
       big.dispose();
     }
